@@ -1,0 +1,1 @@
+"""CRM training and examination platform."""
