@@ -1,1 +1,112 @@
-"""CRM training and examination platform."""
+"""CRM training and examination platform: the application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import Config, check_production_secret, select_config
+
+
+def create_app(config: type[Config] | str | dict | None = None) -> Flask:
+    """Build the Flask application.
+
+    ``config`` is a config class, a config name ("development", "testing", "production") or a
+    mapping of overrides applied on top of the testing configuration; ``None`` reads
+    ``APP_CONFIG`` from the environment.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    overrides: dict = {}
+    if isinstance(config, dict):
+        overrides = config
+        config_class = select_config(overrides.pop("CONFIG_NAME", "testing"))
+    elif isinstance(config, str) or config is None:
+        config_class = select_config(config)
+    else:
+        config_class = config
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    if config_class.NAME == "production":
+        check_production_secret(app.config.get("SECRET_KEY"))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        name = "testing.db" if app.config.get("TESTING") else "crm.db"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{os.path.join(app.instance_path, name)}"
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind extension objects and configure the database engine."""
+    from . import models  # noqa: F401  (registers every table)
+    from .database import configure_engine
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .i18n import compile_translations, select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", compile_translations(app))
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from .auth.session import init_login
+
+    init_login(app)
+    from .database_request import init_request_transactions
+
+    init_request_transactions(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per area."""
+    from .admin.routes import bp as admin_bp
+    from .api import bp as api_bp
+    from .auth.routes import bp as auth_bp
+    from .cases.routes import bp as cases_bp
+    from .exams.routes import bp as exams_bp
+    from .instructor.routes import bp as instructor_bp
+    from .lessons.routes import bp as lessons_bp
+    from .main.routes import bp as main_bp
+    from .practice.routes import bp as practice_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(lessons_bp, url_prefix="/lessons")
+    app.register_blueprint(practice_bp, url_prefix="/practice")
+    app.register_blueprint(exams_bp, url_prefix="/exams")
+    app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(instructor_bp, url_prefix="/instructor")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """HTML error pages for browsers, JSON ``{"error": ...}`` for the API."""
+    from .errors import init_errors
+
+    init_errors(app)
+
+
+def register_commands(app: Flask) -> None:
+    """CLI command groups (``flask --app app ...``)."""
+    from .cli import init_cli
+
+    init_cli(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Globals every template may use."""
+    from .templating import init_templating
+
+    init_templating(app)

@@ -1,0 +1,1 @@
+"""Accounts: login, logout, password change."""

@@ -1,0 +1,12 @@
+"""Command-line interface: ``flask --app app <group> <command>``."""
+
+from flask import Flask
+
+
+def init_cli(app: Flask) -> None:
+    """Register every command group."""
+    from .demo import demo_command
+    from .users import user_group
+
+    app.cli.add_command(demo_command)
+    app.cli.add_command(user_group)

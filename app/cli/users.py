@@ -1,0 +1,37 @@
+"""``flask --app app user create``."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from ..auth.passwords import MIN_PASSWORD_LENGTH
+from ..domain.roster import USERNAME_RE
+from ..extensions import db
+from ..models import Role
+from ..services.accounts import create_user, find_user
+
+
+@click.group("user")
+def user_group():
+    """Manage accounts."""
+
+
+@user_group.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default="student", show_default=True)
+@click.option("--full-name", default="", help="姓名")
+@click.option("--student-number", default="", help="学号")
+@click.password_option(help="Password (asked for when not given).")
+@with_appcontext
+def create_user_command(username, role, full_name, student_number, password):
+    """Create an account."""
+    if not USERNAME_RE.match(username):
+        raise click.ClickException("用户名只能包含字母、数字、下划线、点和连字符,2–64 个字符。")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.ClickException(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符。")
+    if find_user(username):
+        raise click.ClickException(f"用户名“{username}”已存在。")
+    user = create_user(username, password, Role(role), full_name, student_number)
+    db.session.commit()
+    click.echo(f"已创建 {user.role.value} 账号 {user.username}")

@@ -1,0 +1,102 @@
+"""Configuration classes, chosen by ``APP_CONFIG`` (development, testing, production)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "dev-secret-change-me"
+
+
+def _sqlite_url(instance_path: Path, name: str) -> str:
+    return f"sqlite:///{instance_path / name}"
+
+
+class Config:
+    """Settings shared by every configuration; values come from the environment."""
+
+    NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+    COURSEWARE_DIR = os.environ.get("COURSEWARE_DIR", str(PROJECT_ROOT / "courseware"))
+    QUESTION_BANK_DIR = os.environ.get("QUESTION_BANK_DIR", str(PROJECT_ROOT / "question_bank"))
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh_Hans_CN": "简体中文", "en": "English"}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # exams run for hours; the token lives as long as the session
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_FAILURE_LIMIT = "10 per minute"
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    # OWASP password storage cheat sheet: argon2id, m=19 MiB, t=2, p=1.
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19456
+    ARGON2_PARALLELISM = 1
+    DEMO_DATA_ALLOWED = True
+    SAVE_GRACE_SECONDS = 60
+    ITEMS_PER_PAGE = 25
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite under instance/, demo data allowed."""
+
+    NAME = "development"
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """The test suite: a throwaway database, cheap hashing so tests stay fast."""
+
+    NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+class ProductionConfig(Config):
+    """Production: a real secret is mandatory and demo data is never created."""
+
+    NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    DEMO_DATA_ALLOWED = False
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration is unsafe or incomplete."""
+
+
+def select_config(name: str | None = None) -> type[Config]:
+    """Return the configuration class for ``name`` or ``$APP_CONFIG`` (default development)."""
+    name = name or os.environ.get("APP_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"Unknown APP_CONFIG {name!r}; use one of {', '.join(CONFIGS)}") from None
+
+
+def check_production_secret(secret: str | None) -> None:
+    """Refuse a missing, default or short secret key in production."""
+    if not secret or secret == DEFAULT_SECRET or len(secret) < 24:
+        raise ConfigError(
+            "Production needs SECRET_KEY set in the environment to a random value of at least "
+            "24 characters (for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )

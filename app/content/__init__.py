@@ -1,0 +1,1 @@
+"""Course content: Markdown rendering and courseware loading (pure: no Flask)."""

@@ -1,0 +1,25 @@
+"""Instructor forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class ClassForm(FlaskForm):
+    """Create a class (班级)."""
+
+    name = StringField(_l("班级名称"), validators=[DataRequired(_l("请输入班级名称。")), Length(max=100)])
+    description = TextAreaField(_l("说明"), validators=[Length(max=500)])
+    submit = SubmitField(_l("创建班级"))
+
+
+class RosterForm(FlaskForm):
+    """Upload a roster (CSV or XLSX)."""
+
+    file = FileField(_l("名单文件(CSV 或 XLSX)"), validators=[
+        FileRequired(_l("请选择文件。")),
+        FileAllowed(["csv", "xlsx"], _l("只支持 .csv 或 .xlsx 文件。")),
+    ])
+    submit = SubmitField(_l("导入名单"))

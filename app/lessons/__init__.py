@@ -1,0 +1,1 @@
+"""Lessons: course home, chapters, figures, progress."""

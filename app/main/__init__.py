@@ -1,0 +1,1 @@
+"""Home page, search and language switch."""

@@ -1,0 +1,34 @@
+"""Courseware access for the web layer, and per-student progress."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..content.courseware import Course, cached_course
+from ..extensions import db
+from ..models import LessonProgress
+
+
+def get_course(slug: str) -> Course | None:
+    """The course ``slug`` from the configured courseware folder (cached, refreshed on change)."""
+    return cached_course(current_app.config["COURSEWARE_DIR"], slug)
+
+
+def read_chapters(user_id: int, course: str) -> set[str]:
+    """Slugs of the chapters this student marked as read."""
+    rows = db.session.scalars(
+        select(LessonProgress.chapter).where(LessonProgress.user_id == user_id, LessonProgress.course == course)
+    )
+    return set(rows)
+
+
+def set_read(user_id: int, course: str, chapter: str, read: bool) -> None:
+    """Mark or unmark a chapter as read for this student."""
+    row = db.session.scalar(select(LessonProgress).where(
+        LessonProgress.user_id == user_id, LessonProgress.course == course, LessonProgress.chapter == chapter))
+    if read and row is None:
+        db.session.add(LessonProgress(user_id=user_id, course=course, chapter=chapter))
+    elif not read and row is not None:
+        db.session.delete(row)
+    db.session.commit()

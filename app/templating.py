@@ -1,0 +1,31 @@
+"""Template globals and filters."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_babel import get_locale
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Show a stored UTC time in the site's time zone."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.astimezone(tz).strftime(fmt)
+
+
+def init_templating(app: Flask) -> None:
+    """Register filters and globals."""
+    app.add_template_filter(local_time, "local_time")
+
+    @app.context_processor
+    def _globals():
+        return {
+            "languages": app.config["LANGUAGES"],
+            "current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+        }
