@@ -1,0 +1,177 @@
+"""The :class:`QuestionType` base class: parse a response, then grade it; views for students.
+
+Each concrete type (one module per family) subclasses it and is registered in
+:mod:`app.domain.questions.registry` under its YAML ``type`` string.
+"""
+
+from __future__ import annotations
+
+import random
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any, ClassVar
+
+from app.domain.questions.result import GradeResult, Validation
+from app.domain.questions.spec import QuestionSpec
+from app.domain.questions.validate import validate_with
+
+UNANSWERED = "未作答。"
+CORRECT = "回答正确。"
+WRONG = "回答错误。"
+
+
+class ResponseError(Exception):
+    """A response of the wrong shape; the message (Chinese) says what was expected."""
+
+
+def to_score(fraction: Fraction, points: float) -> float:
+    """``fraction`` × ``points`` as a float, clamped to [0, points] and rounded for display."""
+    if fraction >= 1:
+        return float(points)
+    if fraction <= 0:
+        return 0.0
+    return min(float(points), round(float(fraction * Fraction(points)), 4))
+
+
+def is_permutation(candidate: object, ids: Sequence[str]) -> bool:
+    """True when ``candidate`` is a list holding exactly the strings ``ids`` in some order."""
+    return (
+        isinstance(candidate, (list, tuple))
+        and all(isinstance(item, str) for item in candidate)
+        and sorted(candidate) == sorted(ids)
+    )
+
+
+class QuestionType(ABC):
+    """One question type: its data model, its response parser and grader, its views.
+
+    Grading is two steps, as in PrairieLearn: :meth:`parse_response` turns the raw JSON
+    response into a typed value or raises :class:`ResponseError` (a format error, scored 0
+    with a message), then :meth:`score` compares the parsed value with the key.
+    """
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    model: ClassVar[type[QuestionSpec]]
+    # Answered responses of such a type wait for an instructor instead of being scored.
+    needs_manual: ClassVar[bool] = False
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """The YAML keys this type accepts."""
+        return frozenset(self.model.model_fields)
+
+    def validate(self, data: Mapping[str, Any]) -> Validation:
+        """Validate question data against this type's model and rules."""
+        return validate_with(self.model, data)
+
+    # -- grading -------------------------------------------------------------------------
+
+    @abstractmethod
+    def parse_response(self, spec: Any, response: object) -> object:
+        """Return the typed response, ``None`` for an empty one, or raise ResponseError."""
+
+    @abstractmethod
+    def score(self, spec: Any, parsed: Any) -> tuple[Fraction, str]:
+        """The fraction of the points earned by a parsed response, and Chinese feedback."""
+
+    def grade(self, spec: Any, response: object) -> GradeResult:
+        """Grade ``response``; never raises."""
+        points = float(spec.points)
+        try:
+            parsed = None if response is None else self.parse_response(spec, response)
+        except ResponseError as exc:
+            return GradeResult(0.0, points, False, False, f"答案格式不正确:{exc}", str(exc))
+        if parsed is None:
+            return GradeResult(0.0, points, False, False, UNANSWERED)
+        fraction, feedback = self.score(spec, parsed)
+        if self.needs_manual:
+            return GradeResult(0.0, points, False, True, feedback)
+        return GradeResult(to_score(fraction, points), points, fraction >= 1, False, feedback)
+
+    @abstractmethod
+    def key_response(self, spec: Any) -> object:
+        """A response that earns full marks (for self-tests of the bank)."""
+
+    # -- views ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def answer_display(self, spec: Any) -> str:
+        """The key as one line of Chinese text for review pages."""
+
+    def answer_extras(self, spec: Any) -> dict[str, object]:
+        """Type-specific additions to :meth:`answer_view`."""
+        return {}
+
+    def answer_view(self, spec: Any) -> dict[str, object]:
+        """The key for review: ``answer`` in response form, ``display`` text, explanation."""
+        view: dict[str, object] = {
+            "id": spec.id,
+            "type": spec.type,
+            "answer": self.key_response(spec),
+            "display": self.answer_display(spec),
+            "explanation": spec.explanation,
+        }
+        view.update(self.answer_extras(spec))
+        return view
+
+    def default_order(self, spec: Any) -> dict[str, list[str]]:
+        """The presentation order used when none is given (never reveals the key)."""
+        return {}
+
+    def shuffle(self, spec: Any, rng: random.Random) -> dict[str, list[str]]:
+        """A random presentation order; lists of the original ids, so grading needs no remap."""
+        return {}
+
+    def view_extras(self, spec: Any, order: Mapping[str, list[str]]) -> dict[str, object]:
+        """What this type adds to the student view, laid out in ``order``."""
+        return {"options": []}
+
+    def resolve_order(
+        self, spec: Any, order: Mapping[str, object] | None, rng: random.Random | None
+    ) -> dict[str, list[str]]:
+        """``order`` where it still fits the question, else a shuffle by ``rng``, else default.
+
+        A stored order that no longer matches (the question changed) is ignored quietly.
+        """
+        resolved = self.shuffle(spec, rng) if rng is not None else self.default_order(spec)
+        if isinstance(order, Mapping):
+            for part, ids in resolved.items():
+                if is_permutation(order.get(part), ids):
+                    resolved[part] = list(order[part])  # type: ignore[arg-type]
+        return resolved
+
+    def student_view(
+        self,
+        spec: Any,
+        order: Mapping[str, object] | None = None,
+        rng: random.Random | None = None,
+    ) -> dict[str, object]:
+        """What a student may see before review: never the answer, explanation or rubric."""
+        view: dict[str, object] = {
+            "id": spec.id,
+            "type": spec.type,
+            "stem": spec.stem,
+            "points": float(spec.points),
+        }
+        view.update(self.view_extras(spec, self.resolve_order(spec, order, rng)))
+        return view
+
+
+class OptionsMixin:
+    """Presentation of the lettered ``options`` shared by single, multiple and ordering."""
+
+    def default_order(self, spec: Any) -> dict[str, list[str]]:
+        """Options in their YAML order."""
+        return {"options": list(spec.options)}
+
+    def shuffle(self, spec: Any, rng: random.Random) -> dict[str, list[str]]:
+        """Options in a random order."""
+        ids = list(spec.options)
+        rng.shuffle(ids)
+        return {"options": ids}
+
+    def view_extras(self, spec: Any, order: Mapping[str, list[str]]) -> dict[str, object]:
+        """Options as ``[{"id", "text"}]`` in presentation order."""
+        return {"options": [{"id": key, "text": spec.options[key]} for key in order["options"]]}

@@ -1,0 +1,65 @@
+"""``essay``: free text, graded by an instructor against the ``rubric``."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator
+
+from app.domain.questions.base import QuestionType, ResponseError
+from app.domain.questions.spec import QuestionSpec, as_nonempty_text, describe, fail
+
+MAX_ESSAY_LENGTH = 50_000
+
+
+def _rubric(value: object) -> str | list[str]:
+    if isinstance(value, list):
+        if not value:
+            fail("不能为空列表")
+        return [as_nonempty_text(item, f"第 {i + 1} 条评分要点") for i, item in enumerate(value)]
+    return as_nonempty_text(value)
+
+
+class EssayQuestion(QuestionSpec):
+    """An open question; ``rubric`` (text or a list of points) says what a full answer has."""
+
+    type: Literal["essay"] = "essay"
+    rubric: Annotated[str | list[str], BeforeValidator(_rubric)]
+
+    def rubric_points(self) -> list[str]:
+        """The rubric as a list of points."""
+        return list(self.rubric) if isinstance(self.rubric, list) else [self.rubric]
+
+
+class EssayType(QuestionType):
+    """``essay``: never auto-scored; a non-empty answer waits for manual grading."""
+
+    name = "essay"
+    label = "论述题"
+    model = EssayQuestion
+    needs_manual = True
+
+    def parse_response(self, spec: EssayQuestion, response: object) -> str | None:
+        """Text; blank text is unanswered."""
+        if not isinstance(response, str):
+            raise ResponseError(f"应为文本,实际是{describe(response)}")
+        if len(response) > MAX_ESSAY_LENGTH:
+            raise ResponseError(f"答案过长(上限 {MAX_ESSAY_LENGTH} 字)")
+        return response if response.strip() else None
+
+    def score(self, spec: EssayQuestion, parsed: str) -> tuple[Fraction, str]:
+        """Nothing automatic: 0 until an instructor grades it."""
+        return Fraction(0), "已提交,等待教师评分。"
+
+    def key_response(self, spec: EssayQuestion) -> str:
+        """The rubric as text (it goes to manual grading like any answer)."""
+        return "\n".join(spec.rubric_points())
+
+    def answer_display(self, spec: EssayQuestion) -> str:
+        """The rubric points."""
+        return "评分要点:" + ";".join(spec.rubric_points())
+
+    def answer_extras(self, spec: EssayQuestion) -> dict[str, object]:
+        """The rubric as a list."""
+        return {"rubric": spec.rubric_points()}

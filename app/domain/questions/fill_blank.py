@@ -1,0 +1,118 @@
+"""``fill_blank``: blanks (runs of 4+ underscores) in the stem, accepted forms per blank."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator
+
+from app.domain.questions.base import CORRECT, WRONG, QuestionType, ResponseError
+from app.domain.questions.result import Issue
+from app.domain.questions.spec import QuestionSpec, as_list, as_nonempty_text, describe, fail
+from app.domain.questions.text import normalise
+
+BLANK = re.compile(r"_{4,}")
+MAX_BLANK_LENGTH = 500
+
+
+def count_blanks(stem: str) -> int:
+    """Number of blanks (runs of four or more underscores) in a stem."""
+    return len(BLANK.findall(stem))
+
+
+def _accepted_forms(value: object) -> list[list[str]]:
+    blanks = as_list(value, "[[运营型, 操作型], [分析型]]")
+    forms: list[list[str]] = []
+    for number, blank in enumerate(blanks, start=1):
+        if not isinstance(blank, list):
+            fail(f"第 {number} 空应为可接受答案的列表,例如 [运营型, 操作型],实际是{describe(blank)}")
+        if not blank:
+            fail(f"第 {number} 空至少要有一个可接受的答案")
+        forms.append([as_nonempty_text(form, f"第 {number} 空的答案") for form in blank])
+    return forms
+
+
+class FillBlankQuestion(QuestionSpec):
+    """Blanks in the stem; ``answer`` holds one list of accepted forms per blank."""
+
+    type: Literal["fill_blank"] = "fill_blank"
+    answer: Annotated[list[list[str]], BeforeValidator(_accepted_forms)]
+
+    @property
+    def blanks(self) -> int:
+        """Number of blanks in the stem."""
+        return count_blanks(self.stem)
+
+    def rule_issues(self) -> list[Issue]:
+        """One list of forms per blank, and at least one blank."""
+        if self.blanks == 0:
+            return [Issue(("stem",), "stem 中没有空:用连续 4 个或更多下划线 ____ 表示一个空")]
+        if len(self.answer) != self.blanks:
+            return [
+                Issue(
+                    ("answer",),
+                    f"answer 有 {len(self.answer)} 组答案,但 stem 中有 {self.blanks} 个空"
+                    "(连续 4 个或更多下划线)",
+                )
+            ]
+        return []
+
+
+class FillBlankType(QuestionType):
+    """``fill_blank``: each matching blank earns points / number of blanks."""
+
+    name = "fill_blank"
+    label = "填空题"
+    model = FillBlankQuestion
+
+    def parse_response(self, spec: FillBlankQuestion, response: object) -> list[str] | None:
+        """One text per blank (numbers allowed, ``null`` for an empty blank)."""
+        if not isinstance(response, list):
+            raise ResponseError(f"应为每空一个答案的列表(共 {spec.blanks} 空),实际是{describe(response)}")
+        if len(response) != spec.blanks:
+            raise ResponseError(f"应有 {spec.blanks} 个答案(每空一个),实际有 {len(response)} 个")
+        texts = []
+        for number, item in enumerate(response, start=1):
+            if item is None:
+                texts.append("")
+            elif isinstance(item, str) or (isinstance(item, (int, float)) and not isinstance(item, bool)):
+                text = str(item)
+                if len(text) > MAX_BLANK_LENGTH:
+                    raise ResponseError(f"第 {number} 空的答案过长")
+                texts.append(text)
+            else:
+                raise ResponseError(f"第 {number} 空应为文本,实际是{describe(item)}")
+        return texts if any(text.strip() for text in texts) else None
+
+    def score(self, spec: FillBlankQuestion, parsed: list[str]) -> tuple[Fraction, str]:
+        """Count blanks matching an accepted form (NFKC, trimmed, case-folded)."""
+        right = sum(
+            normalise(given) in {normalise(form) for form in forms}
+            for given, forms in zip(parsed, spec.answer, strict=True)
+        )
+        total = len(spec.answer)
+        if right == total:
+            return Fraction(1), CORRECT
+        if right == 0:
+            return Fraction(0), WRONG
+        return Fraction(right, total), f"部分正确:答对 {right} 空(共 {total} 空)。"
+
+    def key_response(self, spec: FillBlankQuestion) -> list[str]:
+        """The first accepted form of every blank."""
+        return [forms[0] for forms in spec.answer]
+
+    def answer_display(self, spec: FillBlankQuestion) -> str:
+        """``第 1 空:运营型 / 操作型;第 2 空:分析型``."""
+        return ";".join(
+            f"第 {number} 空:{' / '.join(forms)}" for number, forms in enumerate(spec.answer, start=1)
+        )
+
+    def answer_extras(self, spec: FillBlankQuestion) -> dict[str, object]:
+        """Every accepted form per blank."""
+        return {"accepted": [list(forms) for forms in spec.answer]}
+
+    def view_extras(self, spec: FillBlankQuestion, order: dict[str, list[str]]) -> dict[str, object]:
+        """How many answer boxes to show."""
+        return {"options": [], "blanks": spec.blanks}

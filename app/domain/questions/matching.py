@@ -1,0 +1,150 @@
+"""``matching``: pair each left item with a right item; distractors add wrong choices."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+from app.domain.questions.base import CORRECT, WRONG, QuestionType, ResponseError
+from app.domain.questions.result import Issue
+from app.domain.questions.spec import QuestionSpec, as_list, as_nonempty_text, describe, fail
+from app.domain.questions.text import normalise
+
+
+def _pairs(value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        fail(f"应为 {{pairs: {{左项: 右项, …}}}},实际是{describe(value)}")
+    extra = [str(key) for key in value if key != "pairs"]
+    if extra:
+        fail(f"只能包含 pairs,不能有 {'、'.join(extra)}")
+    pairs = value.get("pairs")
+    if not isinstance(pairs, Mapping):
+        fail(f"pairs 应为映射 {{左项: 右项, …}},实际是{describe(pairs)}")
+    checked = {
+        as_nonempty_text(left, "左项"): as_nonempty_text(right, f"左项 {left} 对应的右项")
+        for left, right in pairs.items()
+    }
+    if len(checked) < 2:
+        fail("pairs 至少需要 2 对")
+    return {"pairs": checked}
+
+
+def _distractors(value: object) -> list[str]:
+    items = as_list(value, "[干扰项一, 干扰项二]")
+    return [as_nonempty_text(item, f"第 {i + 1} 个干扰项") for i, item in enumerate(items)]
+
+
+class MatchingKey(BaseModel):
+    """The key of a matching question: left item → right item."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pairs: dict[str, str]
+
+
+class MatchingQuestion(QuestionSpec):
+    """Left items to match with right items (plus optional distractors)."""
+
+    type: Literal["matching"] = "matching"
+    answer: Annotated[MatchingKey, BeforeValidator(_pairs)]
+    distractors: Annotated[list[str], BeforeValidator(_distractors)] = []
+
+    def rule_issues(self) -> list[Issue]:
+        """Distinct left items; distractors that are not also right items."""
+        issues = []
+        seen: dict[str, str] = {}
+        for left in self.answer.pairs:
+            norm = normalise(left)
+            if norm in seen:
+                issues.append(Issue(("answer", "pairs", left), f"配对左项 {left!r} 与 {seen[norm]!r} 重复"))
+            seen.setdefault(norm, left)
+        rights = {normalise(right) for right in self.answer.pairs.values()}
+        used: set[str] = set()
+        for index, item in enumerate(self.distractors):
+            norm = normalise(item)
+            if norm in rights:
+                issues.append(Issue(("distractors", index), f"干扰项 {item!r} 同时是正确的右项"))
+            elif norm in used:
+                issues.append(Issue(("distractors", index), f"干扰项 {item!r} 重复"))
+            used.add(norm)
+        return issues
+
+    def choices(self) -> list[str]:
+        """Every right-hand choice once: the right items, then the distractors."""
+        unique: dict[str, str] = {}
+        for item in [*self.answer.pairs.values(), *self.distractors]:
+            unique.setdefault(normalise(item), item)
+        return list(unique.values())
+
+
+def _find(text: str, candidates: list[str]) -> str | None:
+    if text in candidates:
+        return text
+    norm = normalise(text)
+    return next((item for item in candidates if normalise(item) == norm), None)
+
+
+class MatchingType(QuestionType):
+    """``matching``: each right pair earns points / number of pairs."""
+
+    name = "matching"
+    label = "匹配题"
+    model = MatchingQuestion
+
+    def parse_response(self, spec: MatchingQuestion, response: object) -> dict[str, str] | None:
+        """``{"left item": "right item"}``; missing or empty values are unanswered pairs."""
+        if not isinstance(response, Mapping):
+            raise ResponseError(f"应为 {{\"左项\": \"右项\"}} 形式的映射,实际是{describe(response)}")
+        lefts = list(spec.answer.pairs)
+        choices = spec.choices()
+        chosen: dict[str, str] = {}
+        for key, value in response.items():
+            left = _find(key, lefts) if isinstance(key, str) else None
+            if left is None:
+                raise ResponseError(f"未知的左项 {key!r}")
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            if not isinstance(value, str):
+                raise ResponseError(f"左项 {left!r} 的答案应为文本,实际是{describe(value)}")
+            right = _find(value, choices)
+            if right is None:
+                raise ResponseError(f"{value!r} 不是可选的右项")
+            chosen[left] = right
+        return chosen or None
+
+    def score(self, spec: MatchingQuestion, parsed: dict[str, str]) -> tuple[Fraction, str]:
+        """Count right pairs."""
+        pairs = spec.answer.pairs
+        right = sum(normalise(parsed.get(left, "")) == normalise(item) for left, item in pairs.items())
+        if right == len(pairs):
+            return Fraction(1), CORRECT
+        if right == 0:
+            return Fraction(0), WRONG
+        return Fraction(right, len(pairs)), f"部分正确:配对正确 {right} 对(共 {len(pairs)} 对)。"
+
+    def key_response(self, spec: MatchingQuestion) -> dict[str, str]:
+        """The right pairs."""
+        return dict(spec.answer.pairs)
+
+    def answer_display(self, spec: MatchingQuestion) -> str:
+        """``左 → 右;…``."""
+        return ";".join(f"{left} → {right}" for left, right in spec.answer.pairs.items())
+
+    def default_order(self, spec: MatchingQuestion) -> dict[str, list[str]]:
+        """Left items as written; choices sorted, so their order says nothing about the pairs."""
+        return {"left": list(spec.answer.pairs), "choices": sorted(spec.choices())}
+
+    def shuffle(self, spec: MatchingQuestion, rng: random.Random) -> dict[str, list[str]]:
+        """Both columns shuffled."""
+        left, choices = list(spec.answer.pairs), spec.choices()
+        rng.shuffle(left)
+        rng.shuffle(choices)
+        return {"left": left, "choices": choices}
+
+    def view_extras(self, spec: MatchingQuestion, order: dict[str, list[str]]) -> dict[str, object]:
+        """The left items and the right-hand choices."""
+        return {"options": [], "left": order["left"], "choices": order["choices"]}

@@ -1,0 +1,214 @@
+"""The pydantic base model of a question and the field types shared by the question types.
+
+Field validators raise ``PydanticCustomError`` with a Chinese message so that problems read
+well in ``bank lint`` output; :mod:`app.domain.questions.validate` turns pydantic errors into
+:class:`~app.domain.questions.result.Issue` objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from typing import Annotated, Literal, NoReturn
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
+
+from app.domain.questions.result import Issue
+from app.domain.questions.text import normalise
+
+# Every key a question may have; each type accepts a subset (docs/question-format.md).
+ALLOWED_KEYS: tuple[str, ...] = (
+    "id", "type", "difficulty", "tags", "points", "section", "stem", "options", "answer",
+    "tolerance", "tolerance_pct", "unit", "scoring", "distractors", "rubric", "explanation",
+)  # fmt: skip
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+OPTION_KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,15}$")
+FIELD_ERROR = "crm_field"
+RULES_ERROR = "crm_rules"
+
+
+def field_error(message: str) -> PydanticCustomError:
+    """A pydantic error carrying a ready Chinese message (passed through ctx: no brace issues)."""
+    return PydanticCustomError(FIELD_ERROR, "{message}", {"message": message})
+
+
+def fail(message: str) -> NoReturn:
+    """Raise :func:`field_error`."""
+    raise field_error(message)
+
+
+def describe(value: object) -> str:
+    """A short Chinese name for the kind of a YAML/JSON value, used in messages."""
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return f"布尔值 {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"数字 {value!r}"
+    if isinstance(value, str):
+        return "文本"
+    if isinstance(value, Mapping):
+        return "映射"
+    if isinstance(value, (list, tuple)):
+        return "列表"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "日期(请加引号)"
+    return type(value).__name__
+
+
+def as_text(value: object, what: str = "") -> str:
+    """Accept a string, or a plain number written without quotes (``A: 26000``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        fail(f"{what}应为文本,实际是{describe(value)};yes/no/on/off/true/false 作为文本时请加引号")
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return str(value)
+    fail(f"{what}应为文本,实际是{describe(value)}")
+
+
+def as_nonempty_text(value: object, what: str = "") -> str:
+    """:func:`as_text` that also rejects blank text."""
+    text = as_text(value, what)
+    if not text.strip():
+        fail(f"{what}不能为空")
+    return text
+
+
+def as_list(value: object, example: str) -> list[object]:
+    """Require a YAML list."""
+    if not isinstance(value, list):
+        fail(f"应为列表,例如 {example},实际是{describe(value)}")
+    return value
+
+
+def as_number(value: object) -> int | float:
+    """Require a finite YAML number (not a bool, not text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        hint = ";请直接写数字,不加引号、单位或千位分隔符" if isinstance(value, str) else ""
+        fail(f"应为数字,实际是{describe(value)}{hint}")
+    if not math.isfinite(value):
+        fail("应为有限的数字")
+    return value
+
+
+def _question_id(value: object) -> str:
+    if not isinstance(value, str):
+        fail(f"应为文本(如 ch05-q001),实际是{describe(value)}")
+    if not ID_PATTERN.match(value):
+        fail(f"{value!r} 无效:只能用字母、数字、- _ .,以字母或数字开头")
+    return value
+
+
+def _difficulty(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        fail(f"应为 1 到 5 的整数,实际是{describe(value)}")
+    return value
+
+
+def _points(value: object) -> float:
+    number = as_number(value)
+    if number <= 0:
+        fail(f"应为正数,实际是 {number!r}")
+    return number
+
+
+def _tags(value: object) -> list[str]:
+    items = as_list(value, "[客户价值, 计算]")
+    return [as_nonempty_text(item, f"第 {i + 1} 个标签") for i, item in enumerate(items)]
+
+
+def _anchor(value: object) -> str | None:
+    return None if value is None else as_nonempty_text(value)
+
+
+def option_key(value: object) -> str:
+    """Validate one option key such as ``B``."""
+    if not isinstance(value, str) or not OPTION_KEY_PATTERN.match(value):
+        fail(f"选项键 {value!r} 无效:应为字母,如 A、B、C")
+    return value
+
+
+def _options(value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        fail(f"应为映射,例如 {{A: 文本, B: 文本}},实际是{describe(value)}")
+    options = {option_key(key): as_nonempty_text(text, f"选项 {key} ") for key, text in value.items()}
+    if len(options) < 2:
+        fail("至少需要 2 个选项")
+    return options
+
+
+def one_of(*choices: str) -> BeforeValidator:
+    """A validator accepting exactly one of ``choices`` (with a Chinese message)."""
+
+    def check(value: object) -> str:
+        if value not in choices:
+            fail(f"应为 {' 或 '.join(choices)},实际是 {value!r}")
+        return value  # type: ignore[return-value]
+
+    return BeforeValidator(check)
+
+
+QuestionId = Annotated[str, BeforeValidator(_question_id)]
+Difficulty = Annotated[int, BeforeValidator(_difficulty)]
+Points = Annotated[float, BeforeValidator(_points)]
+Text = Annotated[str, BeforeValidator(as_text)]
+NonEmptyText = Annotated[str, BeforeValidator(as_nonempty_text)]
+Anchor = Annotated[str | None, BeforeValidator(_anchor)]
+Tags = Annotated[list[str], BeforeValidator(_tags)]
+Options = Annotated[dict[str, str], BeforeValidator(_options)]
+OptionKey = Annotated[str, BeforeValidator(option_key)]
+Scoring = Literal["partial", "all_or_nothing"]
+
+
+class QuestionSpec(BaseModel):
+    """Fields every question has. Subclasses add their type's fields and rules.
+
+    Validation is strict: unknown keys are forbidden and values are not coerced (except a
+    bare number where text is expected). Cross-field rules (the answer is among the options…)
+    live in :meth:`rule_issues`; they run after the fields are valid, and every broken rule is
+    reported at once.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: QuestionId
+    type: str
+    difficulty: Difficulty
+    tags: Tags = []
+    points: Points = 1
+    section: Anchor = None
+    stem: NonEmptyText
+    explanation: Text = ""
+
+    def rule_issues(self) -> list[Issue]:
+        """Cross-field problems of this question (none by default)."""
+        return []
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> QuestionSpec:
+        issues = self.rule_issues()
+        if issues:
+            raise PydanticCustomError(
+                RULES_ERROR,
+                "{summary}",
+                {"summary": ";".join(i.message for i in issues), "issues": tuple(issues)},
+            )
+        return self
+
+
+def duplicate_text_issues(texts: Mapping[str, str], where: str, loc: str) -> list[Issue]:
+    """Issues for entries of ``texts`` whose text repeats an earlier one (after normalising)."""
+    issues: list[Issue] = []
+    seen: dict[str, str] = {}
+    for key, text in texts.items():
+        norm = normalise(text)
+        if norm in seen:
+            issues.append(Issue((loc, key), f"{where} {key} 与{where} {seen[norm]} 的文本重复:{text!r}"))
+        else:
+            seen[norm] = key
+    return issues
