@@ -1,0 +1,1 @@
+"""Moodle interoperability for the question bank: GIFT and Moodle XML import and export."""

@@ -1,0 +1,164 @@
+"""Write question-bank dicts as Moodle GIFT (used through :func:`app.domain.interop.gift.export_gift`).
+
+Each chapter starts with ``$CATEGORY: $course$/<course>/<chapter>``; each question is
+``// @crm {metadata}`` then ``::id::[markdown]stem{answers####explanation}``. Ordering questions
+and fill-in-the-blank questions with several blanks have no GIFT form and are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from . import shapes
+from .common import (
+    BLANK, SLUG_PATTERN, Unexpressible, build_meta, encode_meta, format_number, format_weight,
+    group_chapters, percent_tolerance, question_label, standard_keys,
+)
+from .gift_syntax import WEIGHT, escape, escape_short_answer, marked
+from .results import ExportResult, Skip
+
+# Fields GIFT carries itself; everything else of META_FIELDS goes to the comment.
+_NATIVE = {"tolerance"}
+
+
+def export_gift(chapters_with_questions: object, *, course: str = "crm") -> ExportResult:
+    """Write the bank as GIFT. Never raises; each question left out is listed with the reason.
+
+    ``chapters_with_questions`` is ``{chapter slug: [question, …]}``, a list of bank files
+    ``[{"chapter": …, "questions": […]}]`` or a flat list of questions with ``chapter`` keys.
+    """
+    groups, errors = group_chapters(chapters_with_questions)
+    if errors:
+        return ExportResult(errors=errors)
+    if not isinstance(course, str) or not SLUG_PATTERN.match(course):
+        return ExportResult(errors=[Skip("课程", f"课程标识“{course}”无效")])
+    blocks: list[str] = []
+    skipped: list[Skip] = []
+    current = None
+    index = 0
+    for chapter, questions in groups:
+        valid_chapter = isinstance(chapter, str) and bool(SLUG_PATTERN.match(chapter))
+        for question in questions:
+            index += 1
+            label = question_label(question, index)
+            if not valid_chapter:
+                skipped.append(Skip(label, f"章节标识“{chapter}”无效或缺失"))
+                continue
+            try:
+                block = _question_block(question)
+            except Unexpressible as exc:
+                skipped.append(Skip(label, exc.reason))
+                continue
+            except (AttributeError, KeyError, TypeError, ValueError):
+                skipped.append(Skip(label, "题目数据格式错误,无法导出"))
+                continue
+            if chapter != current:
+                blocks.append(f"$CATEGORY: $course$/{course}/{chapter}")
+                current = chapter
+            blocks.append(block)
+    text = "\n\n".join(blocks) + ("\n" if blocks else "")
+    return ExportResult(text=text, skipped=skipped)
+
+
+def _question_block(question: object) -> str:
+    if not isinstance(question, Mapping):
+        raise Unexpressible("不是题目对象")
+    writer = _WRITERS.get(question.get("type"))
+    if writer is None:
+        raise Unexpressible(f"未知题型 {question.get('type')!r}")
+    qid = shapes.question_id(question)
+    meta = build_meta(question, _NATIVE)
+    head, body = writer(question, meta)
+    explanation = shapes.text_field(question, "explanation", required=False)
+    lines = [f"// {encode_meta(meta)}"] if meta else []
+    if isinstance(body, list):
+        body = "{\n" + "".join(f"\t{line}\n" for line in body)
+        if explanation:
+            body += f"\t####{escape(explanation)}\n"
+        body += "}"
+        lines.append(f"::{escape(qid)}::[markdown]{head}{body}")
+    else:
+        feedback = f"####{escape(explanation)}" if explanation else ""
+        tail = ""
+        if isinstance(head, tuple):  # fill_blank: the answers sit inside the stem
+            head, tail = head
+        lines.append(f"::{escape(qid)}::[markdown]{head}{{{body}{feedback}}}{tail}")
+    return "\n".join(lines)
+
+
+def _stem(question: Mapping) -> str:
+    return escape(shapes.text_field(question, "stem"))
+
+
+def _write_choice(question: Mapping, meta: dict) -> tuple[str, list[str]]:
+    options = shapes.options(question)
+    right = shapes.choice_answer(question, options)
+    if not standard_keys(options):
+        meta["option_keys"] = list(options)
+    lines = []
+    if question["type"] == "single":
+        for key, text in options.items():
+            prefix = "=" if key in right else ("~%0%" if WEIGHT.match(text) else "~")
+            lines.append(prefix + marked(text))
+    else:
+        share = 1 / len(right)
+        for key, text in options.items():
+            weight = share if key in right else -share
+            lines.append(f"~%{format_weight(weight)}%{marked(text)}")
+    return _stem(question), lines
+
+
+def _write_true_false(question: Mapping, meta: dict) -> tuple[str, str]:
+    return _stem(question), "TRUE" if shapes.true_false(question) else "FALSE"
+
+
+def _write_numeric(question: Mapping, meta: dict) -> tuple[str, str]:
+    answer, tolerance = shapes.numeric(question)
+    if tolerance is not None and question.get("tolerance_pct") is not None:
+        meta["tolerance"] = tolerance  # keep both: the import drops a derived tolerance
+    if tolerance is None and question.get("tolerance_pct") is not None:
+        tolerance = percent_tolerance(answer, question["tolerance_pct"])
+    value = format_number(answer)
+    if tolerance is not None:
+        value += ":" + format_number(tolerance)
+    return _stem(question), "#" + value
+
+
+def _write_fill_blank(question: Mapping, meta: dict) -> tuple[tuple[str, str], str]:
+    pieces, runs, forms = shapes.blanks(question)
+    if len(runs) != 1:
+        raise Unexpressible(f"GIFT 只能表达一个空的填空题,这道题有 {len(runs)} 个空;请用 Moodle XML 导出")
+    if runs[0] != BLANK:
+        meta["blank"] = len(runs[0])
+    answers = []
+    for form in forms[0]:
+        text = escape(escape_short_answer(form))
+        # a leading %n% would be read as a weight, so such a form gets an explicit 100%
+        answers.append(("=%100%" if WEIGHT.match(form) else "=") + text)
+    return (escape(pieces[0]), escape(pieces[1])), " ".join(answers)
+
+
+def _write_matching(question: Mapping, meta: dict) -> tuple[str, list[str]]:
+    pairs, distractors = shapes.matching(question)
+    lines = []
+    for left, right in pairs.items():
+        if "->" in left:
+            raise Unexpressible("配对题左项含有“->”,GIFT 无法表达")
+        lines.append(f"={marked(left)} -> {escape(right)}")
+    lines.extend(f"= -> {escape(item)}" for item in distractors)
+    return _stem(question), lines
+
+
+def _write_essay(question: Mapping, meta: dict) -> tuple[str, str]:
+    return _stem(question), ""
+
+
+def _write_ordering(question: Mapping, meta: dict) -> tuple[str, str]:
+    raise Unexpressible("GIFT 不能表达排序题;请用 Moodle XML 导出")
+
+
+_WRITERS: dict[str, Callable] = {
+    "single": _write_choice, "multiple": _write_choice, "true_false": _write_true_false,
+    "numeric": _write_numeric, "fill_blank": _write_fill_blank, "matching": _write_matching,
+    "essay": _write_essay, "ordering": _write_ordering,
+}
