@@ -78,9 +78,19 @@ def validate_with(model: type[QuestionSpec], data: Mapping[str, Any] | object) -
     if not isinstance(data, Mapping):
         return not_a_mapping(data)
     type_name = data.get("type")
+    name = type_name if isinstance(type_name, str) else None
+    keys = list(model.model_fields)
     try:
         spec = model.model_validate(dict(data))
     except ValidationError as exc:
-        keys = list(model.model_fields)
-        return Validation(None, tuple(translate(exc, type_name if isinstance(type_name, str) else None, keys)))
+        issues = translate(exc, name, keys)
+        # Unknown keys stop pydantic before the cross-field rules; check those rules without
+        # the unknown keys too, so that one lint run reports every problem.
+        extra = {err["loc"][0] for err in exc.errors() if err["type"] == "extra_forbidden" and len(err["loc"]) == 1}
+        if extra:
+            try:
+                model.model_validate({key: value for key, value in data.items() if key not in extra})
+            except ValidationError as again:
+                issues += [i for i in translate(again, name, keys) if i not in issues]
+        return Validation(None, tuple(issues))
     return Validation(spec)
