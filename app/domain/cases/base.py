@@ -1,0 +1,88 @@
+"""The interface every case implements, and the checks they share."""
+
+from __future__ import annotations
+
+import random
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from .grading import answers_problem
+from .model import TEXTBOOK, CaseResult, StepResult, Variant
+
+MAX_SEED = 2**63 - 1
+
+
+def coerce_seed(seed: object) -> int | None:
+    """The seed as an int (also from a digit string), or None when it is not one."""
+    if isinstance(seed, bool):
+        return None
+    if isinstance(seed, int):
+        return seed if abs(seed) <= MAX_SEED else None
+    if isinstance(seed, str):
+        text = seed.strip()
+        if text.lstrip("+-").isdigit() and text.isascii() and len(text) <= 20:
+            value = int(text)
+            return value if abs(value) <= MAX_SEED else None
+    return None
+
+
+class Case(ABC):
+    """A case exercise: generates variants, knows their solution, grades answers.
+
+    Subclasses set ``id``, ``title`` and ``chapter`` and implement ``build`` (a variant
+    from a random generator), ``textbook``, ``solution`` and ``grade_steps``.
+    """
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    chapter: ClassVar[str]
+
+    def summary(self) -> dict[str, str]:
+        """The entry of ``case list --json``."""
+        return {"id": self.id, "title": self.title, "chapter": self.chapter}
+
+    def generate(self, seed: int) -> Variant:
+        """The variant for this seed; the same seed always gives the same variant.
+
+        Raises ValueError for a seed that is not an integer; use
+        :func:`app.domain.cases.make_variant` for a call that never raises.
+        """
+        value = coerce_seed(seed)
+        if value is None:
+            raise ValueError("种子应为整数。")
+        return self.build(random.Random(value), value)
+
+    @abstractmethod
+    def build(self, rng: random.Random, seed: int | str) -> Variant:
+        """Build a variant from a seeded random generator."""
+
+    @abstractmethod
+    def textbook(self) -> Variant:
+        """The textbook variant: the source text's numbers, or a fixed documented variant."""
+
+    @abstractmethod
+    def solution(self, variant: Variant) -> dict[str, Any]:
+        """The model answers in the answers-file shape ``{step id: value}``."""
+
+    @abstractmethod
+    def grade_steps(self, variant: Variant, answers: Mapping[str, Any]) -> list[StepResult]:
+        """Grade every step of the variant (answers already known to be a mapping)."""
+
+    def grade(self, variant: Variant, answers: object) -> CaseResult:
+        """Grade a student's answers; malformed input scores 0 with a message, never raises."""
+        problem = answers_problem(answers)
+        if variant.case_id != self.id:
+            problem = f"该题目变体不属于案例 {self.id}。"
+        if problem is not None:
+            return CaseResult.from_steps([StepResult(s.id, 0, s.points, problem) for s in variant.steps])
+        assert isinstance(answers, Mapping)
+        return CaseResult.from_steps(self.grade_steps(variant, answers))
+
+    def _variant(self, seed: int | str, params: dict[str, Any], text_md: str,
+                 dataset: list[dict[str, Any]] | None, steps: tuple) -> Variant:
+        return Variant(case_id=self.id, seed=seed, params=params, text_md=text_md,
+                       dataset=dataset, steps=steps)
+
+
+__all__ = ["Case", "TEXTBOOK", "coerce_seed"]

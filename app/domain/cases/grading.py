@@ -1,0 +1,357 @@
+"""Grading helpers shared by the cases: numbers, table cells, labels, choices, rankings.
+
+Each helper reads a raw student answer (any JSON value), never raises, and returns a
+:class:`StepResult` with Chinese feedback plus the student's parsed value, so that a later
+step can be graded against it (error carried forward).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Step, StepResult
+from .numbers import close, format_number, parse_number
+
+MAX_LISTED = 8
+
+
+@dataclass(frozen=True)
+class Trap:
+    """A known wrong value (a misconception): the credit it keeps and the feedback naming it."""
+
+    value: float
+    message: str
+    fraction: float = 0.0
+
+
+@dataclass(frozen=True)
+class Ecf:
+    """A value computed from the student's own earlier answer (error carried forward)."""
+
+    value: float
+    message: str
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """How one number (a step or a table cell) is graded."""
+
+    expected: float
+    tolerance: float
+    ecf: tuple[Ecf, ...] = ()
+    traps: tuple[Trap, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The verdict on one number: the share of credit, a kind and a message."""
+
+    fraction: float
+    kind: str  # correct | ecf | trap | wrong | missing | malformed
+    message: str = ""
+    value: float | None = None
+
+
+def judge_number(raw: object, spec: CellSpec) -> Outcome:
+    """Judge one raw number against a spec: right, carried forward, a trap, or wrong."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return Outcome(0.0, "missing", "未作答。")
+    value, error = parse_number(raw)
+    if value is None:
+        return Outcome(0.0, "malformed", error or "无法识别的数字。")
+    if close(value, spec.expected, spec.tolerance):
+        return Outcome(1.0, "correct", "正确。", value)
+    for ecf in spec.ecf:
+        if close(value, ecf.value, spec.tolerance):
+            return Outcome(1.0, "ecf", ecf.message, value)
+    for trap in spec.traps:
+        if not close(trap.value, spec.expected, spec.tolerance) and close(value, trap.value, spec.tolerance):
+            return Outcome(trap.fraction, "trap", trap.message, value)
+    return Outcome(0.0, "wrong", "", value)
+
+
+def grade_number(step: Step, raw: object, spec: CellSpec, hint: str = "") -> tuple[StepResult, float | None]:
+    """Grade a ``number`` step; returns the result and the student's parsed value."""
+    outcome = judge_number(raw, spec)
+    message = outcome.message
+    if outcome.kind == "wrong":
+        message = f"结果 {format_number(outcome.value or 0)} 不正确。" + (f"提示:{hint}" if hint else "")
+    elif outcome.kind == "trap" and 0 < outcome.fraction < 1:
+        message += f"(本步得 {format_number(outcome.fraction * 100, 0)}% 的分数)"
+    return (
+        StepResult(step.id, round(step.points * outcome.fraction, 4), step.points, message),
+        outcome.value,
+    )
+
+
+def norm_key(text: object) -> str:
+    """Normalise an id or a label for comparison: NFKC, no spaces, upper case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).upper()
+
+
+def read_rows(raw: object, step: Step) -> tuple[dict[str, Any], list[str]]:
+    """Read a mapping ``row id -> value`` for a table or classification step.
+
+    Accepts a mapping, or a list of objects that carry an ``id``. Row ids match without
+    regard to case, width or spaces. Returns the values by canonical row id and a list of
+    problems (unknown or repeated ids, wrong shape).
+    """
+    problems: list[str] = []
+    items: list[tuple[object, object]] = []
+    if isinstance(raw, Mapping):
+        items = list(raw.items())
+    elif isinstance(raw, list) and all(isinstance(r, Mapping) and "id" in r for r in raw):
+        for row in raw:
+            rest = {k: v for k, v in row.items() if k != "id"}
+            items.append((row["id"], rest if len(rest) != 1 or step.kind == "table" else next(iter(rest.values()))))
+    else:
+        return {}, ["答案应为一个表:{行编号: 值}。"]
+    lookup = {norm_key(row_id): row_id for row_id in step.row_ids}
+    values: dict[str, Any] = {}
+    unknown: list[str] = []
+    for key, value in items:
+        row_id = lookup.get(norm_key(key))
+        if row_id is None:
+            unknown.append(str(key)[:20])
+        elif row_id in values:
+            problems.append(f"行 {row_id} 重复出现。")
+        else:
+            values[row_id] = value
+    if unknown:
+        problems.append("未知的行编号:" + "、".join(unknown[:MAX_LISTED]) + ("……" if len(unknown) > MAX_LISTED else ""))
+    return values, problems
+
+
+def read_cells(raw: object, step: Step) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Read a table answer into ``{row id: {column key: raw value}}`` plus problems.
+
+    A single-column table also accepts ``{row id: value}``. Column keys match the key or
+    the label, without regard to case or width.
+    """
+    rows, problems = read_rows(raw, step)
+    col_lookup: dict[str, str] = {}
+    for key, label in step.columns:
+        col_lookup[norm_key(key)] = key
+        col_lookup[norm_key(label)] = key
+    cells: dict[str, dict[str, Any]] = {}
+    bad_columns: set[str] = set()
+    for row_id, value in rows.items():
+        if isinstance(value, Mapping):
+            row: dict[str, Any] = {}
+            for col, cell in value.items():
+                key = col_lookup.get(norm_key(col))
+                if key is None:
+                    bad_columns.add(str(col)[:20])
+                else:
+                    row[key] = cell
+            cells[row_id] = row
+        elif len(step.columns) == 1:
+            cells[row_id] = {step.columns[0][0]: value}
+        else:
+            problems.append(f"行 {row_id} 应为 {{列名: 值}} 的对象。")
+    if bad_columns:
+        expected = "、".join(key for key, _ in step.columns)
+        problems.append(f"未知的列:{'、'.join(sorted(bad_columns))}(应为 {expected})。")
+    return cells, problems
+
+
+def cell_label(step: Step, row_id: str, col: str) -> str:
+    """A short Chinese name for a table cell in feedback."""
+    row_label = dict(step.rows).get(row_id, row_id)
+    if len(step.columns) == 1:
+        return row_label
+    return f"{row_label}·{dict(step.columns).get(col, col)}"
+
+
+@dataclass
+class Tally:
+    """Collects per-item outcomes of a multi-part step and writes the summary feedback."""
+
+    total_items: int
+    earned: float = 0.0
+    correct: int = 0
+    ecf: dict[str, list[str]] = field(default_factory=dict)
+    traps: dict[str, list[str]] = field(default_factory=dict)
+    wrong: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    malformed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, label: str, outcome: Outcome) -> None:
+        """Record the outcome for one item (a cell or a row)."""
+        self.earned += outcome.fraction
+        if outcome.kind == "correct":
+            self.correct += 1
+        elif outcome.kind == "ecf":
+            self.ecf.setdefault(outcome.message, []).append(label)
+        elif outcome.kind == "trap":
+            self.traps.setdefault(outcome.message, []).append(label)
+        elif outcome.kind == "missing":
+            self.missing.append(label)
+        elif outcome.kind == "malformed":
+            self.malformed.append(label)
+        else:
+            self.wrong.append(label)
+
+    def result(self, step: Step, hint: str = "") -> StepResult:
+        """The step result: points in proportion to the credit earned, with feedback."""
+        fraction = self.earned / self.total_items if self.total_items else 0.0
+        parts = list(self.notes)
+        ok = self.correct + sum(len(v) for v in self.ecf.values())
+        if ok == self.total_items and not self.traps:
+            parts.append("全部正确。")
+        else:
+            parts.append(f"共 {self.total_items} 项,{ok} 项正确。")
+        for message, labels in [*self.ecf.items(), *self.traps.items()]:
+            parts.append(f"{message.rstrip('。')}({_listing(labels)})。")
+        if self.wrong:
+            parts.append(f"不正确:{_listing(self.wrong)}。" + (f"提示:{hint}" if hint else ""))
+        if self.malformed:
+            parts.append(f"无法识别:{_listing(self.malformed)}(请填写数字)。")
+        if self.missing:
+            parts.append(f"未填写:{_listing(self.missing)}。")
+        return StepResult(step.id, round(step.points * fraction, 4), step.points, "".join(parts))
+
+
+def _listing(labels: Sequence[str]) -> str:
+    shown = "、".join(labels[:MAX_LISTED])
+    return shown + (f" 等 {len(labels)} 项" if len(labels) > MAX_LISTED else "")
+
+
+def grade_cells(
+    step: Step,
+    raw: object,
+    specs: Mapping[tuple[str, str], CellSpec],
+    hint: str = "",
+) -> tuple[StepResult, dict[tuple[str, str], float]]:
+    """Grade a ``table`` step cell by cell; returns the result and the parsed cell values."""
+    cells, problems = read_cells(raw, step)
+    tally = Tally(total_items=len(specs), notes=problems)
+    parsed: dict[tuple[str, str], float] = {}
+    for (row_id, col), spec in specs.items():
+        outcome = judge_number(cells.get(row_id, {}).get(col), spec)
+        if outcome.value is not None:
+            parsed[(row_id, col)] = outcome.value
+        tally.add(cell_label(step, row_id, col), outcome)
+    return tally.result(step, hint), parsed
+
+
+def read_labels(
+    step: Step, raw: object, normalise: Callable[[object], str | None]
+) -> tuple[dict[str, str], list[str], list[str]]:
+    """Read a classification answer: ``{row id: label}``; returns labels, invalid rows, problems."""
+    rows, problems = read_rows(raw, step)
+    labels: dict[str, str] = {}
+    invalid: list[str] = []
+    for row_id, value in rows.items():
+        label = normalise(value)
+        if label is None:
+            invalid.append(row_id)
+        else:
+            labels[row_id] = label
+    return labels, invalid, problems
+
+
+def normalise_choice(raw: object, keys: Sequence[str]) -> str | None:
+    """Read an option key such as ``"B"``, ``"b"``, ``"Ｂ"`` or ``"B."``; None if not one of keys."""
+    if not isinstance(raw, str):
+        return None
+    text = norm_key(raw).rstrip(".、:)")
+    text = text.removeprefix("(")
+    return text if text in keys else None
+
+
+def grade_choice(step: Step, raw: object, correct: str, explanations: Mapping[str, str]) -> StepResult:
+    """Grade a ``choice`` step: full points for the right option key, else 0 with the reason."""
+    keys = [key for key, _ in step.options]
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return StepResult(step.id, 0, step.points, "未作答。")
+    key = normalise_choice(raw, keys)
+    if key is None:
+        return StepResult(step.id, 0, step.points, f"请填写一个选项字母({'、'.join(keys)})。")
+    if key == correct:
+        return StepResult(step.id, step.points, step.points, "正确。")
+    return StepResult(step.id, 0, step.points, explanations.get(key, "选择不正确。"))
+
+
+def read_ranking(raw: object, ids: Sequence[str]) -> tuple[list[str] | None, str | None]:
+    """Read a ranking: a list of ids, or text such as ``"H03 > H01 > H02"`` or ``"H03,H01"``."""
+    if isinstance(raw, str):
+        items: list[object] = [p for p in re.split(r"[\s,，、>＞;；/|]+", raw.strip()) if p]
+    elif isinstance(raw, list):
+        items = raw
+    elif raw is None:
+        return None, "未作答。"
+    else:
+        return None, "排序应为编号列表,如 [\"H03\", \"H01\", …] 或 \"H03 > H01 > …\"。"
+    if not items:
+        return None, "未作答。"
+    lookup = {norm_key(i): i for i in ids}
+    ranking: list[str] = []
+    for item in items:
+        if not isinstance(item, (str, int)) or isinstance(item, bool):
+            return None, "排序中的每一项应为客户编号。"
+        row_id = lookup.get(norm_key(item))
+        if row_id is None:
+            return None, f"未知的编号「{str(item)[:20]}」。"
+        if row_id in ranking:
+            return None, f"编号 {row_id} 重复出现。"
+        ranking.append(row_id)
+    return ranking, None
+
+
+def ordered_fraction(given: Sequence[str], expected: Sequence[str]) -> float:
+    """Length of the longest subsequence of ``given`` in ``expected``'s order, over len(expected)."""
+    position = {item: i for i, item in enumerate(expected)}
+    seq = [position[g] for g in given if g in position]
+    tails: list[int] = []
+    for value in seq:
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if tails[mid] < value:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == len(tails):
+            tails.append(value)
+        else:
+            tails[lo] = value
+    return len(tails) / len(expected) if expected else 0.0
+
+
+def missing_step(step: Step) -> StepResult:
+    """The result of a step with no answer at all."""
+    return StepResult(step.id, 0, step.points, "未作答。")
+
+
+def answers_problem(answers: object) -> str | None:
+    """A message when the answers are not a JSON object keyed by step id, else None."""
+    if isinstance(answers, Mapping):
+        return None
+    return "答案应为 JSON 对象:{\"步骤编号\": 答案}。"
+
+
+def detect_pattern(
+    given: Mapping[Any, Any],
+    truth: Mapping[Any, Any],
+    alternatives: Sequence[tuple[Mapping[Any, Any], str]],
+    same: Callable[[Any, Any], bool] = lambda a, b: a == b,
+) -> str | None:
+    """Name the mistake a set of answers follows, or None.
+
+    An alternative (the answers a known mistake produces) is named when, on the items where
+    it differs from the truth, at least 90 % of the student's answers agree with it.
+    """
+    for alternative, message in alternatives:
+        keys = [k for k in given if k in alternative and k in truth and not same(alternative[k], truth[k])]
+        if not keys:
+            continue
+        agree = sum(1 for k in keys if same(given[k], alternative[k]))
+        if agree and agree >= 0.9 * len(keys):
+            return message
+    return None
