@@ -1,0 +1,223 @@
+"""Case 1 · 客户价值计算: one customer's lifetime value and the word-of-mouth effect.
+
+From the Hunan vocational skills exam (湖南物流公共信息平台): a customer trades f times a
+week at m yuan for n years; a satisfied customer tells p people, an unsatisfied one q
+people, and r % of the listeners become (or stop being) loyal customers.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from .base import Case
+from .grading import CellSpec, Ecf, Trap, grade_cells, grade_number, read_cells
+from .model import TEXTBOOK, Step, StepResult, Variant
+from .numbers import format_number as fmt
+from .numbers import parse_number
+
+WEEKS_PER_YEAR = 52
+TEXTBOOK_PARAMS = {"f": 1, "m": 50, "n": 10, "weeks_per_year": WEEKS_PER_YEAR, "p": 5, "q": 10, "r_pct": 20}
+# For each conversion rate, listener counts that give whole customers (p * r integer).
+_LISTENERS = {10: ([10], [20, 30]), 20: ([5, 10], [10, 15, 20]), 25: ([4, 8], [8, 12, 16])}
+MONEY_TOLERANCE = 0.5
+
+ROWS = (("satisfied", "满意客户"), ("unsatisfied", "不满意客户"), ("net", "合计"))
+COLUMNS = (("customers", "客户数变化"), ("value", "价值变化"))
+
+
+def _truth(params: Mapping[str, Any]) -> dict[str, float]:
+    v = params["f"] * params["m"] * params["weeks_per_year"] * params["n"]
+    won = params["p"] * params["r_pct"] / 100
+    lost = params["q"] * params["r_pct"] / 100
+    return {"v": v, "won": won, "gained": won * v, "lost": lost, "lost_value": -lost * v}
+
+
+def _int(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else x
+
+
+class CustomerValueCase(Case):
+    """客户价值计算 (ch05): lifetime transaction value and the dynamic value table."""
+
+    id = "customer-value"
+    title = "客户价值计算"
+    chapter = "ch05-customer-value"
+
+    def build(self, rng: random.Random, seed: int | str) -> Variant:
+        """A variant with whole-number customer counts (p·r and q·r are integers)."""
+        r_pct = rng.choice(sorted(_LISTENERS))
+        ps, qs = _LISTENERS[r_pct]
+        params = {
+            "f": rng.choice([1, 1, 2, 3]),
+            "m": rng.randrange(20, 201, 10),
+            "n": rng.randint(3, 15),
+            "weeks_per_year": WEEKS_PER_YEAR,
+            "p": rng.choice(ps),
+            "q": rng.choice(qs),
+            "r_pct": r_pct,
+        }
+        return self._make(seed, params)
+
+    def textbook(self) -> Variant:
+        """The exam's own numbers: once a week, 50 yuan, 10 years, tells 5 / 10, 20 %."""
+        return self._make(TEXTBOOK, dict(TEXTBOOK_PARAMS))
+
+    def _make(self, seed: int | str, params: dict[str, Any]) -> Variant:
+        f, m, n, p, q, r = (params[k] for k in ("f", "m", "n", "p", "q", "r_pct"))
+        text = f"""## 客户价值计算
+
+湖南物流公共信息平台的一位客户每星期在平台上交易 {f} 次,平均每次交易额 {m} 元,平均客户生命周期按 {n} 年计算。客户价值以交易额计算。
+
+如果这位客户对平台的服务满意,他会把满意告诉另外 {p} 个人;如果不满意,他会把抱怨告诉另外 {q} 个人。假定所有听到赞美或抱怨的人中有 {r}% 发生转化:或者成为平台新的忠实客户,或者不再是平台的忠实客户(平台失去相应数量的忠实客户)。
+
+**计算规则**
+
+- 一年按 {params['weeks_per_year']} 周计算。
+- 每位忠实客户的价值都等于第 1 步算出的一位客户的终生交易额。
+- 金额以元为单位;本题结果都是整数,不需要舍入,误差 ±0.5 元以内判为正确。
+- 价值或客户数的增加记为正数,减少记为负数(第 4 步只填人数,填正数)。
+- 后面的步骤如果用到前面的结果,会按你自己前面填写的结果判分(错误不重复扣分)。
+"""
+        steps = (
+            Step("lifetime_value", "一位客户在生命周期内为平台带来的交易额(客户价值)是多少元?", "number", 2, unit="元"),
+            Step("customers_won", "一位满意客户通过口碑能为平台增加多少位忠实客户?", "number", 1, unit="人"),
+            Step("value_gained", "这些新增的忠实客户为平台带来多少客户价值(元)?", "number", 2, unit="元"),
+            Step("customers_lost", "一位不满意客户会使平台失去多少位忠实客户?(填人数)", "number", 1, unit="人"),
+            Step("value_lost", "一位不满意客户使平台的客户价值变化多少元?(减少记为负数)", "number", 2, unit="元"),
+            Step(
+                "dynamic_table",
+                "填写客户价值动态分析表:行为 satisfied(一位满意客户)、unsatisfied(一位不满意客户)、"
+                "net(满意与不满意客户各一位的合计);列为 customers(忠实客户数变化,人)和 value(客户价值变化,元),"
+                "增加为正,减少为负。",
+                "table",
+                3,
+                rows=ROWS,
+                columns=COLUMNS,
+            ),
+        )
+        return self._variant(seed, params, text, None, steps)
+
+    def solution(self, variant: Variant) -> dict[str, Any]:
+        """The model answers; numbers as plain ints where they are whole."""
+        t = _truth(variant.params)
+        return {
+            "lifetime_value": _int(t["v"]),
+            "customers_won": _int(t["won"]),
+            "value_gained": _int(t["gained"]),
+            "customers_lost": _int(t["lost"]),
+            "value_lost": _int(t["lost_value"]),
+            "dynamic_table": {
+                "satisfied": {"customers": _int(t["won"]), "value": _int(t["gained"])},
+                "unsatisfied": {"customers": _int(-t["lost"]), "value": _int(t["lost_value"])},
+                "net": {"customers": _int(t["won"] - t["lost"]), "value": _int(t["gained"] + t["lost_value"])},
+            },
+        }
+
+    def grade_steps(self, variant: Variant, answers: Mapping[str, Any]) -> list[StepResult]:
+        """Grade the six steps with error carried forward and misconception feedback."""
+        prm = variant.params
+        f, m, n, p, q, r = (prm[k] for k in ("f", "m", "n", "p", "q", "r_pct"))
+        weeks = prm["weeks_per_year"]
+        t = _truth(prm)
+        steps = {s.id: s for s in variant.steps}
+        results: list[StepResult] = []
+
+        v_traps = (
+            Trap(f * m * 50 * n, "你按一年 50 周计算了;本题规定一年按 52 周计算。"),
+            Trap(f * m * 48 * n, "你按一年 48 周(12 个月 × 4 周)计算了;本题规定一年按 52 周计算。"),
+            Trap(f * m * weeks, "你只算了一年的交易额,忘了乘以客户生命周期的年数。"),
+            Trap(f * m * 365 * n, "你把“每星期”当成了“每天”:一年按 52 周计算,不是 365 天。"),
+            Trap(f * m * 12 * n, "你按每月交易计算了;题目给的是每星期的交易次数,一年按 52 周。"),
+        )
+        res, v_s = grade_number(steps["lifetime_value"], answers.get("lifetime_value"),
+                                CellSpec(t["v"], MONEY_TOLERANCE, traps=v_traps),
+                                "客户价值 = 每周交易次数 × 每次交易额 × 52 周 × 生命周期年数。")
+        results.append(res)
+
+        res, won_s = grade_number(steps["customers_won"], answers.get("customers_won"),
+                                  CellSpec(t["won"], 0.01, traps=(
+                                      Trap(p, f"你数的是听到赞美的人数,而不是其中转化为忠实客户的人数(还要乘以转化率 {r}%)。"),)),
+                                  f"新增客户数 = 听到赞美的人数 × 转化率 {r}%。")
+        results.append(res)
+
+        value_ecf = []
+        if v_s is not None and won_s is not None:
+            value_ecf.append(Ecf(won_s * v_s, f"按你第 1 步的结果 {fmt(v_s)} 元和第 2 步的结果 {fmt(won_s)} 人计算,本步方法正确,得分。"))
+        gained_traps = (
+            Trap(p * t["v"], f"你忘了 {r}% 的转化率:听到赞美的 {p} 人中只有一部分成为忠实客户。"),
+            Trap(-t["gained"], "满意客户带来的是客户价值的增加,应为正数。", 0.5),
+        )
+        res, gained_s = grade_number(steps["value_gained"], answers.get("value_gained"),
+                                     CellSpec(t["gained"], MONEY_TOLERANCE, tuple(value_ecf), gained_traps),
+                                     "带来的价值 = 新增忠实客户数 × 一位客户的终生价值。")
+        results.append(res)
+
+        res, lost_s = grade_number(steps["customers_lost"], answers.get("customers_lost"),
+                                   CellSpec(t["lost"], 0.01, traps=(
+                                       Trap(q, f"你数的是听到抱怨的人数,而不是其中流失的忠实客户数(还要乘以转化率 {r}%)。"),
+                                       Trap(-t["lost"], "人数填正数即可;本步按正确处理。", 1.0),)),
+                                   f"流失客户数 = 听到抱怨的人数 × 转化率 {r}%。")
+        results.append(res)
+        if lost_s is not None:
+            lost_s = abs(lost_s)
+
+        lost_ecf, lost_traps = [], [
+            Trap(t["lost"] * t["v"], "方向错了:失去忠实客户是客户价值的减少,应记为负数。", 0.5),
+            Trap(-q * t["v"], f"你忘了 {r}% 的转化率:听到抱怨的 {q} 人中只有一部分不再是忠实客户。"),
+            Trap(q * t["v"], f"你忘了 {r}% 的转化率,而且价值的减少应记为负数。"),
+        ]
+        if v_s is not None and lost_s is not None:
+            own = -lost_s * v_s
+            lost_ecf.append(Ecf(own, f"按你第 1 步的结果 {fmt(v_s)} 元和第 4 步的结果 {fmt(lost_s)} 人计算,本步方法正确,得分。"))
+            lost_traps.append(Trap(-own, f"按你前面的结果计算方法正确,但方向错了:失去忠实客户是价值的减少,应记为负数。", 0.5))
+        res, lost_value_s = grade_number(steps["value_lost"], answers.get("value_lost"),
+                                         CellSpec(t["lost_value"], MONEY_TOLERANCE, tuple(lost_ecf), tuple(lost_traps)),
+                                         "价值变化 = −流失客户数 × 一位客户的终生价值。")
+        results.append(res)
+
+        results.append(self._grade_table(steps["dynamic_table"], answers.get("dynamic_table"), t,
+                                         v_s, won_s, gained_s, lost_s, lost_value_s))
+        return results
+
+    @staticmethod
+    def _grade_table(step: Step, raw: object, t: dict[str, float], v_s: float | None, won_s: float | None,
+                     gained_s: float | None, lost_s: float | None, lost_value_s: float | None) -> StepResult:
+        own = "与你前面步骤的结果一致,本格按你自己的结果判为正确"
+        sign = "方向错了:失去忠实客户是减少,应记为负数。"
+
+        def spec(expected: float, tol: float, *earlier: float | None, traps: tuple[Trap, ...] = ()) -> CellSpec:
+            ecf = tuple(Ecf(value, own) for value in earlier if value is not None)
+            return CellSpec(expected, tol, ecf, traps)
+
+        # A cell agrees with the student's own work when it repeats their earlier step, or
+        # when it recomputes it correctly from their own step-1 value.
+
+        cells, _ = read_cells(raw, step)
+
+        def typed(row: str, col: str) -> float | None:
+            return parse_number(cells.get(row, {}).get(col))[0]
+
+        specs = {
+            ("satisfied", "customers"): spec(t["won"], 0.01, won_s),
+            ("satisfied", "value"): spec(t["gained"], MONEY_TOLERANCE, gained_s,
+                                         won_s * v_s if won_s is not None and v_s is not None else None),
+            ("unsatisfied", "customers"): spec(-t["lost"], 0.01, -lost_s if lost_s is not None else None,
+                                               traps=(Trap(t["lost"], sign, 0.5),)),
+            ("unsatisfied", "value"): spec(t["lost_value"], MONEY_TOLERANCE, lost_value_s,
+                                           -lost_s * v_s if lost_s is not None and v_s is not None else None,
+                                           traps=(Trap(-t["lost_value"], sign, 0.5),)),
+        }
+        # The net row is checked against the student's own rows above (no double penalty).
+        for col, tol in (("customers", 0.01), ("value", MONEY_TOLERANCE)):
+            sat, unsat = typed("satisfied", col), typed("unsatisfied", col)
+            if col == "customers":
+                expected, wrong_sum = t["won"] - t["lost"], t["won"] + t["lost"]
+            else:
+                expected, wrong_sum = t["gained"] + t["lost_value"], t["gained"] - t["lost_value"]
+            ecf = (Ecf(sat + unsat, "合计行等于你上面两行之和,方法正确"),) if sat is not None and unsat is not None else ()
+            traps = (Trap(wrong_sum, "合计时把减少当成了增加:不满意客户的影响是负数,合计应为两行相加(正负相抵)。"),)
+            specs[("net", col)] = CellSpec(expected, tol, ecf, traps)
+        result, _ = grade_cells(step, raw, specs, "满意行为增加(正数),不满意行为减少(负数),合计为两行之和。")
+        return result
