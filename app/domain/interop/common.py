@@ -269,6 +269,8 @@ def decode_input(data: object, encoding_hint: str | None = None) -> tuple[str | 
     else:
         return None, warnings, [Skip("输入", "输入必须是文本或字节串")]
     text = text.lstrip("\ufeff")
+    if not text.strip():
+        return None, warnings, [Skip("文件", "文件为空,没有题目")]
     if len(text) > MAX_INPUT_CHARS:
         return None, warnings, [Skip("文件", "文件过大,无法导入")]
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")

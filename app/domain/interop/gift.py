@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .common import (
-    BLANK, ESSAY_PLACEHOLDER_RUBRIC, IdAllocator, decode_input, decode_meta, defaults_warning,
-    finish_question, fold_feedback, format_number, option_keys, parse_decimal, to_number,
+    BLANK, ESSAY_PLACEHOLDER_RUBRIC, IdAllocator, Unexpressible, decode_input, decode_meta,
+    defaults_warning, finish_question, fold_feedback, format_number, option_keys, parse_decimal,
+    to_number,
 )
 from .gift_export import export_gift
 from .gift_syntax import (
@@ -20,18 +21,15 @@ from .gift_syntax import (
     unescape_short_answer,
 )
 from .results import ImportResult, Skip
+from .weights import choice_fields, full_credit_forms, numeric_answer
 
 __all__ = ["parse_gift", "export_gift"]
 
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
-class _Skipped(Exception):
-    """The block is valid GIFT but has no bank equivalent."""
-
-
 class _Invalid(Exception):
-    """The block is not valid GIFT."""
+    """The block is not valid GIFT (a question that has no bank equivalent raises Unexpressible)."""
 
 
 @dataclass
@@ -72,11 +70,15 @@ def parse_gift(text: str | bytes, *, default_chapter: str | None = None) -> Impo
             continue
         try:
             parsed = _parse_block(raw, meta)
-        except _Skipped as exc:
-            skipped.append(Skip(_where(where, raw), str(exc), block.line))
+        except Unexpressible as exc:
+            skipped.append(Skip(_where(where, raw), exc.reason, block.line))
             continue
         except _Invalid as exc:
             errors.append(Skip(_where(where, raw), str(exc), block.line))
+            continue
+        except (ArithmeticError, AttributeError, KeyError, TypeError, ValueError):
+            # a last resort so that one odd block cannot abort the whole import
+            errors.append(Skip(_where(where, raw), "无法读取这道题", block.line))
             continue
         question = parsed.question
         fingerprint = "\n".join([question["type"], parsed.name or "", question.get("stem", "")])
@@ -118,7 +120,7 @@ def _parse_block(raw: str, meta: dict | None) -> _Parsed:
             text = text[end + 2:].strip()
     start, end = text.find("{"), text.find("}")
     if start == -1 and end == -1:
-        raise _Skipped("没有答案部分(花括号),这是一段说明文字(description),不是题目")
+        raise Unexpressible("没有答案部分(花括号),这是一段说明文字(description),不是题目")
     if start == -1 or end == -1 or end < start or "{" in text[start + 1:end]:
         raise _Invalid("花括号不成对")
     if "{" in text[end + 1:] or "}" in text[end + 1:]:
@@ -154,7 +156,7 @@ def _kind(answer: str) -> str:
     if answer.startswith("#"):
         return "numeric"
     if answer.startswith(">"):
-        raise _Skipped("排序题(qtype_ordering 的 GIFT 扩展语法)不受支持,请用 Moodle XML 导入")
+        raise Unexpressible("排序题(qtype_ordering 的 GIFT 扩展语法)不受支持,请用 Moodle XML 导入")
     if "~" in answer:
         return "choice"
     if "=" in answer and "->" in answer:
@@ -175,41 +177,25 @@ def _read_choice(answer: str, fmt: str, meta: dict | None, parsed: _Parsed) -> l
         parts = parts[1:]
     if len(parts) < 2:
         raise _Invalid("选择题至少需要两个选项")
-    entries = []
+    texts, fractions, feedback = [], [], []
     for part in parts:
         part = part.strip()
         if part.startswith("="):
-            weight, part = 1.0, part[1:]
+            fraction, part = 1.0, part[1:]
         else:
-            weight, part = read_weight(part, 0.0)
-        text, feedback = split_feedback(part)
-        entries.append((rich_text(text, fmt)[0], weight, rich_text(feedback, fmt)[0]))
-    keys = option_keys(meta, len(entries))
+            fraction, part = read_weight(part, 0.0)
+        text, comment = split_feedback(part)
+        texts.append(rich_text(text, fmt)[0])
+        fractions.append(fraction)
+        feedback.append(rich_text(comment, fmt)[0])
+    keys = option_keys(meta, len(texts))
     if keys is None:
-        raise _Skipped("选项超过 26 个,无法编号")
-    question = parsed.question
-    question["options"] = {key: text for key, (text, _, _) in zip(keys, entries)}
-    weights = {key: weight for key, (_, weight, _) in zip(keys, entries)}
-    if "=" in answer:
-        full = [key for key, weight in weights.items() if weight >= 0.9999]
-        if len(full) != 1:
-            raise _Skipped("单选题应恰好有一个满分选项,这道题有 %d 个" % len(full))
-        question.update(type="single", answer=full[0])
-        if any(weight != 0 for key, weight in weights.items() if key != full[0]):
-            parsed.warnings.append("单选题中其他选项的部分得分或扣分已忽略")
-    else:
-        right = [key for key, weight in weights.items() if weight > 0]
-        if not right:
-            raise _Skipped("多选题没有得分的选项")
-        question.update(type="multiple", answer=right)
-        share = 1 / len(right)
-        exact = all(abs(weights[key] - share) < 0.005 for key in right) and all(
-            abs(weight + share) < 0.005 for key, weight in weights.items() if key not in right)
-        if not exact and not (meta and "scoring" in meta):
-            parsed.warnings.append(
-                "选项权重与本平台的部分得分规则不同,已按本平台规则导入"
-                "(选对一项得 1/k,选错一项扣 1/k)")
-    return [(f"选项 {key}", fb) for key, (_, _, fb) in zip(keys, entries)]
+        raise Unexpressible("选项超过 26 个,无法编号")
+    # Moodle's rule: a question with an "=" answer is single choice, otherwise multiple
+    fields, warnings = choice_fields(texts, fractions, "=" in answer, keys, meta)
+    parsed.question.update(fields)
+    parsed.warnings.extend(warnings)
+    return [(f"选项 {key}", comment) for key, comment in zip(keys, feedback)]
 
 
 def _read_true_false(answer: str, fmt: str, meta: dict | None, parsed: _Parsed) -> list[tuple[str, str]]:
@@ -237,11 +223,11 @@ def _read_matching(answer: str, fmt: str, meta: dict | None, parsed: _Parsed) ->
         if not left_text:
             distractors.append(right_text)
         elif left_text in pairs:
-            raise _Skipped(f"配对题的左项“{left_text}”重复")
+            raise Unexpressible(f"配对题的左项“{left_text}”重复")
         else:
             pairs[left_text] = right_text
     if len(pairs) < 2:
-        raise _Skipped("配对题至少需要两对")
+        raise Unexpressible("配对题至少需要两对")
     parsed.question.update(type="matching", answer={"pairs": pairs})
     if distractors:
         parsed.question["distractors"] = distractors
@@ -255,22 +241,18 @@ def _read_numeric(answer: str, fmt: str, meta: dict | None, parsed: _Parsed) -> 
         parts = parts[1:]
     if not parts:
         raise _Invalid("数值题没有答案")
-    chosen = None
-    feedback = []
+    entries, feedback = [], []
     for part in parts:
-        weight, part = read_weight(part.strip(), 1.0)
-        value_text, fb = split_feedback(part)
+        fraction, part = read_weight(part.strip(), 1.0)
+        value_text, comment = split_feedback(part)
         value, tolerance = _numeric_value(restore(value_text).strip())
-        feedback.append((f"答案 {format_number(value)}", rich_text(fb, fmt)[0]))
-        if weight >= 0.9999 and chosen is None:
-            chosen = (value, tolerance)
-        elif 0 < weight < 0.9999:
-            parsed.warnings.append(f"部分得分的答案 {format_number(value)} 已忽略")
-    if chosen is None:
-        raise _Skipped("数值题没有满分答案")
-    parsed.question.update(type="numeric", answer=chosen[0])
-    if chosen[1] is not None:
-        parsed.question["tolerance"] = chosen[1]
+        entries.append((value, tolerance, fraction))
+        feedback.append((f"答案 {format_number(value)}", rich_text(comment, fmt)[0]))
+    (value, tolerance), warnings = numeric_answer(entries)
+    parsed.warnings.extend(warnings)
+    parsed.question.update(type="numeric", answer=value)
+    if tolerance is not None:
+        parsed.question["tolerance"] = tolerance
     if wrong:
         feedback.append(("其他答案", rich_text(split_feedback(wrong)[1], fmt)[0]))
     return feedback
@@ -301,22 +283,15 @@ def _read_short(answer: str, fmt: str, meta: dict | None, parsed: _Parsed) -> li
     parts = answer.split("=")
     if parts and not parts[0].strip():
         parts = parts[1:]
-    forms: list[str] = []
-    feedback = []
+    entries, feedback = [], []
     for part in parts:
-        weight, part = read_weight(part.strip(), 1.0)
-        form_text, fb = split_feedback(part)
+        fraction, part = read_weight(part.strip(), 1.0)
+        form_text, comment = split_feedback(part)
         form, wildcard = unescape_short_answer(rich_text(form_text, fmt)[0])
-        feedback.append((f"答案“{form}”", rich_text(fb, fmt)[0]))
-        if weight < 0.9999:
-            if weight > 0:
-                parsed.warnings.append(f"部分得分的答案“{form}”已忽略")
-        elif wildcard:
-            parsed.warnings.append(f"含通配符 * 的答案“{form}”无法表达,已忽略")
-        elif form and form not in forms:
-            forms.append(form)
-    if not forms:
-        raise _Skipped("填空题没有可用的满分答案")
+        entries.append((form, fraction, wildcard))
+        feedback.append((f"答案“{form}”", rich_text(comment, fmt)[0]))
+    forms, warnings = full_credit_forms(entries)
+    parsed.warnings.extend(warnings)
     parsed.question.update(type="fill_blank", answer=[forms])
     return feedback
 

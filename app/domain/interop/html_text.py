@@ -155,10 +155,12 @@ class _Converter(HTMLParser):
         self.out.append(text)
 
     def markdown(self) -> str:
-        """The converted text, with runs of blank lines collapsed."""
-        text = re.sub(r"[ \t]+\n(?!\n)", lambda m: "  \n" if m.group(0).startswith("  ") else "\n",
-                      self._text())
-        text = re.sub(r"\n{3,}", "\n\n", text)
+        """The converted text: trailing spaces trimmed (except hard breaks), blank runs collapsed."""
+        lines = []
+        for line in self._text().split("\n"):
+            hard_break = line.endswith("  ") and line.strip()
+            lines.append(line.rstrip() + ("  " if hard_break else ""))
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
         return text.strip()
 
 
