@@ -5,8 +5,11 @@ from flask import Flask
 
 def init_cli(app: Flask) -> None:
     """Register every command group."""
+    from .bank import bank_group, sync_command
     from .demo import demo_command
     from .users import user_group
 
     app.cli.add_command(demo_command)
     app.cli.add_command(user_group)
+    app.cli.add_command(bank_group)
+    app.cli.add_command(sync_command)

@@ -64,7 +64,7 @@ def _fail(message: str) -> NumberResult:
 def _checked(value: Decimal) -> NumberResult:
     if not value.is_finite():
         return _fail("不是有限的数值")
-    if value != 0 and abs(value.adjusted()) > MAX_EXPONENT:
+    if value.adjusted() > MAX_EXPONENT:
         return _fail("数值超出范围")
     return NumberResult(value)
 
@@ -112,7 +112,7 @@ def parse_number(value: object, unit: str | None = None) -> NumberResult:
         number = Decimal(digits)
     except InvalidOperation:  # pragma: no cover - the pattern only admits valid digits
         return _fail(f"无法识别的数字:{value.strip()!r}")
-    if not number.is_finite() or (number != 0 and abs(number.adjusted()) > MAX_EXPONENT):
+    if number.adjusted() > MAX_EXPONENT:
         return _fail("数值超出范围")
     if match["mult"]:
         number *= _MULTIPLIERS[match["mult"]]

@@ -46,10 +46,13 @@ class NumericQuestion(QuestionSpec):
     unit: NonEmptyText | None = None
 
     def rule_issues(self) -> list[Issue]:
-        """At most one kind of tolerance."""
+        """At most one kind of tolerance; an answer students can type."""
+        issues = []
         if self.tolerance is not None and self.tolerance_pct is not None:
-            return [Issue(("tolerance_pct",), "tolerance 与 tolerance_pct 只能写一个")]
-        return []
+            issues.append(Issue(("tolerance_pct",), "tolerance 与 tolerance_pct 只能写一个"))
+        if not parse_number(self.answer).ok:
+            issues.append(Issue(("answer",), f"answer 超出范围:{self.answer!r}"))
+        return issues
 
     def allowed_error(self) -> Decimal:
         """The largest accepted |response − answer|."""

@@ -1,0 +1,133 @@
+"""Drawing a paper from the bank by blueprint, reproducibly from a seed.
+
+Rules may overlap (a single-choice question of chapter 5 can satisfy both "chapter 5" and
+"single choice"), so rules are filled by bipartite matching: if any assignment of distinct
+questions satisfies every rule, one is found, and the seed decides which.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from .blueprint import ExamDefinition, Rule
+
+
+@dataclass(frozen=True)
+class PoolItem:
+    """What assembly needs to know about a bank question."""
+
+    qid: str
+    chapter: str
+    type: str
+    difficulty: int
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DrawnItem:
+    """A question drawn into a paper, with its points and the rule that drew it (None = fixed)."""
+
+    qid: str
+    points: float
+    rule: int | None
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """How many bank questions match a rule, and whether the rule can be filled."""
+
+    index: int
+    description: str
+    available: int
+    needed: int
+    ok: bool
+    message: str
+
+
+def matches(rule: Rule, item: PoolItem) -> bool:
+    """Whether ``item`` satisfies every filter of ``rule``."""
+    return ((not rule.chapters or item.chapter in rule.chapters)
+            and (not rule.types or item.type in rule.types)
+            and (not rule.tags or bool(set(rule.tags) & set(item.tags)))
+            and rule.difficulty_min <= item.difficulty <= rule.difficulty_max)
+
+
+def _match_slots(slots: list[int], candidates: dict[int, list[str]], rng: random.Random | None) -> dict[int, str]:
+    """Assign a distinct question to every slot (slot → rule index) by augmenting paths."""
+    owner: dict[str, int] = {}  # qid → slot position
+    options = []
+    for rule_index in slots:
+        pool = list(candidates[rule_index])
+        if rng is not None:
+            rng.shuffle(pool)
+        options.append(pool)
+
+    def augment(slot: int, seen: set[str]) -> bool:
+        for qid in options[slot]:
+            if qid in seen:
+                continue
+            seen.add(qid)
+            if qid not in owner or augment(owner[qid], seen):
+                owner[qid] = slot
+                return True
+        return False
+
+    for slot in range(len(slots)):
+        augment(slot, set())
+    return {slot: qid for qid, slot in owner.items()}
+
+
+def _candidates(definition: ExamDefinition, pool: list[PoolItem]) -> tuple[dict[int, list[str]], set[str]]:
+    fixed = {f.id for f in definition.fixed}
+    candidates = {i: [p.qid for p in pool if p.qid not in fixed and matches(rule, p)]
+                  for i, rule in enumerate(definition.rules)}
+    return candidates, fixed
+
+
+def check_rules(definition: ExamDefinition, pool: list[PoolItem]) -> tuple[list[RuleCheck], list[str]]:
+    """Per-rule availability and overall problems (missing fixed ids, rules that cannot all be filled)."""
+    known = {p.qid for p in pool}
+    problems = [f"指定题目 {f.id} 不在题库中" for f in definition.fixed if f.id not in known]
+    candidates, _ = _candidates(definition, pool)
+    slots = [i for i, rule in enumerate(definition.rules) for _ in range(rule.count)]
+    assigned = _match_slots(slots, candidates, None)
+    filled: dict[int, int] = {}
+    for slot in assigned:
+        filled[slots[slot]] = filled.get(slots[slot], 0) + 1
+    checks = []
+    for i, rule in enumerate(definition.rules):
+        available = len(candidates[i])
+        got = filled.get(i, 0)
+        ok = got >= rule.count
+        if available < rule.count:
+            message = f"规则 {i + 1}({rule.describe()})需要 {rule.count} 题,题库中只有 {available} 题符合"
+        elif not ok:
+            message = (f"规则 {i + 1}({rule.describe()})与其他规则争用同一批题目,"
+                       f"最多只能再抽到 {got} 题(需要 {rule.count} 题)")
+        else:
+            message = f"规则 {i + 1}:符合条件 {available} 题,抽取 {rule.count} 题"
+        checks.append(RuleCheck(i, rule.describe(), available, rule.count, ok, message))
+        if not ok:
+            problems.append(message)
+    return checks, problems
+
+
+def assemble(definition: ExamDefinition, pool: list[PoolItem], seed: int) -> list[DrawnItem]:
+    """The paper for ``seed``: fixed questions, then one draw per rule slot, in paper order.
+
+    Raises ValueError naming the problem when the blueprint cannot be filled from ``pool``.
+    """
+    _, problems = check_rules(definition, pool)
+    if problems:
+        raise ValueError(";".join(problems))
+    rng = random.Random(seed)
+    candidates, _ = _candidates(definition, pool)
+    slots = [i for i, rule in enumerate(definition.rules) for _ in range(rule.count)]
+    assigned = _match_slots(slots, candidates, rng)
+    drawn = [DrawnItem(f.id, f.points, None) for f in definition.fixed]
+    for slot, rule_index in enumerate(slots):
+        drawn.append(DrawnItem(assigned[slot], definition.rules[rule_index].points, rule_index))
+    if definition.shuffle_questions:
+        rng.shuffle(drawn)
+    return drawn

@@ -1,0 +1,126 @@
+"""The exam definition: the same fields in YAML files, the browser editor and ``POST /api/v1/exams``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+QUESTION_TYPES = ("single", "multiple", "true_false", "ordering", "numeric", "fill_blank", "matching", "essay")
+
+
+class Rule(BaseModel):
+    """Draw ``count`` questions matching every given filter, each worth ``points``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    chapters: list[str] = Field(default_factory=list)
+    types: list[Literal[QUESTION_TYPES]] = Field(default_factory=list)  # type: ignore[valid-type]
+    tags: list[str] = Field(default_factory=list, description="any of these tags")
+    difficulty_min: int = Field(1, ge=1, le=5)
+    difficulty_max: int = Field(5, ge=1, le=5)
+    count: int = Field(ge=1, le=200)
+    points: float = Field(1.0, gt=0, le=100)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _aliases(cls, data):
+        # Accept the singular forms an author naturally writes in YAML.
+        if isinstance(data, dict):
+            data = dict(data)
+            for single, plural in (("chapter", "chapters"), ("type", "types"), ("tag", "tags")):
+                if single in data and plural not in data:
+                    value = data.pop(single)
+                    data[plural] = value if isinstance(value, list) else [value]
+            if "difficulty" in data:
+                value = data.pop("difficulty")
+                if isinstance(value, list) and len(value) == 2:
+                    data["difficulty_min"], data["difficulty_max"] = value
+                else:
+                    data["difficulty_min"] = data["difficulty_max"] = value
+        return data
+
+    @model_validator(mode="after")
+    def _range(self):
+        if self.difficulty_min > self.difficulty_max:
+            raise ValueError("difficulty_min 不能大于 difficulty_max")
+        return self
+
+    def describe(self) -> str:
+        """A short Chinese description for the editor and error messages."""
+        parts = []
+        if self.chapters:
+            parts.append("章节 " + "、".join(self.chapters))
+        if self.types:
+            parts.append("题型 " + "、".join(self.types))
+        if self.tags:
+            parts.append("标签 " + "、".join(self.tags))
+        if (self.difficulty_min, self.difficulty_max) != (1, 5):
+            parts.append(f"难度 {self.difficulty_min}–{self.difficulty_max}")
+        return ";".join(parts) or "全部题目"
+
+
+class FixedItem(BaseModel):
+    """A question fixed by id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=100)
+    points: float = Field(1.0, gt=0, le=100)
+
+
+class ExamDefinition(BaseModel):
+    """Everything that defines an exam."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    course: str = "crm"
+    time_limit_minutes: int | None = Field(None, ge=1, le=24 * 60)
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    max_attempts: int = Field(1, ge=0, le=100, description="0 = unlimited")
+    grading_method: Literal["highest", "last", "first"] = "highest"
+    review_policy: Literal["immediately", "after_close", "never"] = "immediately"
+    shuffle_questions: bool = True
+    shuffle_options: bool = True
+    grace_seconds: int = Field(60, ge=0, le=3600)
+    classes: list[str] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    fixed: list[FixedItem] = Field(default_factory=list)
+
+    @field_validator("title")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("标题不能为空")
+        return value
+
+    @model_validator(mode="after")
+    def _check(self):
+        if not self.rules and not self.fixed:
+            raise ValueError("至少需要一条抽题规则或一道指定题目")
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValueError("关闭时间必须晚于开放时间")
+        ids = [f.id for f in self.fixed]
+        if len(ids) != len(set(ids)):
+            raise ValueError("指定题目中有重复的题号")
+        return self
+
+
+def parse_definition(data: object) -> tuple[ExamDefinition | None, list[str]]:
+    """Validate raw data; return the definition or readable error lines (field: message)."""
+    if not isinstance(data, dict):
+        return None, ["考试定义必须是一个对象(映射)"]
+    try:
+        return ExamDefinition.model_validate(data), []
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "(整体)"
+            message = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{where}: {message}")
+        return None, lines

@@ -1,0 +1,435 @@
+"""Exams: creation from a definition, attempts, autosave, submission, grading and review policy.
+
+All times are naive UTC. Every state change here checks the attempt's state under the
+database's write lock (SQLite ``BEGIN IMMEDIATE``; a row lock on PostgreSQL), so double
+submits and late saves resolve to one outcome.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..domain.exams import ExamDefinition, PoolItem, assemble, check_rules, parse_definition
+from ..domain.questions import answer_view, grade, shuffle, student_view
+from ..extensions import db
+from ..models import (Attempt, AttemptItem, ClassGroup, ClassMembership, Exam, ExamClass, Question,
+                      QuestionVersion, User)
+from ..models.base import utcnow
+from .accounts import audit
+from .rendering import html, inline_html
+
+
+class ExamError(Exception):
+    """A refused exam operation: ``status`` is the HTTP status, the message is for the user."""
+
+    def __init__(self, message: str, status: int = 409, details: list[str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.details = details or []
+
+
+# --- the bank as a pool -------------------------------------------------------------------
+
+def question_pool(course: str = "crm") -> list[PoolItem]:
+    """Every active question of ``course`` in its current version."""
+    rows = db.session.execute(
+        select(Question.qid, Question.chapter, Question.type, Question.difficulty, QuestionVersion.data)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.active.is_(True), Question.course == course)
+    )
+    return [PoolItem(qid, chapter, qtype, difficulty, tuple(data.get("tags") or ()))
+            for qid, chapter, qtype, difficulty, data in rows]
+
+
+# --- creating exams -----------------------------------------------------------------------
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    """Store naive UTC; a time written without an offset is in the site's time zone."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def create_exam(data: dict, actor: User | None) -> Exam:
+    """Validate ``data`` (an exam definition) against the bank and create the exam."""
+    definition, errors = parse_definition(data)
+    if definition is None:
+        raise ExamError("考试定义无效", 422, errors)
+    checks, problems = check_rules(definition, question_pool(definition.course))
+    if problems:
+        raise ExamError("抽题规则无法满足", 422, problems)
+    classes = []
+    for name in definition.classes:
+        group = db.session.scalar(select(ClassGroup).where(ClassGroup.name == name))
+        if group is None:
+            raise ExamError(f"班级“{name}”不存在", 422, [f"classes: 班级“{name}”不存在"])
+        classes.append(group)
+    exam = Exam(
+        title=definition.title, description=definition.description, course=definition.course,
+        blueprint=definition.model_dump(mode="json", include={"rules", "fixed"}),
+        time_limit_minutes=definition.time_limit_minutes,
+        opens_at=_as_utc(definition.opens_at), closes_at=_as_utc(definition.closes_at),
+        max_attempts=definition.max_attempts, grading_method=definition.grading_method,
+        review_policy=definition.review_policy, shuffle_questions=definition.shuffle_questions,
+        shuffle_options=definition.shuffle_options, grace_seconds=definition.grace_seconds,
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(exam)
+    db.session.flush()
+    for group in classes:
+        db.session.add(ExamClass(exam_id=exam.id, class_id=group.id))
+    audit(actor, "exam.create", f"exam:{exam.id}", title=exam.title)
+    db.session.commit()
+    return exam
+
+
+def exam_definition(exam: Exam) -> ExamDefinition:
+    """The stored exam as a definition (for assembly and the editor)."""
+    data = dict(exam.blueprint or {})
+    data.update(title=exam.title, course=exam.course, shuffle_questions=exam.shuffle_questions,
+                shuffle_options=exam.shuffle_options)
+    return ExamDefinition.model_validate(data)
+
+
+# --- who may take what --------------------------------------------------------------------
+
+def user_class_ids(user: User) -> set[int]:
+    return set(db.session.scalars(select(ClassMembership.class_id).where(ClassMembership.user_id == user.id)))
+
+
+def visible_exams(user: User) -> list[Exam]:
+    """Published exams assigned to one of the user's classes (instructors: all)."""
+    stmt = select(Exam).order_by(Exam.id.desc())
+    if not user.is_instructor:
+        stmt = stmt.join(ExamClass, ExamClass.exam_id == Exam.id).where(
+            ExamClass.class_id.in_(user_class_ids(user) or {-1}), Exam.published.is_(True)).distinct()
+    return list(db.session.scalars(stmt))
+
+
+def is_open(exam: Exam, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return (exam.opens_at is None or exam.opens_at <= now) and (exam.closes_at is None or now < exam.closes_at)
+
+
+def may_take(exam: Exam, user: User) -> bool:
+    """Assigned to one of the user's classes (instructors may preview any exam)."""
+    if user.is_instructor:
+        return True
+    if not exam.published:
+        return False
+    assigned = {c.class_id for c in exam.classes}
+    return bool(assigned & user_class_ids(user))
+
+
+def effective_minutes(exam: Exam, user: User) -> int | None:
+    """The time limit with the student's accommodations applied."""
+    if not exam.time_limit_minutes:
+        return None
+    minutes = exam.time_limit_minutes * (user.time_multiplier or 1.0) + (user.extra_minutes or 0)
+    return int(round(minutes))
+
+
+def allowed_attempts(exam: Exam, user: User) -> int | None:
+    """None = unlimited."""
+    if exam.max_attempts == 0:
+        return None
+    return exam.max_attempts + (user.extra_attempts or 0)
+
+
+def user_attempts(exam: Exam, user: User) -> list[Attempt]:
+    return list(db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.user_id == user.id)
+                                   .order_by(Attempt.number)))
+
+
+# --- attempts -----------------------------------------------------------------------------
+
+def is_overdue(attempt: Attempt, now: datetime | None = None, grace: bool = True) -> bool:
+    if attempt.deadline is None:
+        return False
+    now = now or utcnow()
+    limit = attempt.deadline + timedelta(seconds=attempt.exam.grace_seconds if grace else 0)
+    return now > limit
+
+
+def start_or_resume(exam: Exam, user: User) -> Attempt:
+    """The user's open attempt, or a new one with its own paper drawn from a fresh seed."""
+    if not may_take(exam, user):
+        raise ExamError("该考试未分配给你", 404)
+    for attempt in user_attempts(exam, user):
+        if attempt.status == "in_progress":
+            if is_overdue(attempt):
+                submit(attempt, auto=True)
+            else:
+                return attempt
+    if not is_open(exam):
+        raise ExamError("考试未开放或已关闭", 409)
+    existing = user_attempts(exam, user)
+    limit = allowed_attempts(exam, user)
+    if limit is not None and len(existing) >= limit:
+        raise ExamError(f"已用完全部 {limit} 次作答机会", 409)
+    seed = secrets.randbelow(2**31)
+    drawn = assemble(exam_definition(exam), question_pool(exam.course), seed)
+    versions = dict(db.session.execute(
+        select(Question.qid, QuestionVersion).join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.qid.in_([d.qid for d in drawn]))).all())
+    now = utcnow()
+    minutes = effective_minutes(exam, user)
+    deadline = now + timedelta(minutes=minutes) if minutes else None
+    if exam.closes_at and (deadline is None or exam.closes_at < deadline):
+        deadline = exam.closes_at
+    attempt = Attempt(exam_id=exam.id, user_id=user.id, number=len(existing) + 1, seed=seed, started_at=now,
+                      deadline=deadline, max_score=sum(d.points for d in drawn))
+    attempt.exam = exam
+    rng = random.Random(seed ^ 0x5EED)
+    for position, item in enumerate(drawn, start=1):
+        version = versions[item.qid]
+        presentation = shuffle(version.data, rng) if exam.shuffle_options else {}
+        attempt.items.append(AttemptItem(position=position, qid=item.qid, version_id=version.id,
+                                         points=item.points, presentation=presentation))
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same student started twice at once: use the other one
+        db.session.rollback()
+        found = db.session.scalar(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.user_id == user.id,
+                                                        Attempt.status == "in_progress"))
+        if found is None:
+            raise
+        return found
+    return attempt
+
+
+def get_item(attempt: Attempt, qid: str) -> AttemptItem | None:
+    return db.session.scalar(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.qid == qid))
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    saved_at: datetime
+    seq: int
+    stale: bool
+
+
+def save_response(attempt: Attempt, qid: str, response, seq: int | None, flagged: bool | None = None) -> SaveResult:
+    """Store a response durably; a save with an older sequence number never overwrites a newer one."""
+    if attempt.status != "in_progress":
+        raise ExamError("答卷已提交,不能再修改答案", 409)
+    if is_overdue(attempt):
+        raise ExamError("考试时间已到,不能再保存答案", 409)
+    item = get_item(attempt, qid)
+    if item is None:
+        raise ExamError(f"本试卷中没有题目 {qid}", 404)
+    if response is not None:
+        result = grade(item.version.data, response)
+        if result.error:
+            raise ExamError(f"答案格式不正确:{result.error}", 422)
+    now = utcnow()
+    new_seq = seq if seq is not None else item.seq + 1
+    values = {"response": response, "seq": new_seq, "saved_at": now}
+    if flagged is not None:
+        values["flagged"] = bool(flagged)
+    # One conditional UPDATE: the attempt must still be open and the sequence must be newer.
+    updated = db.session.execute(
+        update(AttemptItem)
+        .where(AttemptItem.id == item.id, AttemptItem.seq < new_seq,
+               AttemptItem.attempt_id.in_(select(Attempt.id).where(Attempt.id == attempt.id,
+                                                                     Attempt.status == "in_progress")))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if updated:
+        return SaveResult(now, new_seq, False)
+    db.session.refresh(attempt)
+    if attempt.status != "in_progress":
+        raise ExamError("答卷已提交,不能再修改答案", 409)
+    db.session.refresh(item)
+    return SaveResult(item.saved_at or now, item.seq, True)
+
+
+def grade_item(item: AttemptItem) -> None:
+    """Grade one item's saved response, scaled to the points it carries in this exam."""
+    result = grade(item.version.data, item.response)
+    if result.needs_manual:
+        item.needs_manual = True
+        item.score = None
+        item.feedback = result.feedback
+        return
+    scale = item.points / result.max_score if result.max_score else 0.0
+    item.score = round(result.score * scale, 4)
+    item.feedback = result.feedback
+    item.needs_manual = False
+
+
+def recompute_total(attempt: Attempt) -> None:
+    """Total of graded items; the attempt is partially graded while an essay waits."""
+    attempt.needs_manual = any(i.needs_manual and i.score is None for i in attempt.items)
+    attempt.score = round(sum(i.score or 0.0 for i in attempt.items), 4)
+    attempt.max_score = round(sum(i.points for i in attempt.items), 4)
+
+
+def submit(attempt: Attempt, auto: bool = False) -> Attempt:
+    """Submit once: concurrent or repeated calls all end with the same single graded result."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+        .values(status="submitted", submitted_at=now, auto_submitted=auto)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.commit()
+        db.session.refresh(attempt)
+        return attempt
+    db.session.refresh(attempt)
+    for item in attempt.items:
+        grade_item(item)
+    recompute_total(attempt)
+    db.session.commit()
+    return attempt
+
+
+def close_overdue(now: datetime | None = None) -> int:
+    """Submit every open attempt whose deadline (plus grace) has passed; returns how many."""
+    now = now or utcnow()
+    candidates = db.session.scalars(select(Attempt).where(Attempt.status == "in_progress",
+                                                          Attempt.deadline.is_not(None),
+                                                          Attempt.deadline < now)).all()
+    count = 0
+    for attempt in candidates:
+        if is_overdue(attempt, now):
+            submit(attempt, auto=True)
+            count += 1
+    return count
+
+
+def refresh_if_overdue(attempt: Attempt) -> Attempt:
+    """Auto-submit on access when the time is up."""
+    if attempt.status == "in_progress" and is_overdue(attempt):
+        submit(attempt, auto=True)
+    return attempt
+
+
+# --- review policy and payloads -----------------------------------------------------------
+
+def review_allowed(attempt: Attempt, viewer: User, now: datetime | None = None) -> bool:
+    """Whether ``viewer`` may see scores, keys and explanations for ``attempt`` now."""
+    if viewer.is_instructor:
+        return True
+    if attempt.status != "submitted":
+        return False
+    policy = attempt.exam.review_policy
+    if policy == "immediately":
+        return True
+    if policy == "after_close":
+        now = now or utcnow()
+        return attempt.exam.closes_at is not None and now >= attempt.exam.closes_at
+    return False
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") + "Z" if value else None
+
+
+def question_payload(item: AttemptItem) -> dict:
+    """A question as the student sees it: rendered HTML, never a key."""
+    view = student_view(item.version.data, item.presentation or None)
+    payload = {"id": item.qid, "position": item.position, "type": view.get("type"), "points": item.points,
+               "stem_html": html(view.get("stem", "")),
+               "options": [{"id": o["id"], "html": inline_html(o["text"])} for o in view.get("options", [])]}
+    for key in ("blanks", "unit"):
+        if key in view:
+            payload[key] = view[key]
+    if "items" in view:
+        payload["items"] = [{"id": o["id"], "html": inline_html(o["text"])} for o in view["items"]]
+    if "left" in view:
+        payload["left"] = view["left"]
+        payload["choices"] = view["choices"]
+    return payload
+
+
+def attempt_payload(attempt: Attempt, viewer: User, with_questions: bool = False) -> dict:
+    """The attempt's state and saved responses; results only where the review policy allows."""
+    data = {
+        "attempt_id": attempt.id, "exam_id": attempt.exam_id, "title": attempt.exam.title,
+        "number": attempt.number, "status": attempt.status,
+        "started_at": _iso(attempt.started_at), "deadline": _iso(attempt.deadline),
+        "submitted_at": _iso(attempt.submitted_at), "server_time": _iso(utcnow()),
+        "responses": {i.qid: {"response": i.response, "seq": i.seq, "saved_at": _iso(i.saved_at),
+                              "flagged": i.flagged} for i in attempt.items},
+    }
+    if with_questions:
+        data["questions"] = [question_payload(i) for i in attempt.items]
+    if review_allowed(attempt, viewer):
+        data["score"] = attempt.score
+        data["max_score"] = attempt.max_score
+        data["partially_graded"] = attempt.needs_manual
+        data["results"] = [dict(answer_view(i.version.data), id=i.qid, score=i.score, max=i.points,
+                                feedback=i.feedback, needs_manual=i.needs_manual and i.score is None,
+                                comment=i.manual_comment)
+                           for i in attempt.items]
+    return data
+
+
+def attempt_for(attempt_id: int, user: User) -> Attempt:
+    """The attempt if ``user`` owns it (or teaches); otherwise 404, never a hint that it exists."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or (attempt.user_id != user.id and not user.is_instructor):
+        raise ExamError("找不到该答卷", 404)
+    return attempt
+
+
+def kept_score(exam: Exam, user: User) -> float | None:
+    """The score that counts under the exam's grading method."""
+    done = [a for a in user_attempts(exam, user) if a.status == "submitted" and a.score is not None]
+    if not done:
+        return None
+    if exam.grading_method == "first":
+        return done[0].score
+    if exam.grading_method == "last":
+        return done[-1].score
+    return max(a.score for a in done)
+
+
+# --- demo ---------------------------------------------------------------------------------
+
+DEMO_EXAM_TITLE = "CRM 综合测验(演示)"
+DEMO_EXAM = {
+    "title": DEMO_EXAM_TITLE,
+    "description": "覆盖全部章节的综合测验:单选、多选、判断、排序、计算、填空、匹配与简答。时间 60 分钟,可多次作答,提交后立即查看解析。",
+    "time_limit_minutes": 60,
+    "max_attempts": 0,
+    "grading_method": "highest",
+    "review_policy": "immediately",
+    "rules": [
+        {"types": ["single"], "count": 8, "points": 1},
+        {"types": ["multiple"], "count": 4, "points": 2},
+        {"types": ["true_false"], "count": 4, "points": 1},
+        {"types": ["ordering"], "count": 1, "points": 2},
+        {"types": ["numeric"], "count": 2, "points": 3},
+        {"types": ["fill_blank"], "count": 2, "points": 2},
+        {"types": ["matching"], "count": 1, "points": 2},
+        {"types": ["essay"], "count": 1, "points": 5},
+    ],
+}
+
+
+def ensure_demo_exam(teacher: User, class_name: str) -> list[str]:
+    """Create the demo exam for ``class_name`` once (needs the bank loaded)."""
+    if db.session.scalar(select(Exam).where(Exam.title == DEMO_EXAM_TITLE)) is not None:
+        return []
+    try:
+        create_exam(dict(DEMO_EXAM, classes=[class_name]), teacher)
+    except ExamError as exc:
+        return [f"未创建演示考试:{exc}({';'.join(exc.details)})"]
+    return [f"已创建演示考试“{DEMO_EXAM_TITLE}”"]
