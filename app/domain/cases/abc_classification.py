@@ -22,6 +22,7 @@ from .grading import (
     detect_pattern,
     grade_cells,
     grade_choice,
+    label_outcome,
     norm_key,
     read_labels,
 )
@@ -234,21 +235,19 @@ class AbcClassificationCase(Case):
             (by_customer_count(data),
              "你按客户人数比例(前 20%、30%、50%)划分了;本题按累计交易额占比划分。"),
         ]
-        tally = Tally(total_items=len(correct), notes=problems)
-        if invalid:
-            tally.notes.append(f"以下客户的类别无法识别(应填 A、B 或 C):{'、'.join(invalid[:8])}。")
+        tally = Tally(total_items=len(correct), notes=problems, malformed_hint="应填 A、B 或 C")
         answered = {k: v for k, v in labels.items() if k in correct}
         named = detect_pattern(answered, correct, [(alt, msg) for alt, msg in mistakes if alt != correct])
         if named:
             tally.notes.append(named)
-        for row in ranked(data):
+        for row in data:
             row_id = row["id"]
-            given = answered.get(row_id)
-            if given is None:
-                tally.add(row_id, Outcome(0.0, "missing"))
+            missing = label_outcome(row_id, answered, invalid)
+            if missing is not None:
+                tally.add(row_id, missing)
             else:
-                tally.add(row_id, Outcome(1.0 if given == correct[row_id] else 0.0,
-                                          "correct" if given == correct[row_id] else "wrong"))
+                ok = answered[row_id] == correct[row_id]
+                tally.add(row_id, Outcome(1.0 if ok else 0.0, "correct" if ok else "wrong"))
         hint = "按交易额从高到低排序,逐个看排在它前面的客户累计交易额占全部交易额的比例。"
         own = answered if len(answered) == len(correct) else {}
         return tally.result(step, hint), own

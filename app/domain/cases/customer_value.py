@@ -49,13 +49,16 @@ class CustomerValueCase(Case):
         """A variant with whole-number customer counts (p·r and q·r are integers)."""
         r_pct = rng.choice(sorted(_LISTENERS))
         ps, qs = _LISTENERS[r_pct]
+        p = rng.choice(ps)
+        # Complaints travel further than praise: q is always larger than p.
+        q = rng.choice([x for x in qs if x > p])
         params = {
             "f": rng.choice([1, 1, 2, 3]),
             "m": rng.randrange(20, 201, 10),
             "n": rng.randint(3, 15),
             "weeks_per_year": WEEKS_PER_YEAR,
-            "p": rng.choice(ps),
-            "q": rng.choice(qs),
+            "p": p,
+            "q": q,
             "r_pct": r_pct,
         }
         return self._make(seed, params)

@@ -180,6 +180,7 @@ class Tally:
     missing: list[str] = field(default_factory=list)
     malformed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    malformed_hint: str = "请填写数字"
 
     def add(self, label: str, outcome: Outcome) -> None:
         """Record the outcome for one item (a cell or a row)."""
@@ -211,7 +212,7 @@ class Tally:
         if self.wrong:
             parts.append(f"不正确:{_listing(self.wrong)}。" + (f"提示:{hint}" if hint else ""))
         if self.malformed:
-            parts.append(f"无法识别:{_listing(self.malformed)}(请填写数字)。")
+            parts.append(f"无法识别:{_listing(self.malformed)}({self.malformed_hint})。")
         if self.missing:
             parts.append(f"未填写:{_listing(self.missing)}。")
         return StepResult(step.id, round(step.points * fraction, 4), step.points, "".join(parts))
@@ -243,17 +244,32 @@ def grade_cells(
 def read_labels(
     step: Step, raw: object, normalise: Callable[[object], str | None]
 ) -> tuple[dict[str, str], list[str], list[str]]:
-    """Read a classification answer: ``{row id: label}``; returns labels, invalid rows, problems."""
-    rows, problems = read_rows(raw, step)
+    """Read a classification answer: ``{row id: label}`` (or ``{row id: {column: label}}``,
+    as an upload gives it); returns the labels, the rows whose label is not recognised,
+    and problems with the answer's shape."""
+    cells, problems = read_cells(raw, step)
+    column = step.columns[0][0] if step.columns else None
     labels: dict[str, str] = {}
     invalid: list[str] = []
-    for row_id, value in rows.items():
+    for row_id, row in cells.items():
+        value = row.get(column) if column is not None else None
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
         label = normalise(value)
         if label is None:
             invalid.append(row_id)
         else:
             labels[row_id] = label
     return labels, invalid, problems
+
+
+def label_outcome(row_id: str, labels: Mapping[str, str], invalid: Sequence[str]) -> Outcome | None:
+    """The outcome for a row without a usable label (missing or unrecognised), else None."""
+    if row_id in labels:
+        return None
+    if row_id in invalid:
+        return Outcome(0.0, "malformed")
+    return Outcome(0.0, "missing")
 
 
 def normalise_choice(raw: object, keys: Sequence[str]) -> str | None:

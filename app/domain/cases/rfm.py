@@ -12,7 +12,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .base import Case
-from .grading import CellSpec, Outcome, Tally, detect_pattern, grade_cells, norm_key, read_labels
+from .grading import (
+    CellSpec,
+    Outcome,
+    Tally,
+    detect_pattern,
+    grade_cells,
+    label_outcome,
+    norm_key,
+    read_labels,
+)
 from .model import TEXTBOOK, Step, StepResult, Variant
 
 DIMENSIONS = (("R", "recency_days"), ("F", "frequency"), ("M", "monetary"))
@@ -218,17 +227,16 @@ class RfmCase(Case):
                         parsed: Mapping[tuple[str, str], float]) -> StepResult:
         high = variant.params["high_min"]
         labels, invalid, problems = read_labels(step, raw, _segment_label)
-        tally = Tally(total_items=len(step.rows), notes=problems)
-        if invalid:
-            tally.notes.append(f"无法识别的客户类型:{'、'.join(invalid)}(请从规则表中的 8 种类型中选择)。")
+        tally = Tally(total_items=len(step.rows), notes=problems, malformed_hint="请从规则表的 8 种客户类型中选择")
         hints = []
         for row_id in step.row_ids:
             correct = segment_of(truth[row_id], high)
             own_scores = {letter: parsed.get((row_id, letter)) for letter, _ in DIMENSIONS}
             own = segment_of(own_scores, high) if all(v is not None for v in own_scores.values()) else None
             given = labels.get(row_id)
-            if given is None:
-                tally.add(row_id, Outcome(0.0, "missing"))
+            missing = label_outcome(row_id, labels, invalid)
+            if given is None and missing is not None:
+                tally.add(row_id, missing)
             elif given == correct:
                 tally.add(row_id, Outcome(1.0, "correct"))
             elif own is not None and given == own:

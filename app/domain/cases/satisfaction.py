@@ -20,6 +20,7 @@ from .grading import (
     detect_pattern,
     grade_cells,
     grade_number,
+    label_outcome,
     norm_key,
     read_labels,
 )
@@ -236,14 +237,13 @@ class SatisfactionCase(Case):
     def _grade_categories(step: Step, raw: object, data: list[dict[str, Any]],
                           own: Mapping[str, Mapping[str, float]]) -> StepResult:
         labels, invalid, problems = read_labels(step, raw, _category)
-        tally = Tally(total_items=len(step.rows), notes=problems)
-        if invalid:
-            tally.notes.append(f"无法识别的类别:{'、'.join(invalid)}(应填 A、O、M、I、R 或 Q)。")
+        tally = Tally(total_items=len(step.rows), notes=problems, malformed_hint="应填 A、O、M、I、R 或 Q")
         for fid, name in step.rows:
             correct = dominant(kano_shares(data, fid))
             given = labels.get(fid)
-            if given is None:
-                tally.add(name, Outcome(0.0, "missing"))
+            missing = label_outcome(fid, labels, invalid)
+            if given is None and missing is not None:
+                tally.add(name, missing)
             elif given == correct:
                 tally.add(name, Outcome(1.0, "correct"))
             elif fid in own and given == dominant(own[fid]):

@@ -1,0 +1,146 @@
+"""Case 1 · 客户价值计算: the exam's numbers, misconceptions, and error carried forward."""
+
+import pytest
+
+from app.domain.cases import get_case, grade, solution
+
+CASE = get_case("customer-value")
+
+
+def step(result, step_id):
+    return next(s for s in result.steps if s.id == step_id)
+
+
+def with_answer(variant, **changes):
+    answers = solution(variant)
+    answers.update(changes)
+    return grade(variant, answers)
+
+
+def test_textbook_numbers():
+    variant = CASE.textbook()
+    assert variant.params == {"f": 1, "m": 50, "n": 10, "weeks_per_year": 52, "p": 5, "q": 10, "r_pct": 20}
+    assert solution(variant) == {
+        "lifetime_value": 26000,
+        "customers_won": 1,
+        "value_gained": 26000,
+        "customers_lost": 2,
+        "value_lost": -52000,
+        "dynamic_table": {
+            "satisfied": {"customers": 1, "value": 26000},
+            "unsatisfied": {"customers": -2, "value": -52000},
+            "net": {"customers": -1, "value": -26000},
+        },
+    }
+
+
+def test_textbook_answers_in_typed_forms_score_full_marks():
+    variant = CASE.textbook()
+    answers = {
+        "lifetime_value": "2.6万元",
+        "customers_won": "1人",
+        "value_gained": "26,000",
+        "customers_lost": "２",
+        "value_lost": "−52,000元",
+        "dynamic_table": {
+            "satisfied": {"customers": "+1", "value": "26000"},
+            "unsatisfied": {"客户数变化": "-2", "价值变化": "-5.2万"},
+            "net": {"customers": -1, "value": "-26,000"},
+        },
+    }
+    result = grade(variant, answers)
+    assert result.score == result.max_score == 11
+
+
+@pytest.mark.parametrize(
+    ("value", "phrase"),
+    [(25000, "50 周"), (24000, "48 周"), (2600, "一年"), ("18.25万", "每天")],
+)
+def test_lifetime_value_misconceptions_are_named(value, phrase):
+    result = with_answer(CASE.textbook(), lifetime_value=value)
+    s = step(result, "lifetime_value")
+    assert s.score == 0 and phrase in s.feedback
+
+
+def test_counting_listeners_instead_of_converted_customers():
+    result = with_answer(CASE.textbook(), customers_won=5)
+    s = step(result, "customers_won")
+    assert s.score == 0 and "听到赞美的人数" in s.feedback
+
+
+def test_forgetting_the_conversion_rate():
+    result = with_answer(CASE.textbook(), value_gained=130000)
+    s = step(result, "value_gained")
+    assert s.score == 0 and "20% 的转化率" in s.feedback
+
+
+def test_lost_value_with_the_wrong_sign_gets_half_and_is_named():
+    result = with_answer(CASE.textbook(), value_lost=52000)
+    s = step(result, "value_lost")
+    assert s.score == 1 and s.max == 2 and "负数" in s.feedback
+
+
+def test_lost_customers_without_conversion():
+    result = with_answer(CASE.textbook(), customers_lost=10, value_lost=-260000)
+    assert "听到抱怨的人数" in step(result, "customers_lost").feedback
+    # Step 5 repeats step 4's slip consistently: credited, not penalised twice.
+    lost = step(result, "value_lost")
+    assert lost.score == lost.max and "第 4 步的结果 10" in lost.feedback
+
+
+def test_error_carried_forward_from_step_1():
+    variant = CASE.textbook()
+    answers = solution(variant)
+    answers.update(lifetime_value=25000, value_gained=25000, value_lost=-50000)
+    answers["dynamic_table"] = {
+        "satisfied": {"customers": 1, "value": 25000},
+        "unsatisfied": {"customers": -2, "value": -50000},
+        "net": {"customers": -1, "value": -25000},
+    }
+    result = grade(variant, answers)
+    assert step(result, "lifetime_value").score == 0
+    gained = step(result, "value_gained")
+    assert gained.score == gained.max
+    assert "按你第 1 步的结果 25,000 元" in gained.feedback and "方法正确" in gained.feedback
+    assert step(result, "value_lost").score == step(result, "value_lost").max
+    table = step(result, "dynamic_table")
+    assert table.score == table.max and "你" in table.feedback
+    assert result.score == result.max_score - 2
+
+
+def test_wrong_later_step_without_a_consistent_reason_scores_zero():
+    result = with_answer(CASE.textbook(), value_gained=30000)
+    s = step(result, "value_gained")
+    assert s.score == 0 and "提示" in s.feedback
+
+
+def test_table_sign_slip_and_net_row_from_own_rows():
+    variant = CASE.textbook()
+    table = {
+        "satisfied": {"customers": 1, "value": 26000},
+        "unsatisfied": {"customers": 2, "value": 52000},
+        "net": {"customers": 3, "value": 78000},
+    }
+    result = with_answer(variant, dynamic_table=table)
+    s = step(result, "dynamic_table")
+    # Two sign slips at half credit; the net row is consistent with the student's own rows.
+    assert s.score == pytest.approx(3 * (2 + 0.5 + 0.5 + 2) / 6)
+    assert "方向错了" in s.feedback and "两行之和" in s.feedback
+
+
+def test_missing_and_malformed_answers():
+    variant = CASE.textbook()
+    result = grade(variant, {"lifetime_value": "很多", "dynamic_table": {"satisfied": 5, "XYZ": {}}})
+    assert "无法识别" in step(result, "lifetime_value").feedback
+    assert step(result, "customers_won").feedback == "未作答。"
+    table = step(result, "dynamic_table")
+    assert table.score == 0 and "XYZ" in table.feedback
+
+
+def test_generated_variants_have_whole_customer_counts():
+    for seed in range(200):
+        params = CASE.generate(seed).params
+        assert params["p"] * params["r_pct"] % 100 == 0
+        assert params["q"] * params["r_pct"] % 100 == 0
+        assert params["q"] > params["p"]
+        assert params["weeks_per_year"] == 52
