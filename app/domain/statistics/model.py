@@ -147,7 +147,7 @@ class ItemStatistics:
 
 @dataclass(frozen=True)
 class HistogramBin:
-    """Totals in ``[lower, upper)``; the last bin also holds ``upper`` itself."""
+    """Totals in ``[lower, upper)``; the last of equal-width bins also holds ``upper``."""
 
     lower: float
     upper: float
