@@ -132,9 +132,8 @@ def _write_fill_blank(question: Mapping, meta: dict) -> tuple[tuple[str, str], s
         meta["blank"] = len(runs[0])
     answers = []
     for form in forms[0]:
-        text = escape(escape_short_answer(form))
         # a leading %n% would be read as a weight, so such a form gets an explicit 100%
-        answers.append(("=%100%" if WEIGHT.match(form) else "=") + text)
+        answers.append(("=%100%" if WEIGHT.match(form) else "=") + marked(escape_short_answer(form)))
     return (escape(pieces[0]), escape(pieces[1])), " ".join(answers)
 
 

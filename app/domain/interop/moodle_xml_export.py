@@ -7,6 +7,7 @@ questions use the format of Moodle's ordering question type (qtype_ordering).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 
@@ -21,6 +22,7 @@ from .results import ExportResult, Skip
 
 _NATIVE = {"tags", "points", "unit", "tolerance", "rubric"}
 _MD = {"format": "markdown"}
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def export_moodle_xml(chapters_with_questions: object, *, course: str = "crm") -> ExportResult:
@@ -65,6 +67,8 @@ def export_moodle_xml(chapters_with_questions: object, *, course: str = "crm") -
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    if text is not None and _NOT_XML.search(text):
+        raise Unexpressible("文字中含有 XML 不允许的控制字符")
     element = ET.SubElement(parent, tag, attributes)
     if text is not None:
         element.text = text
@@ -87,7 +91,10 @@ def _category(course: str, chapter: str) -> ET.Element:
 
 def _comment(meta: dict) -> ET.Comment:
     # "--" may not appear inside an XML comment; in the JSON it can only sit inside a string
-    return ET.Comment(" " + encode_meta(meta).replace("--", "-\\u002d") + " ")
+    text = encode_meta(meta).replace("--", "-\\u002d")
+    if _NOT_XML.search(text):
+        raise Unexpressible("元数据中含有 XML 不允许的控制字符")
+    return ET.Comment(f" {text} ")
 
 
 def _question(question: object) -> tuple[ET.Comment | None, ET.Element]:
@@ -196,6 +203,8 @@ def _write_fill_blank(question: Mapping, element: ET.Element, meta: dict) -> str
     text = pieces[0]
     for accepted, piece in zip(forms, pieces[1:]):
         text += blank_marker(accepted, weight) + piece
+    if _NOT_XML.search(text):
+        raise Unexpressible("文字中含有 XML 不允许的控制字符")
     element.find("questiontext/text").text = text
     return "cloze"
 
