@@ -25,6 +25,9 @@ _YAML_HINTS = {
     "mapping values are not allowed here": "此处不能出现“: ”(文本里有冒号加空格时,请给整段文本加引号)",
     "found character '\\t' that cannot start any token": "含有制表符 Tab,YAML 只能用空格缩进",
     "found unexpected end of stream": "文件意外结束(引号或括号没有闭合?)",
+    "but got '<stream end>'": "文件意外结束(引号或括号没有闭合?)",
+    "expected ',' or '}'": "花括号 {…} 里缺少逗号,或括号没有闭合",
+    "expected ',' or ']'": "方括号 […] 里缺少逗号,或括号没有闭合",
     "could not find expected ':'": "缺少冒号“:”",
     "expected <block end>, but found": "缩进不一致",
     "found undefined alias": "使用了未定义的别名",
@@ -142,8 +145,7 @@ def decode(raw: bytes) -> tuple[str | None, tuple[int, str] | None]:
     if not raw.strip():
         return None, (1, "文件为空")
     if b"\x00" in raw:
-        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
-        return None, (line, "文件含有二进制内容(NUL 字节),不是文本文件")
+        return None, (1, "文件含有二进制内容(NUL 字节),不是文本文件")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
