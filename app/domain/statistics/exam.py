@@ -25,7 +25,9 @@ from app.domain.statistics.model import (
 UNEVEN_ITEMS = "各份作答包含的已评分题目不完全相同(随机抽题或有待评分的题目),无法计算 Cronbach's α"
 
 
-def _alpha(attempts: Sequence[CleanAttempt], qids: Sequence[str]) -> tuple[float | None, str | None]:
+def _alpha(
+    attempts: Sequence[CleanAttempt], qids: Sequence[str]
+) -> tuple[float | None, str | None]:
     """Alpha over the questions anyone answered; ``None`` unless every attempt has them all."""
     if len(attempts) < 2:
         return None, None
