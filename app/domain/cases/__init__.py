@@ -69,7 +69,7 @@ def make_variant(case_id: object, seed: object = None, textbook: bool = False) -
         return case.textbook(), None
     value = coerce_seed(seed)
     if value is None:
-        return None, "种子应为整数(或使用教材数据)。"
+        return None, "种子应为整数（或使用教材数据）。"
     return case.generate(value), None
 
 

@@ -35,16 +35,16 @@ TEXTBOOK_SEED = 2026
 TEXTBOOK_SIZE = 20
 
 SERVICE_OPTIONS = {
-    "right": "A 类配客户经理一对一重点服务、优先保障运力并提供个性化增值服务;B 类提供标准化的优质服务并发掘其升级潜力;"
-             "C 类以自助和标准服务为主、控制服务成本,对有潜力的客户加以培养",
-    "reversed": "A 类客户已经很忠诚,以自助服务为主降低成本;B 类提供一般服务;C 类配客户经理一对一重点服务",
-    "equal": "三类客户提供完全相同的服务和资源,以体现公平",
-    "drop": "A 类、B 类给予重点服务,C 类客户贡献小,应立即全部停止服务",
+    "right": "A 类配客户经理一对一重点服务、优先保障运力并提供个性化增值服务；B 类提供标准化的优质服务并发掘其升级潜力；"
+             "C 类以自助和标准服务为主、控制服务成本，对有潜力的客户加以培养",
+    "reversed": "A 类客户已经很忠诚，以自助服务为主降低成本；B 类提供一般服务；C 类配客户经理一对一重点服务",
+    "equal": "三类客户提供完全相同的服务和资源，以体现公平",
+    "drop": "A 类、B 类给予重点服务，C 类客户贡献小，应立即全部停止服务",
 }
 SERVICE_WHY = {
-    "reversed": "把资源用反了:A 类客户贡献最大,应得到最多的关注和资源,C 类才以低成本服务为主。",
-    "equal": "ABC 分类的目的正是按客户价值差别化配置服务资源,而不是平均分配。",
-    "drop": "C 类客户人数多、仍有贡献和成长潜力,应降低服务成本、加以培养,而不是一律放弃。",
+    "reversed": "把资源用反了：A 类客户贡献最大，应得到最多的关注和资源，C 类才以低成本服务为主。",
+    "equal": "ABC 分类的目的正是按客户价值差别化配置服务资源，而不是平均分配。",
+    "drop": "C 类客户人数多、仍有贡献和成长潜力，应降低服务成本、加以培养，而不是一律放弃。",
 }
 
 
@@ -160,36 +160,36 @@ class AbcClassificationCase(Case):
         options = "\n".join(f"- **{k}**. {v}" for k, v in params["service_options"].items())
         text = f"""## ABC 客户分类
 
-湖南物流公共信息平台想借助 CRM 系统分析客户的消费习惯,以便为不同客户设计服务套餐和增值服务。数据表列出了 {len(data)} 家企业客户过去一年在平台上的交易数据:
+湖南物流公共信息平台想借助 CRM 系统分析客户的消费习惯，以便为不同客户设计服务套餐和增值服务。数据表列出了 {len(data)} 家企业客户过去一年在平台上的交易数据：
 
 | 列 | 含义 |
 |---|---|
 | id | 客户编号 |
 | name | 客户名称 |
-| amount | 交易总额(元) |
+| amount | 交易总额（元） |
 | count | 交易次数 |
-| interval_days | 平均交易间隔(天) |
+| interval_days | 平均交易间隔（天） |
 
-**分类规则**(A 类是对平台贡献最大的黄金客户)
+**分类规则**（A 类是对平台贡献最大的黄金客户）
 
-1. 按交易总额(amount)从高到低排序;交易额相同时,编号小的排在前面。
-2. 对每位客户,计算**排在它前面的所有客户**的交易额之和占全部客户交易总额的比例(不含它自己)。
-3. 该比例低于 {t1}% 的为 A 类;不低于 {t1}% 但低于 {t2}% 的为 B 类;其余为 C 类。(因此排名第一的客户总是 A 类。)
+1. 按交易总额（amount）从高到低排序；交易额相同时，编号小的排在前面。
+2. 对每位客户，计算**排在它前面的所有客户**的交易额之和占全部客户交易总额的比例（不含它自己）。
+3. 该比例低于 {t1}% 的为 A 类；不低于 {t1}% 但低于 {t2}% 的为 B 类；其余为 C 类。（因此排名第一的客户总是 A 类。）
 
-**评分卡规则**:客户数占比 = 该类客户数 ÷ 客户总数;交易额占比 = 该类客户交易额之和 ÷ 全部交易额。占比以百分数填写(如 12.5 或 12.5%),保留一位小数,误差 ±0.1 个百分点以内判为正确。评分卡按你自己第 1 步的分类结果判分(错误不重复扣分)。
+**评分卡规则**：客户数占比 = 该类客户数 ÷ 客户总数；交易额占比 = 该类客户交易额之和 ÷ 全部交易额。占比以百分数填写（如 12.5 或 12.5%），保留一位小数，误差 ±0.1 个百分点以内判为正确。评分卡按你自己第 1 步的分类结果判分（错误不重复扣分）。
 
 **第 3 步的选项**
 
 {options}
 """
         steps = (
-            Step("classification", "按上述规则把每位客户分为 A、B、C 类(填写 A、B 或 C)。", "classification", 4,
+            Step("classification", "按上述规则把每位客户分为 A、B、C 类（填写 A、B 或 C）。", "classification", 4,
                  rows=tuple((r["id"], r["name"]) for r in data), columns=(("class", "类别"),),
                  options=tuple((c, f"{c} 类") for c in CLASSES)),
-            Step("scorecard", "填写评分卡:A、B、C 三类各自的客户数(count)、客户数占比 %(customer_share)和交易额占比 %(amount_share)。",
+            Step("scorecard", "填写评分卡：A、B、C 三类各自的客户数（count）、客户数占比 %（customer_share）和交易额占比 %（amount_share）。",
                  "table", 4.5, rows=tuple((c, f"{c} 类") for c in CLASSES),
-                 columns=(("count", "客户数"), ("customer_share", "客户数占比(%)"), ("amount_share", "交易额占比(%)"))),
-            Step("service", "对三类客户的服务策略,哪一项最合理?(填选项字母)", "choice", 1.5,
+                 columns=(("count", "客户数"), ("customer_share", "客户数占比（%）"), ("amount_share", "交易额占比（%）"))),
+            Step("service", "对三类客户的服务策略，哪一项最合理？（填选项字母）", "choice", 1.5,
                  options=tuple(params["service_options"].items())),
         )
         return self._variant(seed, params, text, data, steps)
@@ -227,13 +227,13 @@ class AbcClassificationCase(Case):
         labels, invalid, problems = read_labels(step, raw, _label)
         mistakes = [
             (classify(data, thresholds, include_self=True),
-             "你把客户自己的交易额也算进了累计占比;规则是只看排在它前面的客户的累计占比(不含它自己)。"),
+             "你把客户自己的交易额也算进了累计占比；规则是只看排在它前面的客户的累计占比（不含它自己）。"),
             (classify(data, thresholds, rank_key="count", share_key="count"),
-             "你按交易次数(count)排序并累计了;ABC 分类按交易额(amount)排序和累计。"),
+             "你按交易次数（count）排序并累计了；ABC 分类按交易额（amount）排序和累计。"),
             (classify(data, thresholds, rank_key="count"),
-             "你按交易次数(count)排序了;ABC 分类应按交易额(amount)从高到低排序。"),
+             "你按交易次数（count）排序了；ABC 分类应按交易额（amount）从高到低排序。"),
             (by_customer_count(data),
-             "你按客户人数比例(前 20%、30%、50%)划分了;本题按累计交易额占比划分。"),
+             "你按客户人数比例（前 20%、30%、50%）划分了；本题按累计交易额占比划分。"),
         ]
         tally = Tally(total_items=len(correct), notes=problems, malformed_hint="应填 A、B 或 C")
         answered = {k: v for k, v in labels.items() if k in correct}
@@ -248,7 +248,7 @@ class AbcClassificationCase(Case):
             else:
                 ok = answered[row_id] == correct[row_id]
                 tally.add(row_id, Outcome(1.0 if ok else 0.0, "correct" if ok else "wrong"))
-        hint = "按交易额从高到低排序,逐个看排在它前面的客户累计交易额占全部交易额的比例。"
+        hint = "按交易额从高到低排序，逐个看排在它前面的客户累计交易额占全部交易额的比例。"
         own = answered if len(answered) == len(correct) else {}
         return tally.result(step, hint), own
 
@@ -257,7 +257,7 @@ class AbcClassificationCase(Case):
                          own: dict[str, str]) -> StepResult:
         truth = scorecard(data, correct)
         mine = scorecard(data, own) if own else None
-        percent = "你填的是小数;占比要求以百分数填写(如 0.125 应写成 12.5)"
+        percent = "你填的是小数；占比要求以百分数填写（如 0.125 应写成 12.5）"
         swapped = "你把客户数占比和交易额占比弄反了"
         specs = {}
         for cls in CLASSES:
@@ -266,7 +266,7 @@ class AbcClassificationCase(Case):
                 tol = 0.01 if col == "count" else SHARE_TOLERANCE
                 ecf = ()
                 if mine is not None:
-                    ecf = (Ecf(mine[cls][col], "按你第 1 步的分类结果计算,本项正确"),)
+                    ecf = (Ecf(mine[cls][col], "按你第 1 步的分类结果计算，本项正确"),)
                 traps: tuple[Trap, ...] = ()
                 if col != "count":
                     other = truth[cls]["amount_share" if col == "customer_share" else "customer_share"]
@@ -274,7 +274,7 @@ class AbcClassificationCase(Case):
                     if mine is not None:
                         traps += (Trap(mine[cls][col] / 100, percent, 0.0),)
                 specs[(cls, col)] = CellSpec(expected, tol, ecf, traps)
-        result, _ = grade_cells(step, raw, specs, "客户数占比 = 该类客户数 ÷ 客户总数;交易额占比 = 该类交易额 ÷ 全部交易额,以百分数填写。")
+        result, _ = grade_cells(step, raw, specs, "客户数占比 = 该类客户数 ÷ 客户总数；交易额占比 = 该类交易额 ÷ 全部交易额，以百分数填写。")
         if not own:
-            result = StepResult(result.id, result.score, result.max, result.feedback + "(第 1 步分类不完整,本步按正确分类判分。)")
+            result = StepResult(result.id, result.score, result.max, result.feedback + "（第 1 步分类不完整，本步按正确分类判分。）")
         return result

@@ -71,29 +71,29 @@ class CustomerValueCase(Case):
         f, m, n, p, q, r = (params[k] for k in ("f", "m", "n", "p", "q", "r_pct"))
         text = f"""## 客户价值计算
 
-湖南物流公共信息平台的一位客户每星期在平台上交易 {f} 次,平均每次交易额 {m} 元,平均客户生命周期按 {n} 年计算。客户价值以交易额计算。
+湖南物流公共信息平台的一位客户每星期在平台上交易 {f} 次，平均每次交易额 {m} 元，平均客户生命周期按 {n} 年计算。客户价值以交易额计算。
 
-如果这位客户对平台的服务满意,他会把满意告诉另外 {p} 个人;如果不满意,他会把抱怨告诉另外 {q} 个人。假定所有听到赞美或抱怨的人中有 {r}% 发生转化:或者成为平台新的忠实客户,或者不再是平台的忠实客户(平台失去相应数量的忠实客户)。
+如果这位客户对平台的服务满意，他会把满意告诉另外 {p} 个人；如果不满意，他会把抱怨告诉另外 {q} 个人。假定所有听到赞美或抱怨的人中有 {r}% 发生转化：或者成为平台新的忠实客户，或者不再是平台的忠实客户（平台失去相应数量的忠实客户）。
 
 **计算规则**
 
 - 一年按 {params['weeks_per_year']} 周计算。
 - 每位忠实客户的价值都等于第 1 步算出的一位客户的终生交易额。
-- 金额以元为单位;本题结果都是整数,不需要舍入,误差 ±0.5 元以内判为正确。
-- 价值或客户数的增加记为正数,减少记为负数(第 4 步只填人数,填正数)。
-- 后面的步骤如果用到前面的结果,会按你自己前面填写的结果判分(错误不重复扣分)。
+- 金额以元为单位；本题结果都是整数，不需要舍入，误差 ±0.5 元以内判为正确。
+- 价值或客户数的增加记为正数，减少记为负数（第 4 步只填人数，填正数）。
+- 后面的步骤如果用到前面的结果，会按你自己前面填写的结果判分（错误不重复扣分）。
 """
         steps = (
-            Step("lifetime_value", "一位客户在生命周期内为平台带来的交易额(客户价值)是多少元?", "number", 2, unit="元"),
-            Step("customers_won", "一位满意客户通过口碑能为平台增加多少位忠实客户?", "number", 1, unit="人"),
-            Step("value_gained", "这些新增的忠实客户为平台带来多少客户价值(元)?", "number", 2, unit="元"),
-            Step("customers_lost", "一位不满意客户会使平台失去多少位忠实客户?(填人数)", "number", 1, unit="人"),
-            Step("value_lost", "一位不满意客户使平台的客户价值变化多少元?(减少记为负数)", "number", 2, unit="元"),
+            Step("lifetime_value", "一位客户在生命周期内为平台带来的交易额（客户价值）是多少元？", "number", 2, unit="元"),
+            Step("customers_won", "一位满意客户通过口碑能为平台增加多少位忠实客户？", "number", 1, unit="人"),
+            Step("value_gained", "这些新增的忠实客户为平台带来多少客户价值（元）？", "number", 2, unit="元"),
+            Step("customers_lost", "一位不满意客户会使平台失去多少位忠实客户？（填人数）", "number", 1, unit="人"),
+            Step("value_lost", "一位不满意客户使平台的客户价值变化多少元？（减少记为负数）", "number", 2, unit="元"),
             Step(
                 "dynamic_table",
-                "填写客户价值动态分析表:行为 satisfied(一位满意客户)、unsatisfied(一位不满意客户)、"
-                "net(满意与不满意客户各一位的合计);列为 customers(忠实客户数变化,人)和 value(客户价值变化,元),"
-                "增加为正,减少为负。",
+                "填写客户价值动态分析表：行为 satisfied（一位满意客户）、unsatisfied（一位不满意客户）、"
+                "net（满意与不满意客户各一位的合计）；列为 customers（忠实客户数变化，人）和 value（客户价值变化，元），"
+                "增加为正，减少为负。",
                 "table",
                 3,
                 rows=ROWS,
@@ -128,11 +128,11 @@ class CustomerValueCase(Case):
         results: list[StepResult] = []
 
         v_traps = (
-            Trap(f * m * 50 * n, "你按一年 50 周计算了;本题规定一年按 52 周计算。"),
-            Trap(f * m * 48 * n, "你按一年 48 周(12 个月 × 4 周)计算了;本题规定一年按 52 周计算。"),
-            Trap(f * m * weeks, "你只算了一年的交易额,忘了乘以客户生命周期的年数。"),
-            Trap(f * m * 365 * n, "你把“每星期”当成了“每天”:一年按 52 周计算,不是 365 天。"),
-            Trap(f * m * 12 * n, "你按每月交易计算了;题目给的是每星期的交易次数,一年按 52 周。"),
+            Trap(f * m * 50 * n, "你按一年 50 周计算了；本题规定一年按 52 周计算。"),
+            Trap(f * m * 48 * n, "你按一年 48 周（12 个月 × 4 周）计算了；本题规定一年按 52 周计算。"),
+            Trap(f * m * weeks, "你只算了一年的交易额，忘了乘以客户生命周期的年数。"),
+            Trap(f * m * 365 * n, "你把“每星期”当成了“每天”：一年按 52 周计算，不是 365 天。"),
+            Trap(f * m * 12 * n, "你按每月交易计算了；题目给的是每星期的交易次数，一年按 52 周。"),
         )
         res, v_s = grade_number(steps["lifetime_value"], answers.get("lifetime_value"),
                                 CellSpec(t["v"], MONEY_TOLERANCE, traps=v_traps),
@@ -141,16 +141,16 @@ class CustomerValueCase(Case):
 
         res, won_s = grade_number(steps["customers_won"], answers.get("customers_won"),
                                   CellSpec(t["won"], 0.01, traps=(
-                                      Trap(p, f"你数的是听到赞美的人数,而不是其中转化为忠实客户的人数(还要乘以转化率 {r}%)。"),)),
+                                      Trap(p, f"你数的是听到赞美的人数，而不是其中转化为忠实客户的人数（还要乘以转化率 {r}%）。"),)),
                                   f"新增客户数 = 听到赞美的人数 × 转化率 {r}%。")
         results.append(res)
 
         value_ecf = []
         if v_s is not None and won_s is not None:
-            value_ecf.append(Ecf(won_s * v_s, f"按你第 1 步的结果 {fmt(v_s)} 元和第 2 步的结果 {fmt(won_s)} 人计算,本步方法正确,得分。"))
+            value_ecf.append(Ecf(won_s * v_s, f"按你第 1 步的结果 {fmt(v_s)} 元和第 2 步的结果 {fmt(won_s)} 人计算，本步方法正确，得分。"))
         gained_traps = (
-            Trap(p * t["v"], f"你忘了 {r}% 的转化率:听到赞美的 {p} 人中只有一部分成为忠实客户。"),
-            Trap(-t["gained"], "满意客户带来的是客户价值的增加,应为正数。", 0.5),
+            Trap(p * t["v"], f"你忘了 {r}% 的转化率：听到赞美的 {p} 人中只有一部分成为忠实客户。"),
+            Trap(-t["gained"], "满意客户带来的是客户价值的增加，应为正数。", 0.5),
         )
         res, gained_s = grade_number(steps["value_gained"], answers.get("value_gained"),
                                      CellSpec(t["gained"], MONEY_TOLERANCE, tuple(value_ecf), gained_traps),
@@ -159,22 +159,22 @@ class CustomerValueCase(Case):
 
         res, lost_s = grade_number(steps["customers_lost"], answers.get("customers_lost"),
                                    CellSpec(t["lost"], 0.01, traps=(
-                                       Trap(q, f"你数的是听到抱怨的人数,而不是其中流失的忠实客户数(还要乘以转化率 {r}%)。"),
-                                       Trap(-t["lost"], "人数填正数即可;本步按正确处理。", 1.0),)),
+                                       Trap(q, f"你数的是听到抱怨的人数，而不是其中流失的忠实客户数（还要乘以转化率 {r}%）。"),
+                                       Trap(-t["lost"], "人数填正数即可；本步按正确处理。", 1.0),)),
                                    f"流失客户数 = 听到抱怨的人数 × 转化率 {r}%。")
         results.append(res)
         if lost_s is not None:
             lost_s = abs(lost_s)
 
         lost_ecf, lost_traps = [], [
-            Trap(t["lost"] * t["v"], "方向错了:失去忠实客户是客户价值的减少,应记为负数。", 0.5),
-            Trap(-q * t["v"], f"你忘了 {r}% 的转化率:听到抱怨的 {q} 人中只有一部分不再是忠实客户。"),
-            Trap(q * t["v"], f"你忘了 {r}% 的转化率,而且价值的减少应记为负数。"),
+            Trap(t["lost"] * t["v"], "方向错了：失去忠实客户是客户价值的减少，应记为负数。", 0.5),
+            Trap(-q * t["v"], f"你忘了 {r}% 的转化率：听到抱怨的 {q} 人中只有一部分不再是忠实客户。"),
+            Trap(q * t["v"], f"你忘了 {r}% 的转化率，而且价值的减少应记为负数。"),
         ]
         if v_s is not None and lost_s is not None:
             own = -lost_s * v_s
-            lost_ecf.append(Ecf(own, f"按你第 1 步的结果 {fmt(v_s)} 元和第 4 步的结果 {fmt(lost_s)} 人计算,本步方法正确,得分。"))
-            lost_traps.append(Trap(-own, f"按你前面的结果计算方法正确,但方向错了:失去忠实客户是价值的减少,应记为负数。", 0.5))
+            lost_ecf.append(Ecf(own, f"按你第 1 步的结果 {fmt(v_s)} 元和第 4 步的结果 {fmt(lost_s)} 人计算，本步方法正确，得分。"))
+            lost_traps.append(Trap(-own, f"按你前面的结果计算方法正确，但方向错了：失去忠实客户是价值的减少，应记为负数。", 0.5))
         res, lost_value_s = grade_number(steps["value_lost"], answers.get("value_lost"),
                                          CellSpec(t["lost_value"], MONEY_TOLERANCE, tuple(lost_ecf), tuple(lost_traps)),
                                          "价值变化 = −流失客户数 × 一位客户的终生价值。")
@@ -187,8 +187,8 @@ class CustomerValueCase(Case):
     @staticmethod
     def _grade_table(step: Step, raw: object, t: dict[str, float], v_s: float | None, won_s: float | None,
                      gained_s: float | None, lost_s: float | None, lost_value_s: float | None) -> StepResult:
-        own = "与你前面步骤的结果一致,本格按你自己的结果判为正确"
-        sign = "方向错了:失去忠实客户是减少,应记为负数。"
+        own = "与你前面步骤的结果一致，本格按你自己的结果判为正确"
+        sign = "方向错了：失去忠实客户是减少，应记为负数。"
 
         def spec(expected: float, tol: float, *earlier: float | None, traps: tuple[Trap, ...] = ()) -> CellSpec:
             ecf = tuple(Ecf(value, own) for value in earlier if value is not None)
@@ -219,8 +219,8 @@ class CustomerValueCase(Case):
                 expected, wrong_sum = t["won"] - t["lost"], t["won"] + t["lost"]
             else:
                 expected, wrong_sum = t["gained"] + t["lost_value"], t["gained"] - t["lost_value"]
-            ecf = (Ecf(sat + unsat, "合计行等于你上面两行之和,方法正确"),) if sat is not None and unsat is not None else ()
-            traps = (Trap(wrong_sum, "合计时把减少当成了增加:不满意客户的影响是负数,合计应为两行相加(正负相抵)。"),)
+            ecf = (Ecf(sat + unsat, "合计行等于你上面两行之和，方法正确"),) if sat is not None and unsat is not None else ()
+            traps = (Trap(wrong_sum, "合计时把减少当成了增加：不满意客户的影响是负数，合计应为两行相加（正负相抵）。"),)
             specs[("net", col)] = CellSpec(expected, tol, ecf, traps)
-        result, _ = grade_cells(step, raw, specs, "满意行为增加(正数),不满意行为减少(负数),合计为两行之和。")
+        result, _ = grade_cells(step, raw, specs, "满意行为增加（正数），不满意行为减少（负数），合计为两行之和。")
         return result

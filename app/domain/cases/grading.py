@@ -79,9 +79,9 @@ def grade_number(step: Step, raw: object, spec: CellSpec, hint: str = "") -> tup
     outcome = judge_number(raw, spec)
     message = outcome.message
     if outcome.kind == "wrong":
-        message = f"结果 {format_number(outcome.value or 0)} 不正确。" + (f"提示:{hint}" if hint else "")
+        message = f"结果 {format_number(outcome.value or 0)} 不正确。" + (f"提示：{hint}" if hint else "")
     elif outcome.kind == "trap" and 0 < outcome.fraction < 1:
-        message += f"(本步得 {format_number(outcome.fraction * 100, 0)}% 的分数)"
+        message += f"（本步得 {format_number(outcome.fraction * 100, 0)}% 的分数）"
     return (
         StepResult(step.id, round(step.points * outcome.fraction, 4), step.points, message),
         outcome.value,
@@ -109,7 +109,7 @@ def read_rows(raw: object, step: Step) -> tuple[dict[str, Any], list[str]]:
             rest = {k: v for k, v in row.items() if k != "id"}
             items.append((row["id"], rest if len(rest) != 1 or step.kind == "table" else next(iter(rest.values()))))
     else:
-        return {}, ["答案应为一个表:{行编号: 值}。"]
+        return {}, ["答案应为一个表：{行编号: 值}。"]
     lookup = {norm_key(row_id): row_id for row_id in step.row_ids}
     values: dict[str, Any] = {}
     unknown: list[str] = []
@@ -122,7 +122,7 @@ def read_rows(raw: object, step: Step) -> tuple[dict[str, Any], list[str]]:
         else:
             values[row_id] = value
     if unknown:
-        problems.append("未知的行编号:" + "、".join(unknown[:MAX_LISTED]) + ("……" if len(unknown) > MAX_LISTED else ""))
+        problems.append("未知的行编号：" + "、".join(unknown[:MAX_LISTED]) + ("……" if len(unknown) > MAX_LISTED else ""))
     return values, problems
 
 
@@ -155,13 +155,16 @@ def read_cells(raw: object, step: Step) -> tuple[dict[str, dict[str, Any]], list
             problems.append(f"行 {row_id} 应为 {{列名: 值}} 的对象。")
     if bad_columns:
         expected = "、".join(key for key, _ in step.columns)
-        problems.append(f"未知的列:{'、'.join(sorted(bad_columns))}(应为 {expected})。")
+        problems.append(f"未知的列：{'、'.join(sorted(bad_columns))}（应为 {expected}）。")
     return cells, problems
 
 
 def cell_label(step: Step, row_id: str, col: str) -> str:
     """A short Chinese name for a table cell in feedback."""
     row_label = dict(step.rows).get(row_id, row_id)
+    # Customer names are long; their ids (C01, …) are what the data table shows.
+    if len(row_label) > 10:
+        row_label = row_id
     if len(step.columns) == 1:
         return row_label
     return f"{row_label}·{dict(step.columns).get(col, col)}"
@@ -206,15 +209,15 @@ class Tally:
         if ok == self.total_items and not self.traps:
             parts.append("全部正确。")
         else:
-            parts.append(f"共 {self.total_items} 项,{ok} 项正确。")
+            parts.append(f"共 {self.total_items} 项，{ok} 项正确。")
         for message, labels in [*self.ecf.items(), *self.traps.items()]:
             parts.append(f"{message.rstrip('。')}({_listing(labels)})。")
         if self.wrong:
-            parts.append(f"不正确:{_listing(self.wrong)}。" + (f"提示:{hint}" if hint else ""))
+            parts.append(f"不正确：{_listing(self.wrong)}。" + (f"提示：{hint}" if hint else ""))
         if self.malformed:
-            parts.append(f"无法识别:{_listing(self.malformed)}({self.malformed_hint})。")
+            parts.append(f"无法识别：{_listing(self.malformed)}（{self.malformed_hint}）。")
         if self.missing:
-            parts.append(f"未填写:{_listing(self.missing)}。")
+            parts.append(f"未填写：{_listing(self.missing)}。")
         return StepResult(step.id, round(step.points * fraction, 4), step.points, "".join(parts))
 
 
@@ -288,7 +291,7 @@ def grade_choice(step: Step, raw: object, correct: str, explanations: Mapping[st
         return StepResult(step.id, 0, step.points, "未作答。")
     key = normalise_choice(raw, keys)
     if key is None:
-        return StepResult(step.id, 0, step.points, f"请填写一个选项字母({'、'.join(keys)})。")
+        return StepResult(step.id, 0, step.points, f"请填写一个选项字母（{'、'.join(keys)}）。")
     if key == correct:
         return StepResult(step.id, step.points, step.points, "正确。")
     return StepResult(step.id, 0, step.points, explanations.get(key, "选择不正确。"))
@@ -303,7 +306,7 @@ def read_ranking(raw: object, ids: Sequence[str]) -> tuple[list[str] | None, str
     elif raw is None:
         return None, "未作答。"
     else:
-        return None, "排序应为编号列表,如 [\"H03\", \"H01\", …] 或 \"H03 > H01 > …\"。"
+        return None, "排序应为编号列表，如 [\"H03\", \"H01\", …] 或 \"H03 > H01 > …\"。"
     if not items:
         return None, "未作答。"
     lookup = {norm_key(i): i for i in ids}
@@ -349,7 +352,7 @@ def answers_problem(answers: object) -> str | None:
     """A message when the answers are not a JSON object keyed by step id, else None."""
     if isinstance(answers, Mapping):
         return None
-    return "答案应为 JSON 对象:{\"步骤编号\": 答案}。"
+    return "答案应为 JSON 对象：{\"步骤编号\": 答案}。"
 
 
 def detect_pattern(

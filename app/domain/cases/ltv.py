@@ -43,11 +43,11 @@ def year_values(params: Mapping[str, Any], mistake: str | None = None) -> dict[s
 
 
 MISTAKES = {
-    "year0": "你从第 0 年开始贴现了(第 1 年没有贴现,或用了 (1+d)^(t−1));本题第 1 年也要除以 (1+d)^1。",
-    "no_retention": "你忘了客户保留率:第 t 年客户仍在的概率是 r^(t−1),要乘进去。",
-    "retention_t": "第 1 年客户一定还在(r^0 = 1),保留率的指数是 t−1,不是 t。",
-    "no_discount": "你没有贴现:第 t 年的价值要除以 (1+d)^t 折成现值。",
-    "subtract_discount": "贴现是除以 (1+d)^t,不是乘以 (1−d)^t。",
+    "year0": "你从第 0 年开始贴现了（第 1 年没有贴现，或用了 (1+d)^(t−1)）；本题第 1 年也要除以 (1+d)^1。",
+    "no_retention": "你忘了客户保留率：第 t 年客户仍在的概率是 r^(t−1)，要乘进去。",
+    "retention_t": "第 1 年客户一定还在（r^0 = 1），保留率的指数是 t−1，不是 t。",
+    "no_discount": "你没有贴现：第 t 年的价值要除以 (1+d)^t 折成现值。",
+    "subtract_discount": "贴现是除以 (1+d)^t，不是乘以 (1−d)^t。",
 }
 
 
@@ -55,7 +55,7 @@ class LtvCase(Case):
     """客户终生价值 (ch05): per-year discounted expected value and the total (NPV)."""
 
     id = "ltv-npv"
-    title = "客户终生价值(净现值)"
+    title = "客户终生价值（净现值）"
     chapter = "ch05-customer-value"
 
     def build(self, rng: random.Random, seed: int | str) -> Variant:
@@ -74,24 +74,24 @@ class LtvCase(Case):
 
     def _make(self, seed: int | str, params: dict[str, Any]) -> Variant:
         m, r, d, n = params["margin"], params["retention_pct"], params["discount_pct"], params["years"]
-        text = f"""## 客户终生价值(净现值)
+        text = f"""## 客户终生价值（净现值）
 
-平台的一位企业客户每年为平台带来的利润(边际贡献)为 {m} 元。每年年末客户续约的概率(保留率)为 {r}%,贴现率为 {d}%,只计算今后 {n} 年。
+平台的一位企业客户每年为平台带来的利润（边际贡献）为 {m} 元。每年年末客户续约的概率（保留率）为 {r}%，贴现率为 {d}%，只计算今后 {n} 年。
 
 **计算规则**
 
 $$CLV = \\sum_{{t=1}}^{{{n}}} \\frac{{m \\cdot r^{{t-1}}}}{{(1+d)^{{t}}}}$$
 
-- 第 t 年的价值 = {m} × {r}%^(t−1) ÷ (1+{d}%)^t,t = 1, 2, …, {n}。
-- 利润在每年年末取得,所以**第 1 年也要贴现**(除以 (1+{d}%)^1);第 1 年客户一定还在(保留率的 0 次方为 1)。
-- 各年价值保留两位小数;总额为各年价值之和。各年误差 ±{YEAR_TOLERANCE} 元、总额误差 ±{fmt(TOTAL_TOLERANCE)} 元以内判为正确(用查表得到的贴现系数计算也可以)。
-- 总额按你自己填写的各年价值之和判分(错误不重复扣分)。
+- 第 t 年的价值 = {m} × {r}%^(t−1) ÷ (1+{d}%)^t，t = 1, 2, …, {n}。
+- 利润在每年年末取得，所以**第 1 年也要贴现**（除以 (1+{d}%)^1）；第 1 年客户一定还在（保留率的 0 次方为 1）。
+- 各年价值保留两位小数；总额为各年价值之和。各年误差 ±{YEAR_TOLERANCE} 元、总额误差 ±{fmt(TOTAL_TOLERANCE)} 元以内判为正确（用查表得到的贴现系数计算也可以）。
+- 总额按你自己填写的各年价值之和判分（错误不重复扣分）。
 """
         steps = (
-            Step("yearly", f"填写第 1 至第 {n} 年每一年的贴现期望价值(元)。", "table", 5,
-                 rows=tuple((str(t), f"第 {t} 年") for t in range(1, n + 1)), columns=(("value", "贴现期望价值(元)"),),
+            Step("yearly", f"填写第 1 至第 {n} 年每一年的贴现期望价值（元）。", "table", 5,
+                 rows=tuple((str(t), f"第 {t} 年") for t in range(1, n + 1)), columns=(("value", "贴现期望价值（元）"),),
                  unit="元"),
-            Step("total", f"这位客户今后 {n} 年的终生价值(净现值)合计是多少元?", "number", 3, unit="元"),
+            Step("total", f"这位客户今后 {n} 年的终生价值（净现值）合计是多少元？", "number", 3, unit="元"),
         )
         return self._variant(seed, params, text, None, steps)
 
@@ -116,7 +116,7 @@ $$CLV = \\sum_{{t=1}}^{{{n}}} \\frac{{m \\cdot r^{{t-1}}}}{{(1+d)^{{t}}}}$$
         ecf = ()
         if len(given) == len(truth):
             own = sum(given.values())
-            ecf = (Ecf(own, f"等于你第 1 步各年价值之和 {fmt(own)} 元,本步方法正确,得分。"),)
+            ecf = (Ecf(own, f"等于你第 1 步各年价值之和 {fmt(own)} 元，本步方法正确，得分。"),)
         traps = tuple(Trap(sum(alt.values()), message) for alt, message in alternatives)
         total, _ = grade_number(steps["total"], answers.get("total"),
                                 CellSpec(sum(truth.values()), TOTAL_TOLERANCE, ecf, traps),

@@ -35,7 +35,7 @@ def parse_number(raw: object) -> tuple[float | None, str | None]:
     input is not a number. Never raises.
     """
     if isinstance(raw, bool):
-        return None, "请填写数字,而不是是/否。"
+        return None, "请填写数字，而不是是/否。"
     if isinstance(raw, int):
         return float(raw), None
     if isinstance(raw, float):
@@ -45,15 +45,15 @@ def parse_number(raw: object) -> tuple[float | None, str | None]:
     if raw is None:
         return None, "未作答。"
     if not isinstance(raw, str):
-        return None, "请填写一个数字(如 26000、26,000 或 2.6万)。"
+        return None, "请填写一个数字（如 26000、26,000 或 2.6万）。"
     text = raw.strip()
     if not text:
         return None, "未作答。"
     if len(text) > MAX_INPUT_LENGTH:
-        return None, "输入过长,请只填写一个数字。"
+        return None, "输入过长，请只填写一个数字。"
     value = _parse_text(text)
     if value is None:
-        return None, f"无法识别的数字「{text}」,请填写如 26000、26,000、2.6万 或 12.5% 的形式。"
+        return None, f"无法识别的数字「{text}」，请填写如 26000、26,000、2.6万 或 12.5% 的形式。"
     return value, None
 
 

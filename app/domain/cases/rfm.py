@@ -154,27 +154,27 @@ class RfmCase(Case):
         names = {row["id"]: row["name"] for row in data}
         text = f"""## RFM 分析
 
-平台要对 {n} 家企业客户做 RFM 分析。数据表的列:id(客户编号)、name(客户名称)、recency_days(最近一次交易距今天数)、frequency(近 12 个月交易次数)、monetary(近 12 个月交易金额,元)。
+平台要对 {n} 家企业客户做 RFM 分析。数据表的列：id（客户编号）、name（客户名称）、recency_days（最近一次交易距今天数）、frequency（近 12 个月交易次数）、monetary（近 12 个月交易金额，元）。
 
-**打分规则**(R、F、M 各打 1–5 分,按排名五等分)
+**打分规则**（R、F、M 各打 1–5 分，按排名五等分）
 
-- 对每个维度,数一数**严格差于**该客户的客户数 L:R 维度中“差”指距今天数**更大**(越久没来越差);F、M 维度中“差”指数值**更小**。
-- 得分 = 1 + ⌊5 × L ÷ {n}⌋(⌊ ⌋ 表示向下取整)。数值相同的客户 L 相同,因此得分相同。
-- 例:若有 7 位客户的交易次数严格少于某客户,则其 F = 1 + ⌊5 × 7 ÷ {n}⌋。
+- 对每个维度，数一数**严格差于**该客户的客户数 L：R 维度中“差”指距今天数**更大**（越久没来越差）；F、M 维度中“差”指数值**更小**。
+- 得分 = 1 + ⌊5 × L ÷ {n}⌋（⌊ ⌋ 表示向下取整）。数值相同的客户 L 相同，因此得分相同。
+- 例：若有 7 位客户的交易次数严格少于某客户，则其 F = 1 + ⌊5 × 7 ÷ {n}⌋。
 
-**客户类型规则**:得分 ≥ {high} 为“高”,否则为“低”。
+**客户类型规则**：得分 ≥ {high} 为“高”，否则为“低”。
 
 | R | F | M | 客户类型 |
 |---|---|---|---|
 {segment_rows}
 
-第 2 步如果你的 R、F、M 分数有误,会按你自己第 1 步的分数判断客户类型(错误不重复扣分)。
+第 2 步如果你的 R、F、M 分数有误，会按你自己第 1 步的分数判断客户类型（错误不重复扣分）。
 """
         steps = (
-            Step("scores", "按规则为每位客户打出 R、F、M 分数(1–5 的整数)。", "table", 6,
+            Step("scores", "按规则为每位客户打出 R、F、M 分数（1–5 的整数）。", "table", 6,
                  rows=tuple((r["id"], r["name"]) for r in data),
                  columns=(("R", "R 分"), ("F", "F 分"), ("M", "M 分"))),
-            Step("segments", "判断以下客户的类型:" + "、".join(params["segment_customers"]) + "。", "classification", 3,
+            Step("segments", "判断以下客户的类型：" + "、".join(params["segment_customers"]) + "。", "classification", 3,
                  rows=tuple((i, names[i]) for i in params["segment_customers"]), columns=(("segment", "客户类型"),),
                  options=tuple((name, name) for name in SEGMENTS.values())),
         )
@@ -197,7 +197,7 @@ class RfmCase(Case):
         raw_scores = answers.get("scores")
         specs = {(row_id, letter): CellSpec(truth[row_id][letter], 0.0) for row_id in truth for letter, _ in DIMENSIONS}
         scores_result, parsed = grade_cells(steps["scores"], raw_scores, specs,
-                                            "数一数严格差于该客户的人数 L,得分 = 1 + ⌊5L÷N⌋;注意 R 是天数越少越好。")
+                                            "数一数严格差于该客户的人数 L，得分 = 1 + ⌊5L÷N⌋；注意 R 是天数越少越好。")
         notes = self._score_mistakes(data, parsed, truth)
         if notes:
             scores_result = StepResult(scores_result.id, scores_result.score, scores_result.max,
@@ -212,10 +212,10 @@ class RfmCase(Case):
             given = {row_id: v for (row_id, col), v in parsed.items() if col == letter}
             mistakes = [
                 (quintile_scores(data, letter, key, reverse=True),
-                 "R 的方向反了:最近一次交易距今天数越少,R 分越高。" if letter == "R"
-                 else f"{letter} 的方向反了:数值越大,{letter} 分越高。"),
-                (positional_scores(data, letter, key), f"{letter} 列:数值相同的客户应得相同的分数(L 只数严格更差的客户)。"),
-                (equal_width_scores(data, letter, key), f"{letter} 列:你按数值区间等宽划分了;本题按排名(L)五等分打分。"),
+                 "R 的方向反了：最近一次交易距今天数越少，R 分越高。" if letter == "R"
+                 else f"{letter} 的方向反了：数值越大，{letter} 分越高。"),
+                (positional_scores(data, letter, key), f"{letter} 列：数值相同的客户应得相同的分数（L 只数严格更差的客户）。"),
+                (equal_width_scores(data, letter, key), f"{letter} 列：你按数值区间等宽划分了；本题按排名（L）五等分打分。"),
             ]
             named = detect_pattern(given, {i: truth[i][letter] for i in truth}, mistakes)
             if named:
@@ -240,15 +240,15 @@ class RfmCase(Case):
             elif given == correct:
                 tally.add(row_id, Outcome(1.0, "correct"))
             elif own is not None and given == own:
-                tally.add(row_id, Outcome(1.0, "ecf", "按你第 1 步的 R、F、M 分数判断,类型正确"))
+                tally.add(row_id, Outcome(1.0, "ecf", "按你第 1 步的 R、F、M 分数判断，类型正确"))
             else:
                 tally.add(row_id, Outcome(0.0, "wrong"))
                 basis = own_scores if own is not None else truth[row_id]
                 implied = next(k for k, v in SEGMENTS.items() if v == given)
                 wrong = [f"{letter}={_fmt(basis[letter])} 为{'高' if basis[letter] >= high else '低'}"
                          for (letter, _), is_high in zip(DIMENSIONS, implied) if (basis[letter] >= high) != is_high]
-                hints.append(f"{row_id}:{'、'.join(wrong)},不是「{given}」。")
-        result = tally.result(step, f"得分 ≥ {high} 为高,否则为低,再查规则表。")
+                hints.append(f"{row_id}：{'、'.join(wrong)}，不是「{given}」。")
+        result = tally.result(step, f"得分 ≥ {high} 为高，否则为低，再查规则表。")
         return StepResult(result.id, result.score, result.max, result.feedback + "".join(hints))
 
 

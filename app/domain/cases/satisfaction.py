@@ -128,40 +128,40 @@ class SatisfactionCase(Case):
 
     def _make(self, seed: int | str, params: dict[str, Any], data: list[dict[str, Any]]) -> Variant:
         features = params["features"]
-        feature_list = "\n".join(f"- {fid}:{name}(列 {fid}_func 为正向问题的回答,{fid}_dys 为反向问题的回答)"
+        feature_list = "\n".join(f"- {fid}：{name}（列 {fid}_func 为正向问题的回答，{fid}_dys 为反向问题的回答）"
                                  for fid, name in features.items())
         kano_rows = "\n".join(f"| {i} {ANSWERS[i]} | " + " | ".join(KANO_TABLE[i - 1]) + " |" for i in range(1, 6))
         text = f"""## 客户满意度调查
 
-平台对 {params['n_responses']} 位客户做了问卷调查,每行是一份问卷(id 为问卷编号)。
+平台对 {params['n_responses']} 位客户做了问卷调查，每行是一份问卷（id 为问卷编号）。
 
-- satisfaction:总体满意度,5 级量表(1 非常不满意 … 5 非常满意)。
-- recommend:向同行推荐平台的可能性,0–10 分。
-- Kano 问卷:对每项功能问两个问题——正向问题“如果平台提供该功能,您觉得如何?”和反向问题“如果平台不提供该功能,您觉得如何?”,回答编码为 1 喜欢、2 理所当然、3 无所谓、4 能忍受、5 不喜欢。
+- satisfaction：总体满意度，5 级量表（1 非常不满意 … 5 非常满意）。
+- recommend：向同行推荐平台的可能性，0–10 分。
+- Kano 问卷：对每项功能问两个问题——正向问题“如果平台提供该功能，您觉得如何？”和反向问题“如果平台不提供该功能，您觉得如何？”，回答编码为 1 喜欢、2 理所当然、3 无所谓、4 能忍受、5 不喜欢。
 
 {feature_list}
 
 **计算规则**
 
 1. 满意率 = 满意度为 4 或 5 的问卷数 ÷ 问卷总数。
-2. NPS = 推荐者(9–10 分)所占百分比 − 贬损者(0–6 分)所占百分比,单位为百分点(可以为负);7–8 分为中立者。
-3. Kano 分类按下表(行为正向问题的回答,列为反向问题的回答):A 魅力属性,O 期望属性,M 必备属性,I 无差异属性,R 反向属性,Q 可疑结果。各类占比 = 该类问卷数 ÷ 问卷总数(含 R、Q)。
+2. NPS = 推荐者（9–10 分）所占百分比 − 贬损者（0–6 分）所占百分比，单位为百分点（可以为负）；7–8 分为中立者。
+3. Kano 分类按下表（行为正向问题的回答，列为反向问题的回答）：A 魅力属性，O 期望属性，M 必备属性，I 无差异属性，R 反向属性，Q 可疑结果。各类占比 = 该类问卷数 ÷ 问卷总数（含 R、Q）。
 
 | 正向 \\ 反向 | 1 | 2 | 3 | 4 | 5 |
 |---|---|---|---|---|---|
 {kano_rows}
 
-4. 每项功能的归类取占比最大的类别;若占比相同,按 M、O、A、I、R、Q 的顺序取前者。
+4. 每项功能的归类取占比最大的类别；若占比相同，按 M、O、A、I、R、Q 的顺序取前者。
 
-所有百分数保留一位小数,以百分数填写(如 62.5 或 62.5%),误差 ±0.1 以内判为正确。第 4 步按你自己第 3 步的占比判分(错误不重复扣分)。
+所有百分数保留一位小数，以百分数填写（如 62.5 或 62.5%），误差 ±0.1 以内判为正确。第 4 步按你自己第 3 步的占比判分（错误不重复扣分）。
 """
         fids = list(features)
         steps = (
-            Step("satisfaction_rate", "满意率是多少(%)?", "number", 2, unit="%"),
-            Step("nps", "净推荐值 NPS 是多少(百分点)?", "number", 2),
-            Step("kano", "填写每项功能的 Kano 各类占比(%):列 A、O、M、I、R、Q。", "table", 4.5,
+            Step("satisfaction_rate", "满意率是多少（%）？", "number", 2, unit="%"),
+            Step("nps", "净推荐值 NPS 是多少（百分点）？", "number", 2),
+            Step("kano", "填写每项功能的 Kano 各类占比（%）：列 A、O、M、I、R、Q。", "table", 4.5,
                  rows=tuple((f, features[f]) for f in fids), columns=tuple((c, c) for c in CATEGORIES)),
-            Step("kano_category", "每项功能应归为哪一类?(填 A、O、M、I、R 或 Q)", "classification", 1.5,
+            Step("kano_category", "每项功能应归为哪一类？（填 A、O、M、I、R 或 Q）", "classification", 1.5,
                  rows=tuple((f, features[f]) for f in fids), columns=(("category", "类别"),),
                  options=tuple(CATEGORIES.items())),
         )
@@ -185,21 +185,21 @@ class SatisfactionCase(Case):
         n = len(data)
         sat = share(data, "satisfaction", range(4, 6))
         sat_traps = (
-            Trap(share(data, "satisfaction", range(5, 6)), "你只算了“非常满意”(5 分);满意率包括 4 分和 5 分。"),
-            Trap(share(data, "satisfaction", range(3, 6)), "3 分是“一般”,不算满意;满意率只包括 4 分和 5 分。"),
-            Trap(sat / 100, "你填的是小数;请以百分数填写(如 0.625 应写成 62.5)。"),
-            Trap(sat * n / 100, "你填的是满意的人数;满意率要除以问卷总数。"),
+            Trap(share(data, "satisfaction", range(5, 6)), "你只算了“非常满意”（5 分）；满意率包括 4 分和 5 分。"),
+            Trap(share(data, "satisfaction", range(3, 6)), "3 分是“一般”，不算满意；满意率只包括 4 分和 5 分。"),
+            Trap(sat / 100, "你填的是小数；请以百分数填写（如 0.625 应写成 62.5）。"),
+            Trap(sat * n / 100, "你填的是满意的人数；满意率要除以问卷总数。"),
         )
         first, _ = grade_number(steps["satisfaction_rate"], answers.get("satisfaction_rate"),
                                 CellSpec(sat, SHARE_TOLERANCE, traps=sat_traps), "满意率 = 4 分和 5 分的问卷数 ÷ 问卷总数。")
         score = nps(data)
         nps_traps = (
-            Trap(nps(data, promoters=range(7, 11)), "7–8 分是中立者,不是推荐者;推荐者只包括 9–10 分。"),
-            Trap(nps(data, detractors=range(0, 6)), "6 分也属于贬损者;贬损者是 0–6 分。"),
-            Trap(share(data, "recommend", range(9, 11)), "你只算了推荐者的比例,还要减去贬损者(0–6 分)的比例。"),
-            Trap(-score, "减反了:NPS = 推荐者比例 − 贬损者比例。"),
-            Trap(score / 100, "你填的是小数;NPS 以百分点填写(如 −0.125 应写成 −12.5)。"),
-            Trap(score * n / 100, "你用的是人数之差;NPS 是两类人数占比之差(百分点)。"),
+            Trap(nps(data, promoters=range(7, 11)), "7–8 分是中立者，不是推荐者；推荐者只包括 9–10 分。"),
+            Trap(nps(data, detractors=range(0, 6)), "6 分也属于贬损者；贬损者是 0–6 分。"),
+            Trap(share(data, "recommend", range(9, 11)), "你只算了推荐者的比例，还要减去贬损者（0–6 分）的比例。"),
+            Trap(-score, "减反了：NPS = 推荐者比例 − 贬损者比例。"),
+            Trap(score / 100, "你填的是小数；NPS 以百分点填写（如 −0.125 应写成 −12.5）。"),
+            Trap(score * n / 100, "你用的是人数之差；NPS 是两类人数占比之差（百分点）。"),
         )
         second, _ = grade_number(steps["nps"], answers.get("nps"), CellSpec(score, SHARE_TOLERANCE, traps=nps_traps),
                                  "NPS = 9–10 分的比例 − 0–6 分的比例。")
@@ -209,19 +209,19 @@ class SatisfactionCase(Case):
     @staticmethod
     def _grade_kano(step: Step, raw: object, data: list[dict[str, Any]],
                     features: Mapping[str, str]) -> tuple[StepResult, dict[str, dict[str, float]]]:
-        percent = "你填的是小数;占比请以百分数填写"
+        percent = "你填的是小数；占比请以百分数填写"
         specs = {}
         for fid in features:
             truth = kano_shares(data, fid)
             for c in CATEGORIES:
                 specs[(fid, c)] = CellSpec(truth[c], SHARE_TOLERANCE, traps=(Trap(truth[c] / 100, percent),))
-        result, parsed = grade_cells(step, raw, specs, "先用 Kano 评价表把每份问卷归类,再数各类的问卷数 ÷ 问卷总数。")
+        result, parsed = grade_cells(step, raw, specs, "先用 Kano 评价表把每份问卷归类，再数各类的问卷数 ÷ 问卷总数。")
         truth_cells = {(f, c): kano_shares(data, f)[c] for f in features for c in CATEGORIES}
         alternatives = [
             ({(f, c): kano_shares(data, f, transposed=True)[c] for f in features for c in CATEGORIES},
-             "你把评价表的行和列弄反了:行是正向问题(提供时)的回答,列是反向问题(不提供时)的回答。"),
+             "你把评价表的行和列弄反了：行是正向问题（提供时）的回答，列是反向问题（不提供时）的回答。"),
             ({(f, c): kano_shares(data, f, exclude_qr=True)[c] for f in features for c in CATEGORIES},
-             "分母应为全部问卷数(包括 R 和 Q),你排除了反向和可疑问卷。"),
+             "分母应为全部问卷数（包括 R 和 Q），你排除了反向和可疑问卷。"),
         ]
         named = detect_pattern(parsed, truth_cells, alternatives, lambda a, b: close(a, b, SHARE_TOLERANCE))
         if named:
@@ -247,8 +247,8 @@ class SatisfactionCase(Case):
             elif given == correct:
                 tally.add(name, Outcome(1.0, "correct"))
             elif fid in own and given == dominant(own[fid]):
-                tally.add(name, Outcome(1.0, "ecf", "与你第 3 步占比最大的类别一致,本项按你自己的结果判为正确"))
+                tally.add(name, Outcome(1.0, "ecf", "与你第 3 步占比最大的类别一致，本项按你自己的结果判为正确"))
             else:
                 tally.add(name, Outcome(0.0, "wrong"))
-        return tally.result(step, "归类取占比最大的类别(占比相同时按 M、O、A、I、R、Q 的顺序)。")
+        return tally.result(step, "归类取占比最大的类别（占比相同时按 M、O、A、I、R、Q 的顺序）。")
 

@@ -42,13 +42,13 @@ def _alternatives(dataset: Sequence[Mapping[str, Any]]) -> list[tuple[dict[str, 
     keys = [key for key, _, _ in TRAITS]
     return [
         (weighted_scores(dataset, {k: 1 for k in keys}, divisor=5),
-         "你把五项特征平均了(每项 20%);本题权重为 50%、20%、10%、10%、10%。"),
+         "你把五项特征平均了（每项 20%）；本题权重为 50%、20%、10%、10%、10%。"),
         (weighted_scores(dataset, {k: 1 for k in keys}, divisor=1),
-         "你把五项得分直接相加了,没有乘以权重。"),
+         "你把五项得分直接相加了，没有乘以权重。"),
         (weighted_scores(dataset, divisor=1),
-         "权重要按百分数计算:50% 是 0.5,不是 50(你的结果大了 100 倍)。"),
+         "权重要按百分数计算：50% 是 0.5，不是 50（你的结果大了 100 倍）。"),
         (weighted_scores(dataset, dict(zip(keys, (10, 10, 10, 20, 50)))),
-         "权重顺序弄反了:50% 属于“成本低贡献大”,20% 属于“资金增加潜力大”。"),
+         "权重顺序弄反了：50% 属于“成本低贡献大”，20% 属于“资金增加潜力大”。"),
     ]
 
 
@@ -86,7 +86,7 @@ class ScorecardCase(Case):
         traits = "\n".join(f"| {key} | {label} | {w}% |" for key, label, w in TRAITS)
         text = f"""## 高价值客户评分卡
 
-某证券营业部要“整合现有客户资源,寻求高价值客户”。客户经理对 {len(data)} 位候选客户按高价值客户的五项特征分别打分(0–100 分),见数据表(id 为编号,name 为姓名)。
+某证券营业部要“整合现有客户资源，寻求高价值客户”。客户经理对 {len(data)} 位候选客户按高价值客户的五项特征分别打分（0–100 分），见数据表（id 为编号，name 为姓名）。
 
 | 数据列 | 特征 | 权重 |
 |---|---|---|
@@ -94,14 +94,14 @@ class ScorecardCase(Case):
 
 **计算规则**
 
-- 加权得分 = Σ(权重 × 该项得分),例如 50% × 80 = 40 分;结果保留一位小数(本题数据算出的结果恰好是一位小数)。
-- 排名按加权得分从高到低;得分相同时编号小的在前。
-- 排名按你自己第 1 步的加权得分判分(错误不重复扣分)。
+- 加权得分 = Σ（权重 × 该项得分），例如 50% × 80 = 40 分；结果保留一位小数（本题数据算出的结果恰好是一位小数）。
+- 排名按加权得分从高到低；得分相同时编号小的在前。
+- 排名按你自己第 1 步的加权得分判分（错误不重复扣分）。
 """
         steps = (
             Step("weighted", "计算每位候选客户的加权得分。", "table", 4,
                  rows=tuple((r["id"], r["name"]) for r in data), columns=(("score", "加权得分"),)),
-            Step("ranking", "按加权得分从高到低写出候选客户的编号顺序(如 H03, H01, …)。", "ranking", 2,
+            Step("ranking", "按加权得分从高到低写出候选客户的编号顺序（如 H03, H01, …）。", "ranking", 2,
                  rows=tuple((r["id"], r["name"]) for r in data)),
         )
         return self._variant(seed, params, text, data, steps)
@@ -139,19 +139,19 @@ class ScorecardCase(Case):
             own[a] >= own[b] for a, b in zip(ranking, ranking[1:])
         ):
             return StepResult(step.id, step.points, step.points,
-                              "与你第 1 步的加权得分从高到低的顺序一致,本步方法正确,得分。")
+                              "与你第 1 步的加权得分从高到低的顺序一致，本步方法正确，得分。")
         if ranking == correct[::-1]:
-            return StepResult(step.id, 0, step.points, "顺序反了:排名应按加权得分从高到低。")
+            return StepResult(step.id, 0, step.points, "顺序反了：排名应按加权得分从高到低。")
         by_first = [r["id"] for r in sorted(data, key=lambda r: (-r["cost_contribution"], r["id"]))]
         if ranking == by_first:
             return StepResult(step.id, 0, step.points,
-                              "你只按“成本低贡献大”一项排序了;排名应按五项的加权得分。")
+                              "你只按“成本低贡献大”一项排序了；排名应按五项的加权得分。")
         for alternative, message in _alternatives(data):
             if ranking == ranking_by(alternative):
-                return StepResult(step.id, 0, step.points, "排名依据的得分有误:" + message)
+                return StepResult(step.id, 0, step.points, "排名依据的得分有误：" + message)
         fraction = ordered_fraction(ranking, correct)
         missing = [i for i in ids if i not in ranking]
-        note = f"漏掉了:{'、'.join(missing)}。" if missing else ""
+        note = f"漏掉了：{'、'.join(missing)}。" if missing else ""
         return StepResult(step.id, round(step.points * fraction, 4), step.points,
-                          f"顺序不完全正确:最长的正确相对顺序包含 {round(fraction * len(ids))} 位客户,按比例得分。{note}"
-                          "提示:按加权得分从高到低排列,得分相同时编号小的在前。")
+                          f"顺序不完全正确：最长的正确相对顺序包含 {round(fraction * len(ids))} 位客户，按比例得分。{note}"
+                          "提示：按加权得分从高到低排列，得分相同时编号小的在前。")

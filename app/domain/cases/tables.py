@@ -45,10 +45,10 @@ def parse_table_upload(
     if len(data) == 0:
         return {}, ["上传的文件是空的。"]
     if len(data) > MAX_UPLOAD_BYTES:
-        return {}, [f"文件太大(超过 {MAX_UPLOAD_BYTES // 1024} KB),请只上传答案表。"]
+        return {}, [f"文件太大（超过 {MAX_UPLOAD_BYTES // 1024} KB），请只上传答案表。"]
     name = (filename or "").strip().lower()
     if name.endswith(".xls"):
-        return {}, ["不支持旧版 .xls 文件,请在 Excel 中另存为 .xlsx 或 .csv 后再上传。"]
+        return {}, ["不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 .csv 后再上传。"]
     if name.endswith((".xlsx", ".xlsm")) or bytes(data[:4]) == b"PK\x03\x04":
         rows, error = _read_xlsx(bytes(data))
     elif name.endswith((".csv", ".txt")) or not name:
@@ -69,7 +69,7 @@ def _read_csv(data: bytes) -> tuple[list[list[Any]], str | None]:
         except UnicodeDecodeError:
             continue
     if text is None or "\x00" in text:
-        return [], "无法读取 CSV 文件:请保存为 UTF-8 或 GBK 编码的 CSV。"
+        return [], "无法读取 CSV 文件：请保存为 UTF-8 或 GBK 编码的 CSV。"
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t", "，"), key=first_line.count)
     if first_line.count(delimiter) == 0:
@@ -77,16 +77,16 @@ def _read_csv(data: bytes) -> tuple[list[list[Any]], str | None]:
     try:
         rows = [row for _, row in zip(range(MAX_ROWS + 2), csv.reader(io.StringIO(text), delimiter=delimiter))]
     except csv.Error:
-        return [], "无法读取 CSV 文件:格式有误。"
+        return [], "无法读取 CSV 文件：格式有误。"
     return rows, None
 
 
 def _read_xlsx(data: bytes) -> tuple[list[list[Any]], str | None]:
-    corrupt = "无法读取 Excel 文件:文件已损坏或不是 .xlsx 格式。"
+    corrupt = "无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式。"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                return [], "Excel 文件解压后太大,请只上传答案表。"
+                return [], "Excel 文件解压后太大，请只上传答案表。"
     except (zipfile.BadZipFile, OSError, ValueError):
         return [], corrupt
     try:
@@ -120,7 +120,7 @@ def _rows_to_mapping(
     if not rows:
         return {}, ["表格中没有数据。"]
     if len(rows) > MAX_ROWS:
-        return {}, [f"行数太多(超过 {MAX_ROWS} 行)。"]
+        return {}, [f"行数太多（超过 {MAX_ROWS} 行）。"]
     header = [norm_key(_cell_text(c)) for c in rows[0]]
     columns = [(c, c) if isinstance(c, str) else (c[0], c[1]) for c in expected_columns]
     id_index = next((i for i, h in enumerate(header) if h in ID_HEADERS), None)
@@ -129,7 +129,7 @@ def _rows_to_mapping(
         id_index = 0
     errors: list[str] = []
     if id_index is None:
-        errors.append("缺少编号列:第一行应有列名 id(或“编号”)。")
+        errors.append("缺少编号列：第一行应有列名 id（或“编号”）。")
     positions: dict[str, int] = {}
     for i, h in enumerate(header):
         key = wanted.get(h)
@@ -139,10 +139,10 @@ def _rows_to_mapping(
     if missing_cols:
         known = set(wanted) | ID_HEADERS
         unknown = [_cell_text(rows[0][i]) for i, h in enumerate(header) if h and h not in known and i != id_index]
-        message = "缺少列:" + "、".join(missing_cols) + "。"
+        message = "缺少列：" + "、".join(missing_cols) + "。"
         if unknown:
-            message += "无法识别的列:" + "、".join(unknown[:MAX_LISTED]) + "。"
-        errors.append(message + "第一行应为列名:id," + ",".join(key for key, _ in columns) + "。")
+            message += "无法识别的列：" + "、".join(unknown[:MAX_LISTED]) + "。"
+        errors.append(message + "第一行应为列名：id," + ",".join(key for key, _ in columns) + "。")
     if errors:
         return {}, errors
     assert id_index is not None
@@ -151,14 +151,14 @@ def _rows_to_mapping(
     for line_no, row in enumerate(rows[1:], start=2):
         raw_id = _cell_text(row[id_index]) if id_index < len(row) else ""
         if not raw_id:
-            errors.append(f"第 {line_no} 行:缺少编号。")
+            errors.append(f"第 {line_no} 行：缺少编号。")
             continue
         row_id = lookup.get(norm_key(raw_id))
         if row_id is None:
-            errors.append(f"第 {line_no} 行:未知的编号「{raw_id[:20]}」。")
+            errors.append(f"第 {line_no} 行：未知的编号「{raw_id[:20]}」。")
             continue
         if row_id in mapping:
-            errors.append(f"第 {line_no} 行:编号 {row_id} 重复。")
+            errors.append(f"第 {line_no} 行：编号 {row_id} 重复。")
             continue
         values: dict[str, Any] = {}
         for key, index in positions.items():
@@ -168,7 +168,7 @@ def _rows_to_mapping(
     missing_rows = [r for r in row_ids if r not in mapping]
     if missing_rows:
         listed = "、".join(missing_rows[:MAX_LISTED]) + (f" 等 {len(missing_rows)} 行" if len(missing_rows) > MAX_LISTED else "")
-        errors.append(f"缺少以下编号的行:{listed}。")
+        errors.append(f"缺少以下编号的行：{listed}。")
     return mapping, errors
 
 

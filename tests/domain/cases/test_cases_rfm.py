@@ -100,7 +100,7 @@ def test_wrong_segment_names_the_dimension():
     answers["segments"][target] = segment_of(flipped)
     s = step(grade(variant, answers), "segments")
     assert s.score == pytest.approx(3 * 5 / 6)
-    assert f"{target}:F=" in s.feedback
+    assert f"{target}：F=" in s.feedback
 
 
 def test_segment_names_accept_short_forms_and_refuse_unknown():
