@@ -78,13 +78,13 @@ def _load_question(result: _FileResult, item: object, index: int, line: int) -> 
     duplicates = list(iter_duplicates(item))
     for key, dup_line, first in duplicates:
         result.add(dup_line, prefix + _duplicate_key_message(key, first))
-    usable = validation.spec is not None and not duplicates and result.chapter is not None
+    question = None
+    if validation.spec is not None and not duplicates and result.chapter is not None:
+        question = Question(validation.spec, result.chapter, result.path, item.line)
     section = item.get("section")
     result.entries.append(
         _Entry(
-            question=Question(validation.spec, result.chapter, result.path, item.line)  # type: ignore[arg-type]
-            if usable
-            else None,
+            question=question,
             qid=qid,
             line=item.line,
             id_line=item.key_lines.get("id", item.line),
@@ -160,40 +160,52 @@ def find_bank_files(paths: PathArg | Iterable[PathArg]) -> tuple[list[Path], lis
     return list(dict.fromkeys(files)), problems
 
 
+def _chapter_check(result: _FileResult, chapters: Chapters | None) -> tuple[Problem | None, Any]:
+    """A problem when the file's chapter is unknown, else the chapter's anchors (None: unchecked)."""
+    if chapters is None or result.chapter is None:
+        return None, None
+    if result.chapter in chapters:
+        return None, chapters[result.chapter]
+    hint = did_you_mean(result.chapter, chapters)
+    return Problem(result.path, result.chapter_line, f"chapter {result.chapter!r} 不是课程中的章节{hint}"), None
+
+
+def _duplicate_check(result: _FileResult, entry: _Entry, seen: dict[str, str]) -> Problem | None:
+    """A problem when the entry's id was used before; records the id otherwise."""
+    if entry.qid is None:
+        return None
+    if entry.qid in seen:
+        return Problem(result.path, entry.id_line, f"id {entry.qid} 重复:已在 {seen[entry.qid]} 使用")
+    seen[entry.qid] = f"{result.path}:{entry.id_line}"
+    return None
+
+
+def _section_check(result: _FileResult, entry: _Entry, anchors: Any) -> Problem | None:
+    """A problem when the entry names a section its chapter does not have."""
+    if anchors is None or entry.section is None or entry.section in anchors:
+        return None
+    hint = did_you_mean(entry.section, anchors)
+    message = f"{entry.qid or '题目'}: section {entry.section!r} 不是章节 {result.chapter} 的小节锚点{hint}"
+    return Problem(result.path, entry.section_line, message)
+
+
 def _check_bank(results: list[_FileResult], chapters: Chapters | None) -> tuple[list[Question], list[Problem]]:
     """Cross-file checks: unique ids, known chapters and sections."""
     seen: dict[str, str] = {}
     questions: list[Question] = []
     problems: list[Problem] = []
     for result in results:
-        anchors: Any = None
-        chapter_ok = True
-        if chapters is not None and result.chapter is not None:
-            if result.chapter in chapters:
-                anchors = chapters[result.chapter]
-            else:
-                chapter_ok = False
-                hint = did_you_mean(result.chapter, chapters)
-                problems.append(Problem(result.path, result.chapter_line, f"chapter {result.chapter!r} 不是课程中的章节{hint}"))
+        chapter_problem, anchors = _chapter_check(result, chapters)
+        if chapter_problem is not None:
+            problems.append(chapter_problem)
         for entry in result.entries:
-            ok = chapter_ok
-            if entry.qid is not None:
-                if entry.qid in seen:
-                    ok = False
-                    problems.append(Problem(result.path, entry.id_line, f"id {entry.qid} 重复:已在 {seen[entry.qid]} 使用"))
-                else:
-                    seen[entry.qid] = f"{result.path}:{entry.id_line}"
-            if anchors is not None and entry.section is not None and entry.section not in anchors:
-                ok = False
-                hint = did_you_mean(entry.section, anchors)
-                problems.append(
-                    Problem(
-                        result.path,
-                        entry.section_line,
-                        f"{entry.qid or '题目'}: section {entry.section!r} 不是章节 {result.chapter} 的小节锚点{hint}",
-                    )
-                )
-            if ok and entry.question is not None:
+            found = [
+                problem
+                for problem in (_duplicate_check(result, entry, seen), _section_check(result, entry, anchors))
+                if problem is not None
+            ]
+            problems += found
+            if entry.question is not None and chapter_problem is None and not found:
                 questions.append(entry.question)
     return questions, problems
 

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
+from yaml.reader import ReaderError
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -117,6 +118,11 @@ def _yaml_message(exc: yaml.YAMLError) -> tuple[int, str]:
     return line, f"YAML 语法错误:{detail}"
 
 
+def _reader_message(text: str, exc: ReaderError) -> tuple[int, str]:
+    line = text.count("\n", 0, max(exc.position, 0)) + 1
+    return line, f"含有 YAML 不允许的控制字符 #x{exc.character:04X}"
+
+
 def read_bytes(path: Path) -> tuple[bytes | None, tuple[int, str] | None]:
     """The file's bytes, or a problem: missing, not a regular file, unreadable, too large."""
     try:
@@ -156,9 +162,14 @@ def decode(raw: bytes) -> tuple[str | None, tuple[int, str] | None]:
 
 def parse_text(text: str) -> ParsedFile:
     """Parse YAML text into LineMapping/LineList data, or report why it cannot be parsed."""
-    loader = _LineLoader(text)
+    try:
+        loader = _LineLoader(text)  # the reader checks the characters already here
+    except ReaderError as exc:
+        return ParsedFile(None, [_reader_message(text, exc)])
     try:
         data = loader.get_single_data()
+    except ReaderError as exc:
+        return ParsedFile(None, [_reader_message(text, exc)])
     except yaml.YAMLError as exc:
         return ParsedFile(None, [_yaml_message(exc)])
     except RecursionError:

@@ -86,7 +86,9 @@ def validate_with(model: type[QuestionSpec], data: Mapping[str, Any] | object) -
         issues = translate(exc, name, keys)
         # Unknown keys stop pydantic before the cross-field rules; check those rules without
         # the unknown keys too, so that one lint run reports every problem.
-        extra = {err["loc"][0] for err in exc.errors() if err["type"] == "extra_forbidden" and len(err["loc"]) == 1}
+        extra = {
+            err["loc"][0] for err in exc.errors() if err["type"] == "extra_forbidden" and len(err["loc"]) == 1
+        }
         if extra:
             try:
                 model.model_validate({key: value for key, value in data.items() if key not in extra})
