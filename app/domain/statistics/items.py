@@ -33,8 +33,12 @@ def _distractor_flag(options: Sequence[str]) -> Flag:
 
 
 def _distractors(
-    info: QuestionInfo, seen: Sequence[int], upper: Sequence[int], lower: Sequence[int],
-    attempts: Sequence[CleanAttempt], qid: str,
+    qid: str,
+    info: QuestionInfo,
+    attempts: Sequence[CleanAttempt],
+    seen: Sequence[int],
+    upper: Sequence[int],
+    lower: Sequence[int],
 ) -> tuple[tuple[OptionCount, ...], int]:
     """Option counts over the attempts in ``seen``; missing choices count as omitted."""
     chosen = {index: attempts[index].choices.get(qid, frozenset()) for index in seen}
@@ -52,7 +56,9 @@ def _distractors(
 
 
 def _flags(
-    n: int, facility: float | None, discrimination: float | None,
+    n: int,
+    facility: float | None,
+    discrimination: float | None,
     distractors: Sequence[OptionCount] | None,
 ) -> tuple[Flag, ...]:
     flags = []
@@ -100,7 +106,7 @@ def item_statistics(
     distractors: tuple[OptionCount, ...] | None = None
     omitted: int | None = None
     if info.type in CHOICE_TYPES and info.options:
-        distractors, omitted = _distractors(info, seen, upper_seen, lower_seen, attempts, qid)
+        distractors, omitted = _distractors(qid, info, attempts, seen, upper_seen, lower_seen)
 
     return ItemStatistics(
         id=qid,
