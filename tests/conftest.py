@@ -116,3 +116,79 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+REAL_BANK = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "question_bank", "crm")
+
+
+def write_mini_bank(target_dir, per_type=3):
+    """Copy the first ``per_type`` real questions of each type into a small bank (fast to sync)."""
+    import yaml
+
+    chosen: dict[str, list] = {}
+    for name in sorted(os.listdir(REAL_BANK)):
+        with open(os.path.join(REAL_BANK, name), encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+        for question in data["questions"]:
+            bucket = chosen.setdefault(data["chapter"], [])
+            counted = sum(1 for qs in chosen.values() for q in qs if q["type"] == question["type"])
+            if counted < per_type:
+                bucket.append(question)
+    course_dir = os.path.join(target_dir, "crm")
+    os.makedirs(course_dir, exist_ok=True)
+    for chapter, questions in chosen.items():
+        if questions:
+            with open(os.path.join(course_dir, f"{chapter}.yaml"), "w", encoding="utf-8") as fh:
+                yaml.safe_dump({"chapter": chapter, "questions": questions}, fh, allow_unicode=True, sort_keys=False)
+    return target_dir
+
+
+@pytest.fixture
+def mini_bank(app, tmp_path):
+    """A small real-question bank synced into the database; returns the question ids by type."""
+    from app.models import Question
+    from app.services.bank import sync_bank
+
+    folder = write_mini_bank(str(tmp_path / "bank"))
+    app.config["QUESTION_BANK_DIR"] = folder
+    with app.app_context():
+        report = sync_bank("crm")
+        assert not report.problems, report.problems
+        by_type: dict[str, list[str]] = {}
+        for q in _db.session.scalars(_db.select(Question)):
+            by_type.setdefault(q.type, []).append(q.qid)
+    return by_type
+
+
+@pytest.fixture
+def exam_factory(app, users, mini_bank):
+    """Create an exam for a class holding student and student2."""
+    from app.models import User
+    from app.services.classes import add_member, get_or_create_class
+    from app.services.exams import create_exam
+
+    with app.app_context():
+        group = get_or_create_class("一班", None)
+        for name in ("student", "student2"):
+            add_member(group, _db.session.scalar(_db.select(User).filter_by(username=name)))
+        _db.session.commit()
+
+    def make(**overrides):
+        definition = {
+            "title": "测验", "time_limit_minutes": 30, "max_attempts": 0, "review_policy": "immediately",
+            "classes": ["一班"],
+            "rules": [{"types": ["single"], "count": 2, "points": 1},
+                      {"types": ["multiple"], "count": 1, "points": 2},
+                      {"types": ["true_false"], "count": 1},
+                      {"types": ["ordering"], "count": 1, "points": 2},
+                      {"types": ["numeric"], "count": 1, "points": 3},
+                      {"types": ["fill_blank"], "count": 1},
+                      {"types": ["matching"], "count": 1, "points": 2},
+                      {"types": ["essay"], "count": 1, "points": 5}],
+        }
+        definition.update(overrides)
+        with app.app_context():
+            teacher = _db.session.scalar(_db.select(User).filter_by(username="teacher"))
+            return create_exam(definition, teacher).id
+
+    return make

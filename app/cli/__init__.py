@@ -7,9 +7,11 @@ def init_cli(app: Flask) -> None:
     """Register every command group."""
     from .bank import bank_group, sync_command
     from .demo import demo_command
+    from .exams import exam_group
     from .users import user_group
 
     app.cli.add_command(demo_command)
     app.cli.add_command(user_group)
     app.cli.add_command(bank_group)
     app.cli.add_command(sync_command)
+    app.cli.add_command(exam_group)

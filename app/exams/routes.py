@@ -1,13 +1,99 @@
-"""Timed exams."""
+"""Exam pages: the list, an exam's start page, taking an attempt, and the review."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..auth.session import login_required
+from ..extensions import db
+from ..models import Exam
+from ..services import exams as svc
+from ..services.review import review_rows
 
 bp = Blueprint("exams", __name__)
 
 
 @bp.route("/")
+@login_required
 def index():
-    """Exams open to the current user."""
-    return render_template("exams/index.html")
+    """Exams assigned to the student, with their attempts."""
+    rows = []
+    for exam in svc.visible_exams(current_user):
+        attempts = svc.user_attempts(exam, current_user)
+        rows.append({"exam": exam, "attempts": attempts, "open": svc.is_open(exam),
+                     "minutes": svc.effective_minutes(exam, current_user),
+                     "kept": svc.kept_score(exam, current_user) if attempts and any(
+                         svc.review_allowed(a, current_user) for a in attempts) else None})
+    return render_template("exams/index.html", rows=rows)
+
+
+def _exam_or_404(exam_id: int) -> Exam:
+    exam = db.session.get(Exam, exam_id)
+    if exam is None or not svc.may_take(exam, current_user):
+        abort(404)
+    return exam
+
+
+@bp.route("/<int:exam_id>")
+@login_required
+def detail(exam_id: int):
+    """An exam's rules and the start button."""
+    exam = _exam_or_404(exam_id)
+    attempts = svc.user_attempts(exam, current_user)
+    allowed = svc.allowed_attempts(exam, current_user)
+    in_progress = next((a for a in attempts if a.status == "in_progress" and not svc.is_overdue(a)), None)
+    return render_template("exams/detail.html", exam=exam, attempts=attempts, allowed=allowed,
+                           in_progress=in_progress, minutes=svc.effective_minutes(exam, current_user),
+                           can_start=svc.is_open(exam) and (allowed is None or len(attempts) < allowed),
+                           review_allowed=lambda a: svc.review_allowed(a, current_user))
+
+
+@bp.route("/<int:exam_id>/start", methods=["POST"])
+@login_required
+def start(exam_id: int):
+    """Start or resume, then go to the attempt page."""
+    exam = _exam_or_404(exam_id)
+    try:
+        attempt = svc.start_or_resume(exam, current_user)
+    except svc.ExamError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("exams.detail", exam_id=exam_id))
+    return redirect(url_for("exams.take", attempt_id=attempt.id))
+
+
+def _own_attempt(attempt_id: int):
+    try:
+        attempt = svc.attempt_for(attempt_id, current_user)
+    except svc.ExamError:
+        abort(404)
+    if attempt.user_id != current_user.id and not current_user.is_instructor:
+        abort(404)
+    return attempt
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+def take(attempt_id: int):
+    """The exam page: questions, countdown, navigator and autosave (static/js/exam.js)."""
+    attempt = _own_attempt(attempt_id)
+    svc.refresh_if_overdue(attempt)
+    if attempt.status != "in_progress" or attempt.user_id != current_user.id:
+        return redirect(url_for("exams.review", attempt_id=attempt.id))
+    questions = [svc.question_payload(item) for item in attempt.items]
+    state = svc.attempt_payload(attempt, current_user)
+    return render_template("exams/take.html", attempt=attempt, questions=questions, state=state,
+                           minutes=svc.effective_minutes(attempt.exam, current_user))
+
+
+@bp.route("/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int):
+    """The submitted attempt: score, answers and explanations as the review policy allows."""
+    attempt = _own_attempt(attempt_id)
+    svc.refresh_if_overdue(attempt)
+    if attempt.status == "in_progress" and attempt.user_id == current_user.id:
+        return redirect(url_for("exams.take", attempt_id=attempt.id))
+    allowed = svc.review_allowed(attempt, current_user)
+    rows = review_rows(attempt) if allowed else []
+    return render_template("exams/review.html", attempt=attempt, allowed=allowed, rows=rows)

@@ -1,0 +1,47 @@
+"""``flask --app app exam …``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import yaml
+from flask.cli import with_appcontext
+
+from ..models import User
+from ..extensions import db
+from ..services import exams as svc
+
+
+@click.group("exam")
+def exam_group():
+    """Exams: create from a definition file, close overdue attempts."""
+
+
+@exam_group.command("close-overdue")
+@with_appcontext
+def close_overdue_command():
+    """Submit every attempt whose deadline (plus grace) has passed, with what was saved."""
+    count = svc.close_overdue()
+    click.echo(f"已自动提交 {count} 份超时答卷")
+
+
+@exam_group.command("create")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", "username", default=None, help="Instructor recorded as the creator.")
+@with_appcontext
+def create_command(path: Path, username: str | None):
+    """Create an exam from a YAML or JSON definition file (the fields of POST /api/v1/exams)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (UnicodeDecodeError, yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise click.ClickException(f"{path}: 无法读取考试定义:{exc}") from None
+    actor = db.session.scalar(db.select(User).where(User.username == username)) if username else None
+    try:
+        exam = svc.create_exam(data, actor)
+    except svc.ExamError as exc:
+        details = "\n".join(f"  {line}" for line in exc.details)
+        raise click.ClickException(f"{path}: {exc}\n{details}") from None
+    click.echo(f"已创建考试 #{exam.id}“{exam.title}”")

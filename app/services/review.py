@@ -1,0 +1,55 @@
+"""Review rows: a student's response beside the key, points and the explanation with its lesson link."""
+
+from __future__ import annotations
+
+from ..domain.questions import answer_view
+from ..models import Attempt, AttemptItem
+from .rendering import html
+
+
+def describe_response(data: dict, response) -> str:
+    """A student's response as readable text (option texts, not only letters)."""
+    if response is None or response == "" or response == [] or response == {}:
+        return "(未作答)"
+    qtype = data.get("type")
+    options = data.get("options") or {}
+    if qtype == "true_false":
+        return {True: "正确", False: "错误"}.get(response, str(response))
+    if qtype in ("single", "multiple", "ordering"):
+        ids = response if isinstance(response, list) else [response]
+        sep = " → " if qtype == "ordering" else ";"
+        return sep.join(f"{i}. {options.get(i, '?')}" if isinstance(i, str) else str(i) for i in ids)
+    if qtype == "fill_blank" and isinstance(response, list):
+        return ";".join(f"第 {n} 空:{v}" for n, v in enumerate(response, 1))
+    if qtype == "matching" and isinstance(response, dict):
+        return ";".join(f"{k} → {v}" for k, v in response.items())
+    return str(response)
+
+
+def lesson_link(chapter: str, section: str | None, course: str = "crm") -> str:
+    return f"/lessons/{course}/{chapter}" + (f"#{section}" if section else "")
+
+
+def review_rows(attempt: Attempt) -> list[dict]:
+    """One row per item, in paper order."""
+    rows = []
+    for item in attempt.items:
+        rows.append(review_row(item, attempt.exam.course))
+    return rows
+
+
+def review_row(item: AttemptItem, course: str = "crm") -> dict:
+    data = item.version.data
+    key = answer_view(data)
+    question = item.version.question
+    return {
+        "position": item.position, "qid": item.qid, "type": data.get("type"),
+        "stem_html": html(data.get("stem", "")),
+        "response": describe_response(data, item.response),
+        "answer": key.get("display", ""),
+        "explanation_html": html(data.get("explanation", "")),
+        "score": item.score, "points": item.points, "feedback": item.feedback,
+        "needs_manual": item.needs_manual and item.score is None, "comment": item.manual_comment,
+        "lesson_url": lesson_link(question.chapter, data.get("section"), course),
+        "correct": item.score is not None and item.score >= item.points - 1e-9,
+    }

@@ -1,0 +1,333 @@
+// Exam page: autosave every change through the JSON API, keep a local copy until the server
+// acknowledges it, count down to the server's deadline, and submit with confirmation.
+(function () {
+  "use strict";
+  var app = document.getElementById("exam-app");
+  if (!app) return;
+  var attemptId = app.dataset.attemptId;
+  var reviewUrl = app.dataset.reviewUrl;
+  var state = JSON.parse(document.getElementById("exam-state").textContent);
+  var text = JSON.parse(document.getElementById("exam-text").textContent);
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var storeKey = "crm-attempt-" + attemptId;
+  var sections = Array.prototype.slice.call(document.querySelectorAll(".exam-question"));
+  var byQid = {};
+  var seqs = {};
+  var flags = {};
+  var inflight = {};
+  var again = {};
+  var timers = {};
+  var failures = 0;
+  var closed = false;
+  var submitting = false;
+
+  function loadLocal() {
+    try { return JSON.parse(localStorage.getItem(storeKey) || "{}"); } catch (e) { return {}; }
+  }
+  var local = loadLocal();
+  function persistLocal() {
+    try { localStorage.setItem(storeKey, JSON.stringify(local)); } catch (e) { /* storage full or disabled */ }
+  }
+
+  // --- reading and writing a question's inputs ------------------------------------------
+  function readResponse(section) {
+    var type = section.dataset.type;
+    var inputs;
+    if (type === "single" || type === "true_false") {
+      var checked = section.querySelector("input.answer-input:checked");
+      if (!checked) return null;
+      if (type === "true_false") return checked.value === "true";
+      return checked.value;
+    }
+    if (type === "multiple") {
+      inputs = section.querySelectorAll("input.answer-input:checked");
+      var ids = Array.prototype.map.call(inputs, function (i) { return i.value; });
+      return ids.length ? ids : null;
+    }
+    if (type === "ordering") {
+      if (section.dataset.touched !== "1") return null;
+      return Array.prototype.map.call(section.querySelectorAll(".ordering-list > li"), function (li) { return li.dataset.id; });
+    }
+    if (type === "numeric" || type === "essay") {
+      var value = section.querySelector(".answer-input").value;
+      return value.trim() === "" ? null : value;
+    }
+    if (type === "fill_blank") {
+      var values = Array.prototype.map.call(section.querySelectorAll(".blank-input"), function (i) { return i.value; });
+      return values.some(function (v) { return v.trim() !== ""; }) ? values : null;
+    }
+    if (type === "matching") {
+      var pairs = {};
+      var any = false;
+      section.querySelectorAll(".match-select").forEach(function (s) {
+        if (s.value) { pairs[s.dataset.left] = s.value; any = true; }
+      });
+      return any ? pairs : null;
+    }
+    return null;
+  }
+
+  function applyResponse(section, response) {
+    if (response === null || response === undefined) return;
+    var type = section.dataset.type;
+    if (type === "single" || type === "true_false" || type === "multiple") {
+      var wanted = [].concat(response).map(String);
+      section.querySelectorAll("input.answer-input").forEach(function (i) { i.checked = wanted.indexOf(i.value) >= 0; });
+    } else if (type === "ordering" && Array.isArray(response)) {
+      var list = section.querySelector(".ordering-list");
+      response.forEach(function (id) {
+        var li = list.querySelector('li[data-id="' + CSS.escape(String(id)) + '"]');
+        if (li) list.appendChild(li);
+      });
+      section.dataset.touched = "1";
+    } else if (type === "numeric" || type === "essay") {
+      section.querySelector(".answer-input").value = String(response);
+    } else if (type === "fill_blank" && Array.isArray(response)) {
+      section.querySelectorAll(".blank-input").forEach(function (input, i) { input.value = response[i] || ""; });
+    } else if (type === "matching" && typeof response === "object") {
+      section.querySelectorAll(".match-select").forEach(function (s) { s.value = response[s.dataset.left] || ""; });
+    }
+    updateCharCount(section);
+  }
+
+  function isAnswered(section) {
+    return readResponse(section) !== null;
+  }
+
+  function updateCharCount(section) {
+    var counter = section.querySelector(".char-count");
+    if (counter) counter.textContent = String(section.querySelector(".answer-input").value.length);
+  }
+
+  // --- status display --------------------------------------------------------------------
+  function setStatus(section, label, cls) {
+    var el = section.querySelector(".save-status");
+    el.textContent = label;
+    el.className = "save-status small me-2 " + (cls || "text-muted");
+  }
+
+  function pendingCount() {
+    return Object.keys(local).length;
+  }
+
+  function updateGlobal() {
+    var answered = 0;
+    sections.forEach(function (section) {
+      var qid = section.dataset.qid;
+      var done = isAnswered(section);
+      if (done) answered += 1;
+      var nav = document.querySelector('#navigator [data-qid="' + CSS.escape(qid) + '"]');
+      if (nav) {
+        nav.className = "btn btn-sm " + (flags[qid] ? "btn-warning flagged" : (done ? "btn-primary" : "btn-outline-secondary"));
+        nav.setAttribute("aria-label", nav.title + (done ? "" : "(未答)") + (flags[qid] ? "(已标记)" : ""));
+      }
+      var flagBtn = section.querySelector(".flag-btn");
+      flagBtn.setAttribute("aria-pressed", flags[qid] ? "true" : "false");
+      flagBtn.classList.toggle("active", !!flags[qid]);
+    });
+    document.getElementById("answered-count").textContent = String(answered);
+    var progress = document.getElementById("progress");
+    progress.setAttribute("aria-valuenow", String(answered));
+    progress.firstElementChild.style.width = (sections.length ? (100 * answered / sections.length) : 0) + "%";
+    var saveState = document.getElementById("save-state");
+    if (closed) return;
+    if (failures > 0 && pendingCount() > 0) {
+      saveState.textContent = text.retrying;
+      saveState.className = "save-state small text-danger";
+      document.getElementById("save-warning").classList.remove("d-none");
+    } else {
+      saveState.textContent = pendingCount() > 0 ? text.saving : text.saved;
+      saveState.className = "save-state small " + (pendingCount() > 0 ? "text-muted" : "text-success");
+      document.getElementById("save-warning").classList.add("d-none");
+    }
+  }
+
+  // --- saving ----------------------------------------------------------------------------
+  function recordChange(section) {
+    var qid = section.dataset.qid;
+    seqs[qid] = (seqs[qid] || 0) + 1;
+    local[qid] = { response: readResponse(section), seq: seqs[qid], flagged: !!flags[qid] };
+    persistLocal();
+    setStatus(section, text.unsaved);
+    updateGlobal();
+    clearTimeout(timers[qid]);
+    timers[qid] = setTimeout(function () { send(qid); }, 600);
+  }
+
+  function send(qid) {
+    if (closed || !local[qid]) return Promise.resolve();
+    if (inflight[qid]) { again[qid] = true; return inflight[qid]; }
+    var entry = local[qid];
+    var section = byQid[qid];
+    setStatus(section, text.saving);
+    var request = fetch("/api/v1/attempts/" + attemptId + "/answers/" + encodeURIComponent(qid), {
+      method: "PUT",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify({ response: entry.response, seq: entry.seq, flagged: entry.flagged }),
+    }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (body) { return { status: res.status, body: body }; });
+    }).then(function (result) {
+      if (result.status === 200) {
+        failures = 0;
+        if (local[qid] && local[qid].seq <= entry.seq) { delete local[qid]; persistLocal(); }
+        section.querySelector(".answer-error").textContent = "";
+        setStatus(section, text.saved, "text-success");
+      } else if (result.status === 409) {
+        onClosed(result.body.error || text.closed);
+      } else if (result.status === 422) {
+        // The server will never accept this response: show why and stop retrying it.
+        section.querySelector(".answer-error").textContent = result.body.error || "";
+        if (local[qid] && local[qid].seq <= entry.seq) { delete local[qid]; persistLocal(); }
+        setStatus(section, text.unsaved, "text-danger");
+      } else {
+        throw new Error("HTTP " + result.status);
+      }
+    }).catch(function () {
+      failures += 1;
+      setStatus(section, text.saved_local, "text-warning");
+      scheduleRetry();
+    }).then(function () {
+      inflight[qid] = null;
+      updateGlobal();
+      if (again[qid]) { again[qid] = false; return send(qid); }
+    });
+    inflight[qid] = request;
+    return request;
+  }
+
+  var retryTimer = null;
+  function scheduleRetry() {
+    if (retryTimer || closed) return;
+    var delay = Math.min(30000, 1000 * Math.pow(2, Math.min(failures, 5)));
+    retryTimer = setTimeout(function () { retryTimer = null; flushAll(); }, delay);
+  }
+
+  function flushAll() {
+    return Promise.all(Object.keys(local).map(function (qid) {
+      clearTimeout(timers[qid]);
+      return byQid[qid] ? send(qid) : (delete local[qid], Promise.resolve());
+    }));
+  }
+
+  function onClosed(message) {
+    if (closed) return;
+    closed = true;
+    local = {};
+    persistLocal();
+    var saveState = document.getElementById("save-state");
+    saveState.textContent = message;
+    saveState.className = "save-state small text-danger";
+    app.querySelectorAll("input, textarea, select, .move-up, .move-down").forEach(function (el) { el.disabled = true; });
+    setTimeout(function () { window.location.href = reviewUrl; }, 1500);
+  }
+
+  // --- submitting ------------------------------------------------------------------------
+  function doSubmit() {
+    if (submitting) return;
+    submitting = true;
+    var timeout = new Promise(function (resolve) { setTimeout(resolve, 10000); });
+    Promise.race([flushAll(), timeout]).then(function () {
+      return fetch("/api/v1/attempts/" + attemptId + "/submit", {
+        method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf },
+      });
+    }).then(function (res) {
+      if (!res.ok && res.status !== 409) throw new Error("HTTP " + res.status);
+      closed = true;
+      local = {};
+      persistLocal();
+      window.location.href = reviewUrl;
+    }).catch(function () {
+      submitting = false;
+      window.alert(text.submit_failed);
+    });
+  }
+
+  function askSubmit() {
+    var unanswered = sections.filter(function (s) { return !isAnswered(s); }).length;
+    document.getElementById("confirm-text").textContent = unanswered
+      ? text.unanswered.replace("{n}", String(unanswered)) : text.all_answered;
+    var modal = window.bootstrap ? window.bootstrap.Modal.getOrCreateInstance(document.getElementById("confirm-modal")) : null;
+    if (modal) modal.show(); else if (window.confirm(document.getElementById("confirm-text").textContent)) doSubmit();
+  }
+
+  // --- countdown -------------------------------------------------------------------------
+  var offset = Date.parse(state.server_time) - Date.now();
+  var deadline = state.deadline ? Date.parse(state.deadline) : null;
+  function tick() {
+    var el = document.getElementById("countdown");
+    if (!el || deadline === null) return;
+    var left = Math.max(0, Math.floor((deadline - (Date.now() + offset)) / 1000));
+    var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+    el.textContent = (h ? h + ":" : "") + String(m).padStart(2, "0") + ":" + String(s).padStart(2, "0");
+    el.classList.toggle("text-danger", left < 300);
+    if (left === 0 && !submitting && !closed) {
+      document.getElementById("save-state").textContent = text.time_up;
+      doSubmit();
+    }
+  }
+
+  function resync() {
+    fetch("/api/v1/attempts/" + attemptId, { credentials: "same-origin" }).then(function (res) {
+      return res.ok ? res.json() : null;
+    }).then(function (body) {
+      if (!body) return;
+      offset = Date.parse(body.server_time) - Date.now();
+      deadline = body.deadline ? Date.parse(body.deadline) : null;
+      if (body.status !== "in_progress") onClosed(text.closed);
+    }).catch(function () { /* offline: the local copy keeps the answers */ });
+  }
+
+  // --- wiring ----------------------------------------------------------------------------
+  sections.forEach(function (section) {
+    var qid = section.dataset.qid;
+    byQid[qid] = section;
+    var saved = state.responses[qid] || { response: null, seq: 0, flagged: false };
+    seqs[qid] = saved.seq || 0;
+    flags[qid] = !!saved.flagged;
+    applyResponse(section, saved.response);
+    var pending = local[qid];
+    if (pending && pending.seq > seqs[qid]) {
+      // A change the server never acknowledged (lost connection, closed tab): restore and resend.
+      applyResponse(section, pending.response);
+      flags[qid] = !!pending.flagged;
+      seqs[qid] = pending.seq;
+    } else if (pending) {
+      delete local[qid];
+    }
+    section.addEventListener("change", function () { recordChange(section); });
+    section.addEventListener("input", function (ev) {
+      if (ev.target.matches("input[type=text], textarea")) { updateCharCount(section); recordChange(section); }
+    });
+    section.querySelectorAll(".move-up, .move-down").forEach(function (btn) {
+      btn.addEventListener("click", function () {
+        var li = btn.closest("li");
+        var list = li.parentNode;
+        if (btn.classList.contains("move-up") && li.previousElementSibling) list.insertBefore(li, li.previousElementSibling);
+        if (btn.classList.contains("move-down") && li.nextElementSibling) list.insertBefore(li.nextElementSibling, li);
+        section.dataset.touched = "1";
+        btn.focus();
+        recordChange(section);
+      });
+    });
+    section.querySelector(".flag-btn").addEventListener("click", function () {
+      flags[qid] = !flags[qid];
+      recordChange(section);
+    });
+  });
+  persistLocal();
+  updateGlobal();
+  flushAll();
+
+  document.getElementById("submit-btn").addEventListener("click", askSubmit);
+  document.getElementById("submit-btn-bottom").addEventListener("click", askSubmit);
+  document.getElementById("confirm-submit").addEventListener("click", doSubmit);
+  window.addEventListener("online", flushAll);
+  window.addEventListener("beforeunload", function (ev) {
+    if (!closed && pendingCount() > 0) { ev.preventDefault(); ev.returnValue = ""; }
+  });
+  setInterval(tick, 1000);
+  tick();
+  setInterval(resync, 60000);
+  setInterval(function () { if (pendingCount() > 0) flushAll(); }, 15000);
+})();

@@ -1,0 +1,84 @@
+"""A student takes an exam in Chromium: answers autosave, survive a reload, and the review shows after submit."""
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
+
+
+def login(page, base, username="student"):
+    page.goto(f"{base}/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    page.wait_for_url(f"{base}/")
+
+
+def test_take_exam_reload_keep_answers_submit_and_review(live_server, page, exam_factory, tmp_path):
+    exam_id = exam_factory(shuffle_options=False)
+    base = live_server
+    login(page, base)
+    page.goto(f"{base}/exams/{exam_id}")
+    page.click("text=开始考试")
+    page.wait_for_selector("#exam-app")
+    assert page.locator(".exam-question").count() == 9
+    assert page.inner_text("#answered-count") == "0"
+
+    single = page.locator('.exam-question[data-type="single"]').first
+    single.locator("input[type=radio]").nth(1).check()
+    numeric = page.locator('.exam-question[data-type="numeric"]')
+    numeric.locator("input").fill("2.6万")
+    essay = page.locator('.exam-question[data-type="essay"]')
+    essay.locator("textarea").fill("客户终生价值是客户在整个关系期间为企业带来的利润的现值。")
+    multiple = page.locator('.exam-question[data-type="multiple"]')
+    multiple.locator("input[type=checkbox]").first.check()
+    ordering = page.locator('.exam-question[data-type="ordering"]')
+    first_item = ordering.locator("li").first.get_attribute("data-id")
+    ordering.locator("li").first.locator(".move-down").click()
+    single.locator(".flag-btn").click()
+
+    page.wait_for_function("document.getElementById('save-state').textContent.trim() === '已保存'")
+    page.wait_for_timeout(300)
+    assert page.inner_text("#answered-count") == "5"
+    assert "flagged" in page.locator("#navigator a").nth(
+        int(single.get_attribute("id").split("-")[1]) - 1).get_attribute("class")
+    page.screenshot(path=str(tmp_path / "exam-taking.png"), full_page=False)
+
+    page.reload()
+    page.wait_for_selector("#exam-app")
+    assert page.locator('.exam-question[data-type="single"]').first.locator("input[type=radio]").nth(1).is_checked()
+    assert page.locator('.exam-question[data-type="numeric"] input').input_value() == "2.6万"
+    assert "客户终生价值" in page.locator('.exam-question[data-type="essay"] textarea').input_value()
+    assert page.locator('.exam-question[data-type="ordering"] li').nth(1).get_attribute("data-id") == first_item
+    assert page.inner_text("#answered-count") == "5"
+
+    page.click("#submit-btn")
+    page.wait_for_selector("#confirm-modal.show")
+    assert "还有 4 题未作答" in page.inner_text("#confirm-text")
+    page.click("#confirm-submit")
+    page.wait_for_url(f"**/exams/attempts/*/review")
+    assert page.locator("#score").is_visible()
+    assert page.locator("text=正确答案").count() >= 9
+    assert "2.6万" in page.content()
+    page.screenshot(path=str(tmp_path / "exam-review.png"), full_page=False)
+
+
+def test_answers_made_offline_are_resent_after_reconnect(live_server, page, exam_factory):
+    exam_id = exam_factory(shuffle_options=False)
+    base = live_server
+    login(page, base)
+    page.goto(f"{base}/exams/{exam_id}")
+    page.click("text=开始考试")
+    page.wait_for_selector("#exam-app")
+    page.context.set_offline(True)
+    essay = page.locator('.exam-question[data-type="essay"] textarea')
+    essay.fill("断网时写下的答案")
+    page.wait_for_selector("#save-warning:not(.d-none)", timeout=10000)
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("document.getElementById('save-state').textContent.trim() === '已保存'", timeout=20000)
+    # The server has it: a fresh page load shows it without any local copy.
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    assert page.locator('.exam-question[data-type="essay"] textarea').input_value() == "断网时写下的答案"
