@@ -10,7 +10,7 @@ from pydantic import BeforeValidator
 
 from app.domain.questions.base import CORRECT, WRONG, QuestionType, ResponseError
 from app.domain.questions.result import Issue
-from app.domain.questions.spec import QuestionSpec, as_list, as_nonempty_text, describe, fail
+from app.domain.questions.spec import MAX_INTEGER, QuestionSpec, as_list, as_nonempty_text, describe, fail
 from app.domain.questions.text import normalise
 
 BLANK = re.compile(r"_{4,}")
@@ -76,14 +76,15 @@ class FillBlankType(QuestionType):
         texts = []
         for number, item in enumerate(response, start=1):
             if item is None:
-                texts.append("")
-            elif isinstance(item, str) or (isinstance(item, (int, float)) and not isinstance(item, bool)):
-                text = str(item)
-                if len(text) > MAX_BLANK_LENGTH:
-                    raise ResponseError(f"第 {number} 空的答案过长")
-                texts.append(text)
-            else:
+                item = ""
+            elif isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 raise ResponseError(f"第 {number} 空应为文本,实际是{describe(item)}")
+            elif isinstance(item, int) and abs(item) > MAX_INTEGER:
+                raise ResponseError(f"第 {number} 空的数字过大")
+            text = str(item)
+            if len(text) > MAX_BLANK_LENGTH:
+                raise ResponseError(f"第 {number} 空的答案过长")
+            texts.append(text)
         return texts if any(text.strip() for text in texts) else None
 
     def score(self, spec: FillBlankQuestion, parsed: list[str]) -> tuple[Fraction, str]:

@@ -27,6 +27,8 @@ ALLOWED_KEYS: tuple[str, ...] = (
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 OPTION_KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,15}$")
+# Larger integers are typos, and could not even be turned into floats.
+MAX_INTEGER = 10**30
 FIELD_ERROR = "crm_field"
 RULES_ERROR = "crm_rules"
 
@@ -47,6 +49,8 @@ def describe(value: object) -> str:
         return "空值"
     if isinstance(value, bool):
         return f"布尔值 {str(value).lower()}"
+    if isinstance(value, int) and abs(value) > MAX_INTEGER:
+        return "过大的数字"
     if isinstance(value, (int, float)):
         return f"数字 {value!r}"
     if isinstance(value, str):
@@ -66,7 +70,9 @@ def as_text(value: object, what: str = "") -> str:
         return value
     if isinstance(value, bool):
         fail(f"{what}应为文本,实际是{describe(value)};yes/no/on/off/true/false 作为文本时请加引号")
-    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+    if isinstance(value, int) and abs(value) <= MAX_INTEGER:
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
         return str(value)
     fail(f"{what}应为文本,实际是{describe(value)}")
 
@@ -91,7 +97,9 @@ def as_number(value: object) -> int | float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         hint = ";请直接写数字,不加引号、单位或千位分隔符" if isinstance(value, str) else ""
         fail(f"应为数字,实际是{describe(value)}{hint}")
-    if not math.isfinite(value):
+    if isinstance(value, int) and abs(value) > MAX_INTEGER:
+        fail("数值过大")
+    if isinstance(value, float) and not math.isfinite(value):
         fail("应为有限的数字")
     return value
 

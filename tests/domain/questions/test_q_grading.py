@@ -162,6 +162,13 @@ def test_wrong_shapes_score_zero_with_a_message(question, response, fragment):
     assert result.feedback.startswith("答案格式不正确:")
 
 
+def test_huge_integers_are_wrong_shapes_not_crashes():
+    huge = 10**5000  # str() of it raises ValueError in Python 3.11+
+    assert "第 1 空的数字过大" in grade(FILL_BLANK, [huge, "分析型"]).error
+    assert "过大的数字" in grade(SINGLE, huge).error
+    assert "数值超出范围" in grade(NUMERIC, huge).error
+
+
 def test_invalid_question_data_is_reported_not_raised():
     result = grade(with_(SINGLE, answer="Z"), "B")
     assert result.score == 0

@@ -52,6 +52,8 @@ def test_samples_are_valid():
         (with_(SINGLE, difficulty=True), ("difficulty",), "应为 1 到 5 的整数"),
         (with_(SINGLE, points=0), ("points",), "应为正数"),
         (with_(SINGLE, points="2"), ("points",), "应为数字"),
+        (with_(SINGLE, points=10**400), ("points",), "数值过大"),
+        (with_(NUMERIC, answer=1e308), ("answer",), "answer 超出范围"),
         (with_(SINGLE, id=12), ("id",), "应为文本"),
         (with_(SINGLE, id="含 空格"), ("id",), "无效"),
         (with_(SINGLE, tags="客户"), ("tags",), "应为列表"),
@@ -63,6 +65,11 @@ def test_problem_messages(question, loc, expected):
     validation = validate_question(question)
     assert not validation.ok
     assert any(issue.loc == loc and expected in issue.message for issue in validation.issues), validation.issues
+
+
+def test_huge_integer_option_text():
+    found = messages(with_(SINGLE, options={"A": 10**5000, "B": "乙"}))
+    assert found == ["options:选项 A 应为文本,实际是过大的数字"]
 
 
 def test_every_problem_of_a_question_is_reported_together():
