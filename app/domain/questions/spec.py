@@ -25,8 +25,8 @@ ALLOWED_KEYS: tuple[str, ...] = (
     "tolerance", "tolerance_pct", "unit", "scoring", "distractors", "rubric", "explanation",
 )  # fmt: skip
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-OPTION_KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,15}$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\Z")
+OPTION_KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,15}\Z")
 # Larger integers are typos, and could not even be turned into floats.
 MAX_INTEGER = 10**30
 FIELD_ERROR = "crm_field"
