@@ -14,7 +14,7 @@ from .common import (
     BLANK, SLUG_PATTERN, Unexpressible, build_meta, encode_meta, format_number, format_weight,
     group_chapters, percent_tolerance, question_label, standard_keys,
 )
-from .gift_syntax import WEIGHT, escape, escape_short_answer, marked
+from .gift_syntax import escape, escape_short_answer, marked
 from .results import ExportResult, Skip
 
 # Fields GIFT carries itself; everything else of META_FIELDS goes to the comment.
@@ -74,11 +74,11 @@ def _question_block(question: object) -> str:
     if isinstance(body, list):
         body = "{\n" + "".join(f"\t{line}\n" for line in body)
         if explanation:
-            body += f"\t####{escape(explanation)}\n"
+            body += f"\t####{marked(explanation)}\n"
         body += "}"
         lines.append(f"::{escape(qid)}::[markdown]{head}{body}")
     else:
-        feedback = f"####{escape(explanation)}" if explanation else ""
+        feedback = f"####{marked(explanation)}" if explanation else ""
         tail = ""
         if isinstance(head, tuple):  # fill_blank: the answers sit inside the stem
             head, tail = head
@@ -98,7 +98,8 @@ def _write_choice(question: Mapping, meta: dict) -> tuple[str, list[str]]:
     lines = []
     if question["type"] == "single":
         for key, text in options.items():
-            prefix = "=" if key in right else ("~%0%" if WEIGHT.match(text) else "~")
+            # a text starting with "%" could be read as a weight, so it gets an explicit one
+            prefix = "=" if key in right else ("~%0%" if text.startswith("%") else "~")
             lines.append(prefix + marked(text))
     else:
         share = 1 / len(right)
@@ -128,12 +129,14 @@ def _write_fill_blank(question: Mapping, meta: dict) -> tuple[tuple[str, str], s
     pieces, runs, forms = shapes.blanks(question)
     if len(runs) != 1:
         raise Unexpressible(f"GIFT 只能表达一个空的填空题,这道题有 {len(runs)} 个空;请用 Moodle XML 导出")
+    if any("->" in form for form in forms[0]):
+        raise Unexpressible("答案含有“->”,Moodle 会把这道题读成配对题;请用 Moodle XML 导出")
     if runs[0] != BLANK:
         meta["blank"] = len(runs[0])
     answers = []
     for form in forms[0]:
-        # a leading %n% would be read as a weight, so such a form gets an explicit 100%
-        answers.append(("=%100%" if WEIGHT.match(form) else "=") + marked(escape_short_answer(form)))
+        prefix = "=%100%" if form.startswith("%") else "="
+        answers.append(prefix + marked(escape_short_answer(form)))
     return (escape(pieces[0]), escape(pieces[1])), " ".join(answers)
 
 

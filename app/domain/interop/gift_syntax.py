@@ -20,8 +20,8 @@ _RESTORE = {v: ("\n" if k == "n" else k) for k, v in _ESCAPES.items()}
 _RESTORE[_BACKSLASH] = "\\"
 _FORMATS = {"html": "html", "moodle": "moodle_auto_format", "plain": "plain_text",
             "markdown": "markdown"}
-# Moodle's answer weight: %50%, %-33.33333%, %100%.
-WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d*)?)%")
+# Moodle's answer weight: %50%, %-33.33333%, %100% (its own pattern, so both read the same).
+WEIGHT = re.compile(r"^%(-*)(\d{1,2}\.?\d*)%")
 _CONTROL = str.maketrans({"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{",
                           "}": "\\}", ":": "\\:", "\n": "\\n", "\r": ""})
 
@@ -108,7 +108,8 @@ def read_weight(part: str, default: float) -> tuple[float, str]:
     match = WEIGHT.match(part)
     if not match:
         return default, part
-    return float(match.group(1)) / 100, part[match.end():]
+    sign = -1 if match.group(1) else 1
+    return sign * float(match.group(2).rstrip(".") or 0) / 100, part[match.end():]
 
 
 def escape_short_answer(form: str) -> str:

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 
 from . import shapes
-from .cloze import blank_marker
+from .cloze import MARKER, blank_marker
 from .common import (
     BLANK, SLUG_PATTERN, Unexpressible, build_meta, encode_meta, format_number, format_weight,
     group_chapters, is_number, percent_tolerance, question_label, standard_keys,
@@ -195,6 +195,8 @@ def _write_fill_blank(question: Mapping, element: ET.Element, meta: dict) -> str
         for form in forms[0]:
             _answer(element, "100", escape_short_answer(form), "moodle_auto_format")
         return "shortanswer"
+    if any(MARKER.search(piece) for piece in pieces):
+        raise Unexpressible("题干中有与完形填空标记相同写法的文字,Moodle 会把它当作空")
     if any(run != BLANK for run in runs):
         meta["blank"] = [len(run) for run in runs]
     points = question.get("points", 1)
@@ -223,7 +225,15 @@ def _write_essay(question: Mapping, element: ET.Element, meta: dict) -> str:
                        ("responsefieldlines", "15"), ("attachments", "0"),
                        ("attachmentsrequired", "0")):
         _sub(element, tag, value)
-    _text_holder(element, "graderinfo", shapes.text_field(question, "rubric", required=False))
+    rubric = question.get("rubric")
+    if isinstance(rubric, (list, tuple)):
+        if not all(isinstance(point, str) and point.strip() for point in rubric):
+            raise Unexpressible("rubric 的每一条都应是非空文字")
+        meta["rubric"] = list(rubric)  # Moodle holds one text; the list comes back from here
+        text = "\n".join(f"- {point.strip()}" for point in rubric)
+    else:
+        text = shapes.text_field(question, "rubric", required=False)
+    _text_holder(element, "graderinfo", text)
     _text_holder(element, "responsetemplate", "", format="html")
     return "essay"
 

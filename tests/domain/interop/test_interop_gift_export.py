@@ -105,6 +105,7 @@ def test_round_trip_keeps_non_standard_option_keys_and_blank_widths():
     (dict(MULTIPLE, answer="A"), "正确选项"),
     (dict(FILL_ONE, stem="没有空格"), "空格"),
     (dict(FILL_ONE, answer=[]), "每个空"),
+    (dict(FILL_ONE, answer=[["A -> B"]]), "配对题"),
     ("not a question", "不是题目"),
 ])
 def test_malformed_questions_are_skipped_not_raised(broken, reason):
