@@ -17,10 +17,8 @@ _SHORT_ANSWER = {"SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC", "MWC"}
 _CASE_SENSITIVE = {"SHORTANSWER_C", "SAC", "MWC"}
 _ALTERNATIVE = re.compile(r"^(=|%(-?\d+(?:[.,]\d*)?)%)?(.*?)(?:(?<!\\)#(.*))?$", re.S)
 _UNESCAPED_STAR = re.compile(r"(?<!\\)\*")
-
-
-class ClozeSkip(Exception):
-    """The cloze text uses a sub-question our bank cannot represent."""
+# Stands for a blank while the surrounding HTML is converted to Markdown.
+PLACEHOLDER = "\ue010"
 
 
 def blank_marker(forms: list[str], weight: int = 1) -> str:
@@ -37,8 +35,8 @@ def blank_marker(forms: list[str], weight: int = 1) -> str:
 def read_blanks(text: str, is_html: bool) -> tuple[str, list[list[str]], list[int], list[str]]:
     """Split a cloze question text into (text with placeholders, forms, weights, warnings).
 
-    Each marker becomes :data:`PLACEHOLDER`; raises :class:`ClozeSkip` for sub-questions other
-    than short answers or a blank without any full-credit answer.
+    Each marker becomes :data:`PLACEHOLDER`; raises ``Unexpressible`` for sub-questions other
+    than short answers or for a blank without any full-credit answer.
     """
     blanks: list[list[str]] = []
     weights: list[int] = []
@@ -47,7 +45,7 @@ def read_blanks(text: str, is_html: bool) -> tuple[str, list[list[str]], list[in
     def replace(match: re.Match) -> str:
         weight, kind, body = match.group(1), match.group(2).upper(), match.group(3)
         if kind not in _SHORT_ANSWER:
-            raise ClozeSkip(f"完形填空中含有 {kind} 子题,本平台只能表达简答式的空")
+            raise Unexpressible(f"完形填空中含有 {kind} 子题,本平台只能表达简答式的空")
         if kind in _CASE_SENSITIVE:
             warnings.append("区分大小写的空已改为不区分大小写(本平台判分忽略大小写)")
         forms = []
@@ -69,7 +67,7 @@ def read_blanks(text: str, is_html: bool) -> tuple[str, list[list[str]], list[in
             if answer and answer not in forms:
                 forms.append(answer)
         if not forms:
-            raise ClozeSkip(f"第 {len(blanks) + 1} 个空没有满分答案")
+            raise Unexpressible(f"第 {len(blanks) + 1} 个空没有满分答案")
         blanks.append(forms)
         weights.append(int(weight) if weight else 1)
         return PLACEHOLDER
@@ -77,6 +75,3 @@ def read_blanks(text: str, is_html: bool) -> tuple[str, list[list[str]], list[in
     replaced = MARKER.sub(replace, text)
     return replaced, blanks, weights, warnings
 
-
-# Stands for a blank while the surrounding HTML is converted to Markdown.
-PLACEHOLDER = "\ue010"

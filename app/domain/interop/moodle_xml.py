@@ -13,11 +13,10 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from .cloze import PLACEHOLDER, ClozeSkip, read_blanks
+from .cloze import PLACEHOLDER, read_blanks
 from .common import (
     BLANK, ESSAY_PLACEHOLDER_RUBRIC, ID_PATTERN, IdAllocator, Unexpressible, decode_input, decode_meta,
-    defaults_warning, finish_question, fold_feedback, format_number, option_keys, parse_decimal,
-    to_number,
+    defaults_warning, finish_question, fold_feedback, option_keys, parse_decimal, to_number,
 )
 from .gift_syntax import unescape_short_answer
 from .html_text import convert_text
@@ -117,8 +116,8 @@ def _read_quiz(root: ET.Element, default_chapter: str | None, warnings: list[Ski
             continue
         try:
             parsed = _read_question(element, reader, current_meta)
-        except (Unexpressible, ClozeSkip) as exc:
-            skipped.append(Skip(where, getattr(exc, "reason", str(exc))))
+        except Unexpressible as exc:
+            skipped.append(Skip(where, exc.reason))
             continue
         except (ArithmeticError, AttributeError, KeyError, TypeError, ValueError):
             # a last resort so that one odd question cannot abort the whole import
