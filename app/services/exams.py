@@ -112,8 +112,8 @@ def visible_exams(user: User) -> list[Exam]:
     """Published exams assigned to one of the user's classes (instructors: all)."""
     stmt = select(Exam).order_by(Exam.id.desc())
     if not user.is_instructor:
-        stmt = stmt.join(ExamClass, ExamClass.exam_id == Exam.id).where(
-            ExamClass.class_id.in_(user_class_ids(user) or {-1}), Exam.published.is_(True)).distinct()
+        assigned = select(ExamClass.exam_id).where(ExamClass.class_id.in_(user_class_ids(user) or {-1}))
+        stmt = stmt.where(Exam.id.in_(assigned), Exam.published.is_(True))
     return list(db.session.scalars(stmt))
 
 
