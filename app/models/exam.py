@@ -99,6 +99,10 @@ class AttemptItem(db.Model):
     manual_comment: Mapped[str] = mapped_column(Text, default="")
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     graded_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Set when the score was recomputed against a later version (a fixed key); version_id
+    # still names the version the student saw.
+    regraded_version_id: Mapped[int | None] = mapped_column(ForeignKey("question_version.id"), default=None)
+    regraded_at: Mapped[datetime | None] = mapped_column(default=None)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
-    version = relationship("QuestionVersion")
+    version = relationship("QuestionVersion", foreign_keys=[version_id])
