@@ -51,6 +51,53 @@ def stats_command(as_json, paths):
         click.echo(f"{title}:" + ",".join(f"{k} {v}" for k, v in sorted(stats[key].items())))
 
 
+@bank_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["gift", "moodle-xml"]), required=True)
+@click.option("--course", default="crm", show_default=True)
+@click.option("--chapter", default=None, help="Chapter for questions whose file names no category.")
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
+@with_appcontext
+def import_command(path, fmt, course, chapter, dry_run):
+    """Import Moodle GIFT or Moodle XML; reports imported/skipped counts and why each skip happened."""
+    from ..services.interop import import_file
+
+    report = import_file(path.read_bytes(), fmt, course, chapter, dry_run)
+    for item in report.errors:
+        click.echo(f"{path}:{item.line or 1}: 错误:{item.where}: {item.reason}", err=True)
+    for item in report.skipped:
+        click.echo(f"跳过 {item.where}: {item.reason}")
+    for item in report.warnings:
+        click.echo(f"注意 {item.where}: {item.reason}", err=True)
+    click.echo(report.summary(dry_run) + ("(试运行,未写入)" if dry_run else ""))
+    if report.errors and not report.imported:
+        sys.exit(1)
+
+
+@bank_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["gift", "moodle-xml"]), required=True)
+@click.option("--course", default="crm", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@with_appcontext
+def export_command(fmt, course, output):
+    """Export the bank (database, or the YAML files when the database is empty)."""
+    from ..services.interop import export_bank
+
+    result, source = export_bank(fmt, course)
+    for item in result.errors:
+        click.echo(f"错误 {item.where}: {item.reason}", err=True)
+    if result.errors:
+        sys.exit(1)
+    for item in result.skipped:
+        click.echo(f"未导出 {item.where}: {item.reason}", err=True)
+    if output:
+        output.write_text(result.text, encoding="utf-8")
+        click.echo(f"已写入 {output}(来源:{'数据库' if source == 'database' else 'YAML 文件'},"
+                   f"未导出 {len(result.skipped)} 题)", err=True)
+    else:
+        click.echo(result.text, nl=False)
+
+
 @click.command("sync")
 @click.option("--course", default="crm", show_default=True)
 @with_appcontext

@@ -84,6 +84,9 @@ def content_hash(question: Question | QuestionSpec | Mapping[str, Any]) -> str:
         spec = validation.spec if validation.spec is not None else spec
     if isinstance(spec, QuestionSpec):
         data: Any = {k: v for k, v in spec.model_dump(mode="json").items() if k not in _NOT_HASHED}
+        for key in ("tolerance", "tolerance_pct"):
+            if key in data and not data[key]:
+                data[key] = None  # a zero tolerance grades exactly like none
     else:
         data = spec
     try:

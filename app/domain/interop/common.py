@@ -108,7 +108,7 @@ def apply_meta(question: dict, meta: Mapping | None) -> dict:
             question.pop(key, None)
         else:
             question[key] = value
-    if "tolerance_pct" in meta and "tolerance" not in meta:
+    if meta.get("tolerance_pct") is not None and "tolerance" not in meta:
         # the native tolerance was only the absolute equivalent of the percentage
         question.pop("tolerance", None)
     return question
