@@ -25,6 +25,7 @@ from ..models import (Attempt, AttemptItem, ClassGroup, ClassMembership, Exam, E
                       QuestionVersion, User)
 from ..models.base import utcnow
 from .accounts import audit
+from . import case_items
 from .rendering import html, inline_html
 
 
@@ -69,6 +70,11 @@ def create_exam(data: dict, actor: User | None) -> Exam:
     checks, problems = check_rules(definition, question_pool(definition.course))
     if problems:
         raise ExamError("抽题规则无法满足", 422, problems)
+    from ..domain.cases import get_case
+
+    unknown = [c.id for c in definition.cases if get_case(c.id) is None]
+    if unknown:
+        raise ExamError("案例不存在", 422, [f"cases: 没有编号为“{cid}”的案例" for cid in unknown])
     classes = []
     for name in definition.classes:
         group = db.session.scalar(select(ClassGroup).where(ClassGroup.name == name))
@@ -77,7 +83,7 @@ def create_exam(data: dict, actor: User | None) -> Exam:
         classes.append(group)
     exam = Exam(
         title=definition.title, description=definition.description, course=definition.course,
-        blueprint=definition.model_dump(mode="json", include={"rules", "fixed"}),
+        blueprint=definition.model_dump(mode="json", include={"rules", "fixed", "cases"}),
         time_limit_minutes=definition.time_limit_minutes,
         opens_at=_as_utc(definition.opens_at), closes_at=_as_utc(definition.closes_at),
         max_attempts=definition.max_attempts, grading_method=definition.grading_method,
@@ -188,8 +194,10 @@ def start_or_resume(exam: Exam, user: User) -> Attempt:
     deadline = now + timedelta(minutes=minutes) if minutes else None
     if exam.closes_at and (deadline is None or exam.closes_at < deadline):
         deadline = exam.closes_at
+    definition = exam_definition(exam)
     attempt = Attempt(exam_id=exam.id, user_id=user.id, number=len(existing) + 1, seed=seed, started_at=now,
-                      deadline=deadline, max_score=sum(d.points for d in drawn))
+                      deadline=deadline,
+                      max_score=sum(d.points for d in drawn) + sum(c.points for c in definition.cases))
     attempt.exam = exam
     rng = random.Random(seed ^ 0x5EED)
     for position, item in enumerate(drawn, start=1):
@@ -197,6 +205,8 @@ def start_or_resume(exam: Exam, user: User) -> Attempt:
         presentation = shuffle(version.data, rng) if exam.shuffle_options else {}
         attempt.items.append(AttemptItem(position=position, qid=item.qid, version_id=version.id,
                                          points=item.points, presentation=presentation))
+    for offset, case in enumerate(definition.cases, start=len(drawn) + 1):
+        attempt.items.append(case_items.new_case_item(case.id, case.points, offset, rng))
     db.session.add(attempt)
     try:
         db.session.commit()
@@ -230,7 +240,11 @@ def save_response(attempt: Attempt, qid: str, response, seq: int | None, flagged
     item = get_item(attempt, qid)
     if item is None:
         raise ExamError(f"本试卷中没有题目 {qid}", 404)
-    if response is not None:
+    if case_items.is_case_item(item):
+        problem = case_items.check_case_response(response)
+        if problem:
+            raise ExamError(problem, 422)
+    elif response is not None:
         result = grade(item.version.data, response)
         if result.error:
             raise ExamError(f"答案格式不正确:{result.error}", 422)
@@ -260,6 +274,10 @@ def save_response(attempt: Attempt, qid: str, response, seq: int | None, flagged
 
 def grade_item(item: AttemptItem) -> None:
     """Grade one item's saved response, scaled to the points it carries in this exam."""
+    if case_items.is_case_item(item):
+        item.score, item.feedback = case_items.grade_case_item(item)
+        item.needs_manual = False
+        return
     result = grade(item.version.data, item.response)
     if result.needs_manual:
         item.needs_manual = True
@@ -343,6 +361,8 @@ def _iso(value: datetime | None) -> str | None:
 
 def question_payload(item: AttemptItem) -> dict:
     """A question as the student sees it: rendered HTML, never a key."""
+    if case_items.is_case_item(item):
+        return case_items.case_payload(item)
     view = student_view(item.version.data, item.presentation or None)
     payload = {"id": item.qid, "position": item.position, "type": view.get("type"), "points": item.points,
                "stem_html": html(view.get("stem", "")),
@@ -374,7 +394,8 @@ def attempt_payload(attempt: Attempt, viewer: User, with_questions: bool = False
         data["score"] = attempt.score
         data["max_score"] = attempt.max_score
         data["partially_graded"] = attempt.needs_manual
-        data["results"] = [dict(answer_view(i.version.data), id=i.qid, score=i.score, max=i.points,
+        data["results"] = [dict(case_items.case_review(i) if case_items.is_case_item(i) else answer_view(i.version.data),
+                                id=i.qid, score=i.score, max=i.points,
                                 feedback=i.feedback, needs_manual=i.needs_manual and i.score is None,
                                 comment=i.manual_comment)
                            for i in attempt.items]

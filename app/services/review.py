@@ -40,6 +40,8 @@ def review_rows(attempt: Attempt) -> list[dict]:
 
 def review_row(item: AttemptItem, course: str = "crm") -> dict:
     data = item.version.data
+    if data.get("type") == "case":
+        return _case_row(item, course)
     key = answer_view(data)
     question = item.version.question
     return {
@@ -53,3 +55,35 @@ def review_row(item: AttemptItem, course: str = "crm") -> dict:
         "lesson_url": lesson_link(question.chapter, data.get("section"), course),
         "correct": item.score is not None and item.score >= item.points - 1e-9,
     }
+
+
+def _case_row(item: AttemptItem, course: str) -> dict:
+    """A case item: per-step score and feedback beside the model answer."""
+    from .case_items import case_review, variant_for
+
+    review = case_review(item)
+    variant = variant_for(item)
+    answers = item.response if isinstance(item.response, dict) else {}
+    steps = []
+    for step, result in zip(variant.steps, review["steps"]):
+        steps.append({"prompt": step.prompt, "response": _plain(answers.get(step.id)),
+                      "answer": _plain(review["solution"].get(step.id)), "score": result["score"],
+                      "max": result["max"], "feedback": result["feedback"]})
+    question = item.version.question
+    return {
+        "position": item.position, "qid": item.qid, "type": "case", "stem_html": html(variant.text_md),
+        "response": "", "answer": "", "explanation_html": "", "steps": steps,
+        "score": item.score, "points": item.points, "feedback": "", "needs_manual": False,
+        "comment": item.manual_comment, "lesson_url": lesson_link(question.chapter, None, course),
+        "correct": item.score is not None and item.score >= item.points - 1e-9,
+    }
+
+
+def _plain(value) -> str:
+    if value is None or value == "" or value == {} or value == []:
+        return "(未作答)"
+    if isinstance(value, dict):
+        return ";".join(f"{k}: {_plain(v) if isinstance(v, dict) else v}" for k, v in value.items())
+    if isinstance(value, list):
+        return " > ".join(str(v) for v in value)
+    return str(value)

@@ -82,3 +82,24 @@ def test_answers_made_offline_are_resent_after_reconnect(live_server, page, exam
     page.evaluate("localStorage.clear()")
     page.reload()
     assert page.locator('.exam-question[data-type="essay"] textarea').input_value() == "断网时写下的答案"
+
+
+def test_case_item_steps_autosave_and_grade(live_server, page, exam_factory):
+    exam_id = exam_factory(rules=[{"types": ["true_false"], "count": 1}],
+                           cases=[{"id": "customer-value", "points": 11}])
+    base = live_server
+    login(page, base)
+    page.goto(f"{base}/exams/{exam_id}")
+    page.click("text=开始考试")
+    case = page.locator('.exam-question[data-type="case"]')
+    case.locator('[data-step="lifetime_value"] input').fill("26,000")
+    case.locator('[data-step="dynamic_table"] input[data-row="satisfied"][data-col="customers"]').fill("1")
+    page.wait_for_function("document.getElementById('save-state').textContent.trim() === '已保存'")
+    page.reload()
+    case = page.locator('.exam-question[data-type="case"]')
+    assert case.locator('[data-step="lifetime_value"] input').input_value() == "26,000"
+    assert case.locator('[data-step="dynamic_table"] input[data-row="satisfied"][data-col="customers"]').input_value() == "1"
+    page.click("#submit-btn")
+    page.click("#confirm-submit")
+    page.wait_for_url("**/review")
+    assert page.locator(".case-review").count() == 1

@@ -70,6 +70,15 @@ class FixedItem(BaseModel):
     points: float = Field(1.0, gt=0, le=100)
 
 
+class CaseItem(BaseModel):
+    """A case exercise as an exam item; each student gets their own variant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=100)
+    points: float = Field(10.0, gt=0, le=100)
+
+
 class ExamDefinition(BaseModel):
     """Everything that defines an exam."""
 
@@ -90,6 +99,7 @@ class ExamDefinition(BaseModel):
     classes: list[str] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
     fixed: list[FixedItem] = Field(default_factory=list)
+    cases: list[CaseItem] = Field(default_factory=list)
 
     @field_validator("title")
     @classmethod
@@ -101,13 +111,16 @@ class ExamDefinition(BaseModel):
 
     @model_validator(mode="after")
     def _check(self):
-        if not self.rules and not self.fixed:
-            raise ValueError("至少需要一条抽题规则或一道指定题目")
+        if not self.rules and not self.fixed and not self.cases:
+            raise ValueError("至少需要一条抽题规则、一道指定题目或一个案例")
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValueError("关闭时间必须晚于开放时间")
         ids = [f.id for f in self.fixed]
         if len(ids) != len(set(ids)):
             raise ValueError("指定题目中有重复的题号")
+        case_ids = [c.id for c in self.cases]
+        if len(case_ids) != len(set(case_ids)):
+            raise ValueError("案例不能重复")
         return self
 
 

@@ -56,6 +56,9 @@
       var values = Array.prototype.map.call(section.querySelectorAll(".blank-input"), function (i) { return i.value; });
       return values.some(function (v) { return v.trim() !== ""; }) ? values : null;
     }
+    if (type === "case") {
+      return readCase(section);
+    }
     if (type === "matching") {
       var pairs = {};
       var any = false;
@@ -65,6 +68,53 @@
       return any ? pairs : null;
     }
     return null;
+  }
+
+  // A case answer is {step id: value}; table steps are {row: value} or {row: {column: value}}.
+  function readCase(section) {
+    var answers = {};
+    var any = false;
+    section.querySelectorAll(".case-step").forEach(function (step) {
+      var kind = step.dataset.kind;
+      var value = null;
+      if (kind === "choice") {
+        var checked = step.querySelector("input:checked");
+        value = checked ? checked.value : null;
+      } else if (kind === "number" || kind === "text" || kind === "ranking") {
+        var text = step.querySelector("input").value.trim();
+        value = text === "" ? null : text;
+      } else {
+        var table = {};
+        step.querySelectorAll(".case-cell").forEach(function (cell) {
+          if (!cell.value.trim()) return;
+          var row = cell.dataset.row;
+          var col = cell.dataset.col;
+          if (!col) { table[row] = cell.value.trim(); } else { table[row] = table[row] || {}; table[row][col] = cell.value.trim(); }
+          value = table;
+        });
+      }
+      if (value !== null) { answers[step.dataset.step] = value; any = true; }
+    });
+    return any ? answers : null;
+  }
+
+  function applyCase(section, answers) {
+    section.querySelectorAll(".case-step").forEach(function (step) {
+      var value = answers[step.dataset.step];
+      if (value === undefined || value === null) return;
+      var kind = step.dataset.kind;
+      if (kind === "choice") {
+        step.querySelectorAll("input").forEach(function (i) { i.checked = i.value === String(value); });
+      } else if (kind === "number" || kind === "text" || kind === "ranking") {
+        step.querySelector("input").value = Array.isArray(value) ? value.join(" > ") : String(value);
+      } else if (typeof value === "object") {
+        step.querySelectorAll(".case-cell").forEach(function (cell) {
+          var rowValue = value[cell.dataset.row];
+          if (rowValue === undefined || rowValue === null) return;
+          cell.value = cell.dataset.col ? (rowValue[cell.dataset.col] !== undefined ? String(rowValue[cell.dataset.col]) : "") : String(rowValue);
+        });
+      }
+    });
   }
 
   function applyResponse(section, response) {
@@ -84,6 +134,8 @@
       section.querySelector(".answer-input").value = String(response);
     } else if (type === "fill_blank" && Array.isArray(response)) {
       section.querySelectorAll(".blank-input").forEach(function (input, i) { input.value = response[i] || ""; });
+    } else if (type === "case" && typeof response === "object") {
+      applyCase(section, response);
     } else if (type === "matching" && typeof response === "object") {
       section.querySelectorAll(".match-select").forEach(function (s) { s.value = response[s.dataset.left] || ""; });
     }

@@ -1,0 +1,109 @@
+"""Case exercises as exam items.
+
+A case in an exam is an attempt item like any question, so autosave, deadlines, submission
+and review work unchanged. It points at a stand-in bank question of type ``case`` (inactive,
+so it never enters a draw) and keeps the student's variant seed in ``presentation``.
+"""
+
+from __future__ import annotations
+
+import random
+
+from ..domain.cases import get_case, grade, make_variant, solution
+from ..domain.cases.model import Variant
+from ..extensions import db
+from ..models import AttemptItem, Question, QuestionVersion
+from .rendering import html
+
+CASE_PREFIX = "case:"
+
+
+def case_qid(case_id: str) -> str:
+    return CASE_PREFIX + case_id
+
+
+def is_case_data(data: dict) -> bool:
+    return data.get("type") == "case"
+
+
+def is_case_item(item: AttemptItem) -> bool:
+    return is_case_data(item.version.data)
+
+
+def ensure_case_question(case_id: str) -> QuestionVersion:
+    """The stand-in question version for ``case_id`` (created once)."""
+    case = get_case(case_id)
+    if case is None:
+        raise ValueError(f"没有编号为“{case_id}”的案例")
+    qid = case_qid(case_id)
+    question = db.session.scalar(db.select(Question).where(Question.qid == qid))
+    if question is None:
+        question = Question(qid=qid, course="crm", chapter=case.chapter, type="case", difficulty=3,
+                            source="case", active=False)
+        db.session.add(question)
+        db.session.flush()
+        version = QuestionVersion(question=question, number=1, content_hash=qid,
+                                  data={"id": qid, "type": "case", "case_id": case_id, "title": case.title,
+                                        "stem": case.title})
+        db.session.add(version)
+        db.session.flush()
+        question.current_version = version
+    return question.current_version
+
+
+def new_case_item(case_id: str, points: float, position: int, rng: random.Random) -> AttemptItem:
+    """An attempt item holding this student's own variant of the case."""
+    version = ensure_case_question(case_id)
+    return AttemptItem(position=position, qid=case_qid(case_id), version_id=version.id, points=points,
+                       presentation={"case_seed": rng.randrange(1, 2**31)})
+
+
+def variant_for(item: AttemptItem) -> Variant:
+    variant, error = make_variant(item.version.data["case_id"], (item.presentation or {}).get("case_seed", 1))
+    if variant is None:  # the case was removed from the code: grade nothing rather than fail
+        raise ValueError(error)
+    return variant
+
+
+def step_view(step) -> dict:
+    """What the exam page needs to render one step's inputs."""
+    return {"id": step.id, "prompt": step.prompt, "kind": step.kind, "points": step.points, "unit": step.unit,
+            "rows": [{"id": r, "label": label} for r, label in step.rows],
+            "columns": [{"id": c, "label": label} for c, label in step.columns],
+            "options": [{"id": o, "label": label} for o, label in step.options]}
+
+
+def case_payload(item: AttemptItem) -> dict:
+    """The case as the student sees it: task, data and steps; never a solution."""
+    variant = variant_for(item)
+    columns = list(variant.dataset[0].keys()) if variant.dataset else []
+    return {"id": item.qid, "position": item.position, "type": "case", "points": item.points,
+            "stem_html": html(variant.text_md), "options": [],
+            "case": {"id": variant.case_id, "title": item.version.data.get("title", ""), "params": variant.params,
+                     "dataset_columns": columns, "dataset": variant.dataset or [],
+                     "steps": [step_view(s) for s in variant.steps]}}
+
+
+def check_case_response(response) -> str | None:
+    """A case response is a mapping of step id → value (or null to clear)."""
+    if response is None or isinstance(response, dict):
+        return None
+    return "案例题的答案应为 {步骤编号: 值} 形式的对象"
+
+
+def grade_case_item(item: AttemptItem) -> tuple[float, str]:
+    """Score scaled to the item's points, and the per-step feedback as text."""
+    variant = variant_for(item)
+    result = grade(variant, item.response if isinstance(item.response, dict) else {})
+    scale = item.points / result.max_score if result.max_score else 0.0
+    feedback = "\n".join(f"{s.id}:{s.score:g}/{s.max:g} {s.feedback}" for s in result.steps)
+    return round(result.score * scale, 4), feedback
+
+
+def case_review(item: AttemptItem) -> dict:
+    """Per-step results and the model solution, for review."""
+    variant = variant_for(item)
+    result = grade(variant, item.response if isinstance(item.response, dict) else {})
+    return {"steps": [s.to_dict() for s in result.steps], "solution": solution(variant),
+            "display": "见各步骤的参考答案", "answer": solution(variant), "id": item.qid, "type": "case",
+            "explanation": ""}

@@ -1,0 +1,54 @@
+"""Case exercises as exam items: own variant per student, autosave, grading, review, no solution before review."""
+
+import json
+
+from app.domain.cases import make_variant, solution
+from app.extensions import db
+from app.models import AttemptItem
+from tests.conftest import PASSWORD
+
+
+def login(client, username="student"):
+    body = client.post("/api/v1/session", json={"username": username, "password": PASSWORD}).get_json()
+    return {"X-CSRFToken": body["csrf_token"]}
+
+
+def test_case_item_in_exam(app, client, exam_factory):
+    exam_id = exam_factory(rules=[{"types": ["single"], "count": 1}],
+                           cases=[{"id": "customer-value", "points": 20}])
+    headers = login(client)
+    body = client.post(f"/api/v1/exams/{exam_id}/attempts", headers=headers).get_json()
+    case = next(q for q in body["questions"] if q["type"] == "case")
+    assert case["id"] == "case:customer-value" and case["points"] == 20
+    assert [s["id"] for s in case["case"]["steps"]][0] == "lifetime_value"
+    with app.app_context():
+        item = db.session.scalar(db.select(AttemptItem).filter_by(attempt_id=body["attempt_id"], qid=case["id"]))
+        seed = item.presentation["case_seed"]
+    variant, _ = make_variant("customer-value", seed)
+    answers = solution(variant)
+    raw = json.dumps(body, ensure_ascii=False)
+    assert str(answers["value_lost"]) not in raw and "solution" not in raw
+    # Another student gets their own variant.
+    other = app.test_client()
+    other_body = other.post(f"/api/v1/exams/{exam_id}/attempts", headers=login(other, "student2")).get_json()
+    other_case = next(q for q in other_body["questions"] if q["type"] == "case")
+    assert other_case["case"]["params"] != case["case"]["params"] or other_case["stem_html"] != case["stem_html"]
+
+    url = f"/api/v1/attempts/{body['attempt_id']}/answers/{case['id']}"
+    assert client.put(url, json={"response": "26000"}, headers=headers).status_code == 422
+    assert client.put(url, json={"response": answers, "seq": 1}, headers=headers).status_code == 200
+    page = client.get(f"/exams/attempts/{body['attempt_id']}").get_data(as_text=True)
+    assert 'data-type="case"' in page and 'data-step="dynamic_table"' in page
+    result = client.post(f"/api/v1/attempts/{body['attempt_id']}/submit", headers=headers).get_json()
+    assert result["max_score"] == 21 and result["score"] >= 20
+    state = client.get(f"/api/v1/attempts/{body['attempt_id']}").get_json()
+    case_result = next(r for r in state["results"] if r["id"] == case["id"])
+    assert case_result["score"] == 20 and all(s["score"] == s["max"] for s in case_result["steps"])
+    review = client.get(f"/exams/attempts/{body['attempt_id']}/review").get_data(as_text=True)
+    assert "case-review" in review and "正确" in review
+
+
+def test_unknown_case_is_refused(client, users, mini_bank):
+    headers = login(client, "teacher")
+    response = client.post("/api/v1/exams", json={"title": "x", "cases": [{"id": "nope"}]}, headers=headers)
+    assert response.status_code == 422 and "nope" in json.dumps(response.get_json(), ensure_ascii=False)
