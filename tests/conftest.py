@@ -31,10 +31,9 @@ def app_config(tmp_path):
     return {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False}
 
 
-@pytest.fixture
-def app(app_config):
-    """A Flask app on a fresh database with the schema created."""
-    application = create_app(dict(app_config))
+def _app_with_schema(config):
+    """Build an app on a fresh schema; drop it afterwards on PostgreSQL (shared between tests)."""
+    application = create_app(dict(config))
     with application.app_context():
         if PG_URL:
             _db.drop_all()
@@ -45,23 +44,18 @@ def app(app_config):
         if PG_URL:
             _db.drop_all()
         _db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config):
+    """A Flask app on a fresh database with the schema created (CSRF off for brevity)."""
+    yield from _app_with_schema(app_config)
 
 
 @pytest.fixture
 def csrf_app(app_config):
     """Like ``app`` but with CSRF protection on, as in production."""
-    app_config["WTF_CSRF_ENABLED"] = True
-    application = create_app(dict(app_config))
-    with application.app_context():
-        if PG_URL:
-            _db.drop_all()
-        _db.create_all()
-    yield application
-    with application.app_context():
-        _db.session.remove()
-        if PG_URL:
-            _db.drop_all()
-        _db.engine.dispose()
+    yield from _app_with_schema(dict(app_config, WTF_CSRF_ENABLED=True))
 
 
 @pytest.fixture
