@@ -75,3 +75,6 @@ def class_detail(class_id: int):
     status = 400 if form.errors and request.method == "POST" else 200
     return render_template("instructor/class_detail.html", group=group, form=form, result=result,
                            credentials_href=credentials_href), status
+
+
+from . import authoring  # noqa: E402,F401  (question authoring registers on bp)

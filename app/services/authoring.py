@@ -1,0 +1,357 @@
+"""Question authoring in the browser: the bank checks, saving versions, restoring, diffs, YAML.
+
+Every save goes through :func:`check_question` (the checks of ``bank lint``: the question's
+own rules plus chapter, section and id), stores the validated data with defaults filled in
+(as ``sync`` does), and is audited. Saving changes nothing when the form is unchanged, and a
+change of tags, difficulty, section or chapter alone keeps the current version.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..domain.bank import bank_stats, content_hash
+from ..domain.questions import ALLOWED_KEYS, QUESTION_TYPES, validate_question
+from ..domain.questions.validate import did_you_mean
+from ..extensions import db
+from ..models import Question, QuestionVersion, User
+from .accounts import audit
+from .bank import METADATA_KEYS, chapter_sections, find_question, save_version, upsert_question
+from .courseware import get_course
+from .exams import question_payload
+
+COURSE = "crm"
+_MISSING = re.compile(r"^缺少字段 (\w+)")
+
+
+class AuthoringError(Exception):
+    """A refused authoring action; ``errors`` maps form fields to Chinese messages."""
+
+    def __init__(self, message: str, errors: Mapping[str, list[str]] | None = None):
+        super().__init__(message)
+        self.errors = dict(errors or {})
+
+
+# --- checks -------------------------------------------------------------------------------
+
+def chapter_choices(course: str = COURSE) -> list[tuple[str, str]]:
+    """``(slug, title)`` of the course's chapters, in course order."""
+    found = get_course(course)
+    return [(c.slug, c.title) for c in found.chapters] if found else []
+
+
+def chapter_anchors(course: str = COURSE) -> dict[str, list[str]]:
+    """Chapter slug → its section anchors, sorted (for the editor's section suggestions)."""
+    return {slug: sorted(anchors) for slug, anchors in (chapter_sections(course) or {}).items()}
+
+
+def issue_key(loc: tuple, message: str) -> str:
+    """The question key a validation issue is about (``"_form"`` when it is about none)."""
+    if loc:
+        return str(loc[0])
+    missing = _MISSING.match(message)
+    return missing.group(1) if missing else "_form"
+
+
+def check_question(data: Mapping[str, Any], chapter: str, *, new: bool,
+                   course: str = COURSE) -> dict[str, list[str]]:
+    """Problems with ``data`` as a question of ``chapter``, by question key (empty when it may be saved).
+
+    Problems not tied to one key are under ``"_form"``.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    for issue in validate_question(dict(data)).issues:
+        add(issue_key(issue.loc, issue.message), issue.message)
+    sections = chapter_sections(course) or {}
+    if chapter not in sections:
+        add("chapter", "请选择课程中的一个章节。")
+    else:
+        section = data.get("section")
+        if isinstance(section, str) and section and section not in sections[chapter]:
+            add("section", f"小节锚点 {section!r} 不在章节 {chapter} 中{did_you_mean(section, sections[chapter])}")
+    qid = data.get("id")
+    if new and isinstance(qid, str) and qid and find_question(qid) is not None:
+        add("id", f"题目编号 {qid} 已被使用(编号不能重复,停用的题目也不能复用)。")
+    return errors
+
+
+def normalised(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Validated data with defaults filled in, exactly as ``sync`` stores it."""
+    validation = validate_question(dict(data))
+    if validation.spec is None:
+        raise AuthoringError("题目数据无效:" + validation.message)
+    return validation.spec.model_dump(mode="json")
+
+
+# --- saving -------------------------------------------------------------------------------
+
+def create_question(data: Mapping[str, Any], chapter: str, actor: User, note: str = "",
+                    course: str = COURSE) -> Question:
+    """Create a question from the editor (its first version); refuses with the field messages."""
+    errors = check_question(data, chapter, new=True, course=course)
+    if errors:
+        raise AuthoringError("题目未保存:请修改标出的问题。", errors)
+    try:
+        question, _outcome = upsert_question(normalised(data), chapter, course, "web", actor, note or "网页创建")
+    except IntegrityError:  # the same id saved twice at once
+        db.session.rollback()
+        raise AuthoringError("题目未保存。", {"id": [f"题目编号 {data.get('id')} 已被使用。"]}) from None
+    audit(actor, "question.create", f"question:{question.qid}", type=question.type, chapter=chapter,
+          version=question.current_version.number)
+    db.session.commit()
+    return question
+
+
+def edit_question(question: Question, data: Mapping[str, Any], chapter: str, actor: User,
+                  note: str = "") -> str:
+    """Save an edit: ``"versioned"`` (a new version), ``"metadata"`` (same version) or ``"unchanged"``."""
+    errors = check_question(data, chapter, new=False, course=question.course)
+    if errors:
+        raise AuthoringError("修改未保存:请修改标出的问题。", errors)
+    clean = normalised(data)
+    current = question.current_version
+    same_metadata = current is not None and all(current.data.get(k) == clean.get(k) for k in METADATA_KEYS)
+    if current is not None and current.content_hash == content_hash(clean) and same_metadata \
+            and chapter == question.chapter:
+        return "unchanged"
+    version = save_version(question, clean, actor, note or "网页编辑", chapter)
+    question.source = "web"
+    outcome = "versioned" if version is not None else "metadata"
+    audit(actor, "question.edit", f"question:{question.qid}", outcome=outcome, chapter=chapter,
+          version=question.current_version.number, note=note)
+    db.session.commit()
+    return outcome
+
+
+def get_version(question: Question, number: int) -> QuestionVersion | None:
+    """Version ``number`` of ``question``."""
+    return next((v for v in question.versions if v.number == number), None)
+
+
+def version_authors(question: Question) -> dict[int, User]:
+    """The accounts that created ``question``'s versions, by id."""
+    ids = {v.created_by_id for v in question.versions if v.created_by_id}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+def restore_version(question: Question, number: int, actor: User) -> QuestionVersion | None:
+    """Make version ``number``'s content current again as a NEW version (None: it already is)."""
+    old = get_version(question, number)
+    if old is None:
+        raise AuthoringError(f"没有第 {number} 版。")
+    errors = check_question(old.data, question.chapter, new=False, course=question.course)
+    if errors:
+        messages = [m for ms in errors.values() for m in ms]
+        raise AuthoringError(f"第 {number} 版不能恢复:" + ";".join(messages), errors)
+    version = save_version(question, dict(old.data), actor, f"恢复第 {number} 版")
+    question.source = "web"
+    audit(actor, "question.restore", f"question:{question.qid}", restored=number,
+          version=question.current_version.number, new_version=version is not None)
+    db.session.commit()
+    return version
+
+
+# --- preview ------------------------------------------------------------------------------
+
+def preview_payload(data: Mapping[str, Any]) -> dict:
+    """What the exam page would get for ``data`` (valid question data), drawn unshuffled."""
+    points = data.get("points", 1)
+    # The exam's own payload builder, fed a stand-in item, so the preview cannot drift from it.
+    item = SimpleNamespace(version=SimpleNamespace(data=dict(data)), presentation=None,
+                           qid=data.get("id") or "preview", position=1, points=float(points))
+    return question_payload(item)
+
+
+# --- YAML and diffs -----------------------------------------------------------------------
+
+class _Dumper(yaml.SafeDumper):
+    """Bank-file YAML: no aliases (the loader refuses them), block text for multi-line strings."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)  # "  - id: …" as in the hand-written files
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+def _is_short_flat(value: list) -> bool:
+    flat = all(isinstance(i, (str, int, float, bool)) or
+               (isinstance(i, list) and all(isinstance(j, (str, int, float)) for j in i)) for i in value)
+    return flat and len(repr(value)) <= 120 and not any("\n" in str(i) for i in value)
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=_is_short_flat(value))
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(list, _represent_list)
+
+_FLOAT_KEYS = ("points", "tolerance", "tolerance_pct")
+
+
+def file_shape(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored question data in the docs/question-format.md shape: key order, no empty defaults."""
+    out: dict[str, Any] = {}
+    for key in ALLOWED_KEYS:
+        value = data.get(key)
+        if value is None or (key in ("tags", "distractors") and not value) or (key == "explanation" and value == ""):
+            continue
+        if key in _FLOAT_KEYS and isinstance(value, float) and value.is_integer():
+            value = int(value)  # read back as the same float: the hash does not change
+        out[key] = value
+    return out
+
+
+def dump_yaml(document: object) -> str:
+    """YAML text in the bank's style."""
+    return yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000,
+                     default_flow_style=False)
+
+
+def question_yaml(data: Mapping[str, Any]) -> str:
+    """One question as YAML (used for diffs)."""
+    return dump_yaml(file_shape(data))
+
+
+def version_diff(question: Question, a: int, b: int) -> list[tuple[str, str]]:
+    """A unified diff of versions ``a`` → ``b`` over their YAML: ``(kind, line)`` with kind
+    ``head``, ``hunk``, ``add``, ``del`` or ``same``."""
+    old, new = get_version(question, a), get_version(question, b)
+    if old is None or new is None:
+        raise AuthoringError("请选择两个存在的版本进行比较。")
+    lines = difflib.unified_diff(question_yaml(old.data).splitlines(), question_yaml(new.data).splitlines(),
+                                 fromfile=f"第 {a} 版", tofile=f"第 {b} 版", lineterm="", n=3)
+    out = []
+    for line in lines:
+        if line.startswith(("---", "+++")):
+            kind = "head"
+        elif line.startswith("@@"):
+            kind = "hunk"
+        else:
+            kind = {"+": "add", "-": "del"}.get(line[:1], "same")
+        out.append((kind, line))
+    return out
+
+
+# --- the bank browser ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BankRow:
+    """One question of the bank browser, in its current version."""
+
+    qid: str
+    type: str
+    chapter: str
+    difficulty: int
+    version: int
+    source: str
+    active: bool
+    tags: tuple[str, ...]
+    stem: str
+
+
+@dataclass(frozen=True)
+class BankFilter:
+    """The browser's filters; empty values filter nothing."""
+
+    chapter: str = ""
+    type: str = ""
+    difficulty: int | None = None
+    tag: str = ""
+    text: str = ""
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> tuple[BankFilter, list[str]]:
+        """Filters from query arguments, and a Chinese note for each value that was ignored."""
+        notes = []
+        qtype = (args.get("type") or "").strip()
+        if qtype and qtype not in QUESTION_TYPES:
+            notes.append(f"未知题型 {qtype!r},已忽略。")
+            qtype = ""
+        level = (args.get("difficulty") or "").strip()
+        difficulty = int(level) if level in ("1", "2", "3", "4", "5") else None
+        if level and difficulty is None:
+            notes.append("难度应为 1 到 5,已忽略。")
+        return cls((args.get("chapter") or "").strip()[:100], qtype, difficulty,
+                   (args.get("tag") or "").strip()[:100], (args.get("q") or "").strip()[:200]), notes
+
+    def keeps(self, row: BankRow) -> bool:
+        """True when ``row`` passes every filter."""
+        return ((not self.chapter or row.chapter == self.chapter)
+                and (not self.type or row.type == self.type)
+                and (self.difficulty is None or row.difficulty == self.difficulty)
+                and (not self.tag or self.tag.casefold() in (t.casefold() for t in row.tags))
+                and (not self.text or self.text.casefold() in row.stem.casefold()))
+
+
+def bank_rows(course: str = COURSE) -> list[BankRow]:
+    """Every question of ``course`` in its current version, ordered by chapter and id."""
+    rows = db.session.execute(
+        select(Question, QuestionVersion.number, QuestionVersion.data)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.course == course)
+        .order_by(Question.chapter, Question.qid))
+    return [BankRow(q.qid, q.type, q.chapter, q.difficulty, number, q.source, q.active,
+                    tuple(str(t) for t in data.get("tags") or ()), str(data.get("stem", "")))
+            for q, number, data in rows]
+
+
+def bank_counts(rows: list[BankRow]) -> dict[str, Any]:
+    """``bank stats`` over the active questions of ``rows``."""
+    active = [SimpleNamespace(type=r.type, chapter=r.chapter, difficulty=r.difficulty) for r in rows if r.active]
+    return bank_stats(active)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list, with what the ``pager`` macro reads."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paginate(items: list, page: int, per_page: int) -> Page:
+    """Page ``page`` (clamped to the pages there are) of ``items``."""
+    pages = max(1, -(-len(items) // per_page))
+    page = min(max(1, page), pages)
+    return Page(items[(page - 1) * per_page: page * per_page], page, per_page, len(items))
