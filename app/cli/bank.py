@@ -113,3 +113,8 @@ def sync_command(course):
     for problem in report.problems:
         click.echo(str(problem), err=True)
     click.echo("题库:" + report.summary())
+
+
+from .bank_export import export_yaml_command  # noqa: E402
+
+bank_group.add_command(export_yaml_command)
