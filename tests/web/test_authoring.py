@@ -1,0 +1,345 @@
+"""Question authoring in the browser: create every type, edit, refuse bad edits, history, preview, export."""
+
+import re
+
+import pytest
+import yaml
+
+from app.domain.bank import content_hash, load_paths
+from app.domain.questions import key_response, validate_question
+from app.extensions import db
+from app.instructor.authoring_forms import form_fields, parse_form
+from app.models import AuditLog, Question, QuestionVersion, User
+
+CHAPTER = "ch05-customer-value"
+COMMON = {"chapter": CHAPTER, "difficulty": "2", "points": "2", "tags": "客户价值、网页", "explanation": "见本章。"}
+
+FORMS = {
+    "single": ({"stem": "客户让渡价值等于什么?", "option-A": "总价值减总成本", "option-B": "总价值加总成本",
+                "option-C": "总成本", "answer": "A", "section": "customer-delivered-value"},
+               {"answer": "A", "options": {"A": "总价值减总成本", "B": "总价值加总成本", "C": "总成本"},
+                "section": "customer-delivered-value"}),
+    "multiple": ({"stem": "顾客总价值包括哪些?", "option-A": "产品价值", "option-B": "服务价值", "option-C": "货币成本",
+                  "option-D": "形象价值", "answer": ["A", "B", "D"], "scoring": "partial"},
+                 {"answer": ["A", "B", "D"], "scoring": "partial"}),
+    "true_false": ({"stem": "客户让渡价值越高,客户越满意。", "answer": "true"}, {"answer": True}),
+    "ordering": ({"stem": "请排列客户价值分析的步骤:", "option-A": "收集数据", "option-B": "明确目标",
+                  "option-C": "提出策略", "option-D": "计算价值", "rank-A": "2", "rank-B": "1", "rank-C": "4",
+                  "rank-D": "3", "scoring": "all_or_nothing"},
+                 {"answer": ["B", "A", "D", "C"]}),
+    "numeric": ({"stem": "某客户年贡献 5200 元,保持 5 年,终生价值约为多少元?", "answer": "26000", "tolerance": "1",
+                 "tolerance_kind": "pct", "unit": "元"},
+                {"answer": 26000, "tolerance_pct": 1.0, "unit": "元"}),
+    "fill_blank": ({"stem": "CRM 系统分为________型、分析型和________型。", "blanks": "运营 | 操作\r\n协作；协同"},
+                   {"answer": [["运营", "操作"], ["协作", "协同"]]}),
+    "matching": ({"stem": "请将价值与含义配对:", "left-0": "历史价值", "right-0": "过去的贡献", "left-1": "当前价值",
+                  "right-1": "现在的贡献", "left-2": "潜在价值", "right-2": "未来的贡献", "distractors": "竞争对手的价值"},
+                 {"answer": {"pairs": {"历史价值": "过去的贡献", "当前价值": "现在的贡献", "潜在价值": "未来的贡献"}},
+                  "distractors": ["竞争对手的价值"]}),
+    "essay": ({"stem": "论述提高客户让渡价值的途径。", "rubric": "- 提高总价值\r\n- 降低总成本"},
+              {"rubric": ["提高总价值", "降低总成本"]}),
+}
+
+
+def _create(client, qtype, qid, **changes):
+    form, _expected = FORMS[qtype]
+    data = dict(COMMON, id=qid, action="save", **form)
+    data.update(changes)
+    return client.post(f"/instructor/bank/new?type={qtype}", data=data)
+
+
+def _question(qid):
+    return db.session.scalar(db.select(Question).filter_by(qid=qid))
+
+
+def _fixed_exam(app, qids, title="网页题测验"):
+    from app.services.classes import add_member, get_or_create_class
+    from app.services.exams import create_exam
+
+    with app.app_context():
+        group = get_or_create_class("一班", None)
+        add_member(group, db.session.scalar(db.select(User).filter_by(username="student")))
+        teacher = db.session.scalar(db.select(User).filter_by(username="teacher"))
+        exam = create_exam({"title": title, "classes": ["一班"], "max_attempts": 0,
+                            "fixed": [{"id": qid, "points": 2} for qid in qids]}, teacher)
+        return exam.id
+
+
+@pytest.mark.parametrize("qtype", list(FORMS))
+def test_instructor_creates_each_type_and_a_student_answers_it(app, client, auth, users, qtype):
+    auth.login("teacher")
+    qid = f"web-{qtype}-1"
+    response = _create(client, qtype, qid)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"].endswith(f"/instructor/bank/{qid}/edit")
+    with app.app_context():
+        question = _question(qid)
+        assert question.source == "web" and question.chapter == CHAPTER and question.type == qtype
+        assert [v.number for v in question.versions] == [1]
+        data = question.data
+        for key, value in FORMS[qtype][1].items():
+            assert data[key] == value, key
+        assert data["tags"] == ["客户价值", "网页"] and data["difficulty"] == 2 and data["points"] == 2
+        key = key_response(data)
+        action = db.session.scalar(db.select(AuditLog).filter_by(action="question.create"))
+        assert action.target == f"question:{qid}"
+    exam_id = _fixed_exam(app, [qid])
+    auth.logout()
+    auth.login("student")
+    page = client.get(client.post(f"/exams/{exam_id}/start").headers["Location"]).get_data(as_text=True)
+    assert FORMS[qtype][0]["stem"][:8] in page
+    assert "见本章。" not in page  # no explanation before review
+    attempt_id = int(re.search(r'data-attempt-id="(\d+)"', page).group(1))
+    assert client.put(f"/api/v1/attempts/{attempt_id}/answers/{qid}", json={"response": key}).status_code == 200
+    result = client.post(f"/api/v1/attempts/{attempt_id}/submit").get_json()
+    assert result["score"] == (0 if qtype == "essay" else 2)
+
+
+def test_student_sees_exactly_what_the_preview_showed(app, client, auth, users):
+    auth.login("teacher")
+    form = dict(COMMON, id="web-prev-1", type="single", **FORMS["single"][0])
+    preview = client.post("/instructor/bank/preview", data=form).get_data(as_text=True)
+    assert 'class="card mb-3 exam-question"' in preview and "总价值减总成本" in preview
+    assert 'value="A"' in preview and "见本章。" not in preview
+    # The no-JS "预览" button re-renders the editor with the same block and saves nothing.
+    page = client.post("/instructor/bank/new?type=single", data=dict(form, action="preview")).get_data(as_text=True)
+    assert 'class="card mb-3 exam-question"' in page
+    with app.app_context():
+        assert _question("web-prev-1") is None
+
+
+def test_preview_sanitises_script_in_stem(client, auth, users):
+    auth.login("teacher")
+    form = dict(COMMON, id="x1", type="true_false", answer="true",
+                stem='<script>alert("x")</script>题干<img src=x onerror="alert(1)">')
+    fragment = client.post("/instructor/bank/preview", data=form).get_data(as_text=True)
+    assert "题干" in fragment
+    assert "<script" not in fragment and "onerror" not in fragment
+    page = client.post("/instructor/bank/new?type=true_false", data=dict(form, action="preview")).get_data(as_text=True)
+    assert '<script>alert("x")' not in page and "onerror=\"alert" not in page
+    assert "&lt;script&gt;" in page  # the textarea keeps the author's text, escaped
+
+
+def test_preview_of_invalid_question_lists_problems(client, auth, users):
+    auth.login("teacher")
+    fragment = client.post("/instructor/bank/preview",
+                           data=dict(COMMON, type="fill_blank", stem="没有空的题干", blanks="甲")).get_data(as_text=True)
+    assert "暂不能预览" in fragment and "stem 中没有空" in fragment
+    assert client.post("/instructor/bank/preview", data={"type": "nope"}).status_code == 400
+
+
+def test_invalid_edit_is_refused_with_field_messages_and_nothing_saved(app, client, auth, users):
+    auth.login("teacher")
+    _create(client, "single", "web-q1")
+    form = dict(COMMON, **FORMS["single"][0], action="save")
+    form.update(stem="  ", section="no-such-section", points="abc")
+    response = client.post("/instructor/bank/web-q1/edit", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert re.search(r'id="err-stem1">[^<]*不能为空', page)
+    assert re.search(r'id="err-section1">[^<]*no-such-section[^<]*不在章节', page)
+    assert re.search(r'id="err-points1">分值应为大于 0 的数字', page)
+    assert 'name="stem"' in page and 'aria-invalid="true"' in page
+    with app.app_context():
+        question = _question("web-q1")
+        assert len(question.versions) == 1
+        assert question.data["stem"] == FORMS["single"][0]["stem"] and question.data["section"] == "customer-delivered-value"
+        assert db.session.scalar(db.select(db.func.count()).select_from(AuditLog).filter_by(action="question.edit")) == 0
+
+
+@pytest.mark.parametrize("changes,field,message", [
+    ({"id": "bad id!"}, "id", "无效"),
+    ({"chapter": "ch99-nowhere"}, "chapter", "请选择课程中的一个章节"),
+    ({"difficulty": "9"}, "difficulty", "1 到 5"),
+    ({"answer": ""}, "answer", "请选择正确答案"),
+    ({"answer": "E"}, "answer", "&#39;E&#39; 不在 options 中"),
+    ({"option-B": "总价值减总成本"}, "options", "文本重复"),
+])
+def test_invalid_new_question_is_refused(app, client, auth, users, changes, field, message):
+    auth.login("teacher")
+    response = _create(client, "single", "web-new-1", **changes)
+    assert response.status_code == 400
+    assert re.search(rf'id="err-{field}1">[^<]*{message}', response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Question)) == 0
+
+
+def test_duplicate_id_and_bad_type_values(app, client, auth, users):
+    auth.login("teacher")
+    assert _create(client, "numeric", "dup-1").status_code == 302
+    page = _create(client, "single", "dup-1").get_data(as_text=True)
+    assert "题目编号 dup-1 已被使用" in page
+    page = _create(client, "numeric", "num-2", answer="2.6万", tolerance="-1").get_data(as_text=True)
+    assert "标准答案应为数字" in page and "允许误差应为不小于 0 的数字" in page
+    page = _create(client, "ordering", "ord-2", **{"rank-C": "2"}).get_data(as_text=True)
+    assert "正确次序应恰好用到 1 到 4 各一次" in page
+    page = _create(client, "matching", "mat-2", **{"right-1": ""}).get_data(as_text=True)
+    assert "第 2 行的左项和右项都要填写" in page
+    page = _create(client, "fill_blank", "fb-2", blanks="运营").get_data(as_text=True)
+    assert "answer 有 1 组答案,但 stem 中有 2 个空" in page
+    assert client.get("/instructor/bank/new?type=bogus").status_code == 400
+    with app.app_context():
+        assert [q.qid for q in db.session.scalars(db.select(Question))] == ["dup-1"]
+
+
+def test_metadata_change_keeps_the_version_content_change_makes_one(app, client, auth, users):
+    auth.login("teacher")
+    _create(client, "single", "web-q2")
+    form = dict(COMMON, **FORMS["single"][0], action="save")
+    assert "没有改动" in client.post("/instructor/bank/web-q2/edit", data=form, follow_redirects=True).get_data(as_text=True)
+    form.update(tags="改标签", difficulty="4", section="value-perspectives")
+    page = client.post("/instructor/bank/web-q2/edit", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "仍为第 1 版" in page
+    with app.app_context():
+        question = _question("web-q2")
+        assert len(question.versions) == 1 and question.difficulty == 4
+        assert question.data["tags"] == ["改标签"] and question.data["section"] == "value-perspectives"
+    form.update(answer="B", note="更正答案")
+    page = client.post("/instructor/bank/web-q2/edit", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "已保存为第 2 版" in page
+    with app.app_context():
+        question = _question("web-q2")
+        assert [v.number for v in question.versions] == [1, 2]
+        assert question.versions[0].data["answer"] == "A" and question.data["answer"] == "B"
+        assert question.current_version.note == "更正答案"
+        teacher = db.session.scalar(db.select(User).filter_by(username="teacher"))
+        assert question.current_version.created_by_id == teacher.id
+
+
+def test_editing_a_yaml_question_unchanged_makes_no_version_and_an_edit_marks_it_web(app, client, auth, users):
+    from app.services.bank import sync_bank
+
+    with app.app_context():
+        sync_bank("crm")
+        data = _question("ch01-q024").data
+    auth.login("teacher")
+    page = client.get("/instructor/bank/ch01-q024/edit").get_data(as_text=True)
+    assert "排序题" in page and 'name="rank-B" id="rank-B" value="1"' in page
+    fields = {k: v if len(v) > 1 else v[0] for k, v in form_fields(data, "ch01-crm-overview").items()}
+    client.post("/instructor/bank/ch01-q024/edit", data=dict(fields, action="save"))
+    with app.app_context():
+        question = _question("ch01-q024")
+        assert len(question.versions) == 1 and question.source == "yaml"
+    fields["stem"] += "(修订)"
+    client.post("/instructor/bank/ch01-q024/edit", data=dict(fields, action="save"))
+    with app.app_context():
+        question = _question("ch01-q024")
+        assert len(question.versions) == 2 and question.source == "web"
+
+
+def test_form_round_trip_keeps_every_bank_question():
+    """Opening and saving any shipped question unchanged gives exactly its data back."""
+    for question in load_paths(["question_bank/crm"]).questions:
+        data = question.to_data()
+        parsed = parse_form(form_fields(data, question.chapter), data["type"], data["id"])
+        assert parsed.ok, (question.id, parsed.errors)
+        assert validate_question(parsed.data).spec.model_dump(mode="json") == data, question.id
+
+
+def test_history_diff_and_restore(app, client, auth, users):
+    auth.login("teacher")
+    _create(client, "single", "web-h1")
+    form = dict(COMMON, **FORMS["single"][0], action="save")
+    form.update(stem="新的题干 <b>粗体</b>", note="改题干")
+    client.post("/instructor/bank/web-h1/edit", data=form)
+    history = client.get("/instructor/bank/web-h1/history").get_data(as_text=True)
+    assert "第 1 版" in history and "第 2 版" in history and "王老师" in history and "改题干" in history
+    diff = re.search(r'id="version-diff".*?</pre>', history, re.S).group(0)
+    assert "-stem: 客户让渡价值等于什么?" in diff
+    assert "+stem: 新的题干 &lt;b&gt;粗体&lt;/b&gt;" in diff and "<b>" not in diff
+    assert "请选择两个存在的版本" in client.get("/instructor/bank/web-h1/history?a=1&b=9").get_data(as_text=True)
+    confirm = client.get("/instructor/bank/web-h1/restore/1")
+    assert confirm.status_code == 200 and "确认恢复" in confirm.get_data(as_text=True)
+    with app.app_context():
+        assert len(_question("web-h1").versions) == 2  # the confirmation page changes nothing
+    response = client.post("/instructor/bank/web-h1/restore/1", follow_redirects=True)
+    assert "已将第 1 版恢复为第 3 版" in response.get_data(as_text=True)
+    with app.app_context():
+        question = _question("web-h1")
+        versions = question.versions
+        assert [v.number for v in versions] == [1, 2, 3] and question.current_version.number == 3
+        assert versions[2].content_hash == versions[0].content_hash and versions[2].note == "恢复第 1 版"
+        assert question.data["stem"] == FORMS["single"][0]["stem"]
+        restore = db.session.scalar(db.select(AuditLog).filter_by(action="question.restore"))
+        assert restore.details["restored"] == 1 and restore.details["version"] == 3
+    again = client.post("/instructor/bank/web-h1/restore/3", follow_redirects=True).get_data(as_text=True)
+    assert "未产生新版本" in again
+    assert client.post("/instructor/bank/web-h1/restore/7").status_code == 404
+
+
+def test_bank_browser_filters_paginates_and_counts(app, client, auth, users):
+    from app.services.bank import sync_bank
+
+    with app.app_context():
+        sync_bank("crm")
+        total = db.session.scalar(db.select(db.func.count()).select_from(Question))
+    auth.login("teacher")
+    page = client.get("/instructor/bank").get_data(as_text=True)
+    assert f"共 {total} 题" in page and f"符合条件的题目:{total} 题" in page
+    assert page.count("<tr>") - 1 == app.config["ITEMS_PER_PAGE"] and 'aria-label="分页"' in page
+    stats = re.search(r'id="bank-stats".*?</section>', page, re.S).group(0)
+    assert "数值题" in stats and "ch05-customer-value" in stats
+    filtered = client.get(f"/instructor/bank?chapter={CHAPTER}&type=numeric&difficulty=2").get_data(as_text=True)
+    with app.app_context():
+        expected = sorted(q.qid for q in db.session.scalars(db.select(Question).filter_by(
+            chapter=CHAPTER, type="numeric", difficulty=2)))
+    rows = re.findall(r'<td class="text-nowrap"><a href="/instructor/bank/([^/]+)/edit">', filtered)
+    assert rows == expected and expected
+    by_text = client.get("/instructor/bank?q=客户金字塔").get_data(as_text=True)
+    assert "ch01-q004" in by_text and "ch05-q001" not in by_text
+    by_tag = client.get("/instructor/bank?tag=客户终生价值").get_data(as_text=True)
+    assert "符合条件的题目:0 题" not in by_tag and "ch01-q001" not in by_tag
+    odd = client.get("/instructor/bank?type=bogus&difficulty=x&page=999")
+    assert odd.status_code == 200 and "未知题型" in odd.get_data(as_text=True)
+
+
+AUTHORING_ROUTES = [
+    ("get", "/instructor/bank"), ("get", "/instructor/bank/new?type=single"), ("post", "/instructor/bank/new?type=single"),
+    ("get", "/instructor/bank/web-a1/edit"), ("post", "/instructor/bank/web-a1/edit"),
+    ("post", "/instructor/bank/preview"), ("get", "/instructor/bank/web-a1/history"),
+    ("get", "/instructor/bank/web-a1/restore/1"), ("post", "/instructor/bank/web-a1/restore/1"),
+    ("get", "/instructor/bank/web-a1/regrade"), ("post", "/instructor/bank/web-a1/regrade"),
+]
+
+
+@pytest.mark.parametrize("method,path", AUTHORING_ROUTES)
+def test_students_get_403_on_every_authoring_route(app, client, auth, users, method, path):
+    auth.login("teacher")
+    _create(client, "single", "web-a1")
+    auth.logout()
+    auth.login("student")
+    form = dict(COMMON, **dict(FORMS["single"][0], answer="B"), action="save", confirm="yes")
+    response = getattr(client, method)(path, data=form if method == "post" else None)
+    assert response.status_code == 403
+    with app.app_context():
+        assert len(_question("web-a1").versions) == 1
+
+
+def test_export_yaml_round_trip(app, runner, client, auth, users, tmp_path):
+    from app.services.bank import chapter_sections, sync_bank
+
+    with app.app_context():
+        sync_bank("crm")
+    auth.login("teacher")
+    _create(client, "matching", "web-x1", stem="配对:含有 \"引号\"、冒号: 与 yes")
+    _create(client, "essay", "web-x2", rubric="第一行\n第二行\n")
+    out = tmp_path / "export"
+    result = runner.invoke(args=["bank", "export-yaml", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in (out / "crm").iterdir())
+    assert len(files) == 10 and f"{CHAPTER}.yaml" in files
+    lint = runner.invoke(args=["bank", "lint", str(out)])
+    assert lint.exit_code == 0, lint.output
+    document = yaml.safe_load((out / "crm" / f"{CHAPTER}.yaml").read_text(encoding="utf-8"))
+    exported = {q["id"]: q for q in document["questions"]}
+    assert list(exported["web-x1"])[:4] == ["id", "type", "difficulty", "tags"]
+    assert exported["web-x2"]["rubric"] == "第一行\n第二行\n"
+    with app.app_context():
+        versions = db.session.scalar(db.select(db.func.count()).select_from(QuestionVersion))
+        hashes = {q.qid: q.current_version.content_hash for q in db.session.scalars(db.select(Question))}
+        loaded = load_paths([out / "crm"], chapter_sections("crm"))
+        assert not loaded.problems
+        assert {q.id: content_hash(q) for q in loaded.questions} == hashes
+        report = sync_bank("crm", root=out)
+        assert (report.created, report.new_versions, report.retired, report.problems) == ([], [], [], [])
+        assert db.session.scalar(db.select(db.func.count()).select_from(QuestionVersion)) == versions
