@@ -1,0 +1,52 @@
+"""Rendering a case work page, for the student and for the instructor's read-only view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+
+from ..content.markdown_render import render_inline
+from ..domain.cases import Variant, pareto_points
+from ..models import CaseWork, User
+from ..services import cases as svc
+from .answers import step_views
+
+
+def dataset_columns(variant: Variant) -> list[str]:
+    """Every key that appears in the dataset's rows, in first-seen order."""
+    columns: list[str] = []
+    for row in variant.dataset or []:
+        columns.extend(k for k in row if k not in columns)
+    return columns
+
+
+def work_context(work: CaseWork, viewer: User, answers: dict[str, Any] | None = None,
+                 errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """Everything the work templates need; ``answers`` overrides the saved draft (a refused post)."""
+    variant = svc.variant_for(work)
+    with_review = svc.review_visible(work, viewer)
+    assignment = work.assignment
+    return {
+        "work": work,
+        "variant": variant,
+        "assignment": assignment,
+        "case_title": svc.case_title(work.case_id),
+        "task_html": render_inline(variant.text_md),
+        "instructions_html": render_inline(assignment.instructions) if assignment and assignment.instructions else "",
+        "columns": dataset_columns(variant),
+        "steps": step_views(variant, work.answers if answers is None else answers, work.result,
+                            with_model=with_review, errors=errors),
+        "review": with_review,
+        "pareto": pareto_points(variant) if with_review else [],
+        "thresholds": variant.params.get("thresholds") or [],
+        "past_due": svc.is_past_due(assignment),
+        "status": svc.work_status(work),
+    }
+
+
+def render_work(work: CaseWork, viewer: User, action_url: str, answers: dict[str, Any] | None = None,
+                errors: dict[str, list[str]] | None = None, status: int = 200):
+    """The student's work page (inputs are disabled after the due date)."""
+    context = work_context(work, viewer, answers, errors)
+    return render_template("cases/work.html", action_url=action_url, **context), status
