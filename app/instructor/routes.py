@@ -78,3 +78,4 @@ def class_detail(class_id: int):
 
 
 from . import authoring  # noqa: E402,F401  (question authoring registers on bp)
+from . import cases  # noqa: E402,F401  (case assignments and results register on bp)
