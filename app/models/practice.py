@@ -41,6 +41,8 @@ class NotebookEntry(db.Model):
     due_on: Mapped[date] = mapped_column()
     correct_days: Mapped[int] = mapped_column(default=0)
     last_correct_on: Mapped[date | None] = mapped_column(default=None)
+    # A right answer on the day of a miss does not count as a correct day.
+    last_missed_on: Mapped[date | None] = mapped_column(default=None)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
     cleared_at: Mapped[datetime | None] = mapped_column(default=None)
     misses: Mapped[int] = mapped_column(default=1)

@@ -1,0 +1,269 @@
+"""Practice: drawing sets, grading answers at once, the wrong-answer notebook and mastery.
+
+Every function takes the student's id and reads or changes only that student's rows.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..domain import practice as rules
+from ..domain.questions import answer_view, grade, student_view
+from ..extensions import db
+from ..models import NotebookEntry, PracticeAnswer, Question, QuestionVersion
+from ..models.base import utcnow
+from .courseware import get_course
+from .rendering import html, inline_html
+from .review import describe_response, lesson_link
+
+NOT_PRACTISED = ("essay",)  # graded by hand: no instant feedback to give
+
+
+class PracticeError(Exception):
+    """An answer that cannot be taken; the message is for the student."""
+
+
+def local_today() -> date:
+    """Today in the site's time zone: notebook days turn over at local midnight."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.now(timezone.utc).astimezone(zone).date()
+
+
+# --- the questions ------------------------------------------------------------------------
+
+def _practicable():
+    return (select(Question).where(Question.active.is_(True), Question.current_version_id.is_not(None),
+                                   Question.type.not_in(NOT_PRACTISED)))
+
+
+def practice_qids(course: str, chapter: str | None = None) -> list[str]:
+    """Ids of the questions that can be practised in ``course`` (or one of its chapters)."""
+    stmt = _practicable().where(Question.course == course)
+    if chapter is not None:
+        stmt = stmt.where(Question.chapter == chapter)
+    return [q.qid for q in db.session.scalars(stmt.order_by(Question.qid))]
+
+
+def find_practicable(qid: str) -> Question | None:
+    """The question ``qid`` if it can be practised now."""
+    return db.session.scalar(_practicable().where(Question.qid == qid))
+
+
+def question_payload(qid: str) -> dict | None:
+    """The question as the student sees it before answering: rendered, never a key.
+
+    Options keep their bank order so that the letters match the key shown after answering
+    (ordering items and matching choices still come in an order that gives nothing away).
+    """
+    question = find_practicable(qid)
+    if question is None:
+        return None
+    data = question.data
+    view = student_view(data)
+    payload = {"qid": qid, "type": view.get("type"), "points": view.get("points"), "chapter": question.chapter,
+               "stem_html": html(str(view.get("stem", ""))), "unit": view.get("unit"),
+               "blanks": view.get("blanks", 0),
+               "options": [{"id": o["id"], "html": inline_html(o["text"])} for o in view.get("options", [])]}
+    if view.get("type") == "matching":
+        index = {left: i for i, left in enumerate(data["answer"]["pairs"])}
+        payload["left"] = [{"field": f"match-{index[left]}", "text": left} for left in view["left"]]
+        payload["choices"] = view["choices"]
+    return payload
+
+
+# --- history and mastery ------------------------------------------------------------------
+
+def history(user_id: int) -> dict[str, rules.QuestionStats]:
+    """The student's statistics per question id, from every practice answer."""
+    rows = db.session.execute(
+        select(Question.qid, PracticeAnswer.correct, PracticeAnswer.answered_at)
+        .join(Question, Question.id == PracticeAnswer.question_id)
+        .where(PracticeAnswer.user_id == user_id).order_by(PracticeAnswer.id))
+    return rules.summarise(rules.AnswerRecord(qid, correct, at) for qid, correct, at in rows)
+
+
+@dataclass(frozen=True)
+class ChapterMastery:
+    """One chapter of a course with the student's mastery of its questions."""
+
+    slug: str
+    title: str
+    number: int
+    mastery: rules.Mastery
+
+
+def course_mastery(user_id: int, course: str) -> tuple[list[ChapterMastery], rules.Mastery]:
+    """Mastery per chapter of ``course`` (in course order) and over the whole course."""
+    found = get_course(course)
+    stats = history(user_id)
+    by_chapter: dict[str, list[str]] = {}
+    for qid, chapter in db.session.execute(
+            _practicable().where(Question.course == course).with_only_columns(Question.qid, Question.chapter)):
+        by_chapter.setdefault(chapter, []).append(qid)
+    chapters = [ChapterMastery(c.slug, c.title, n, rules.mastery(by_chapter.get(c.slug, []), stats))
+                for n, c in enumerate(found.chapters if found else [], start=1)]
+    overall = rules.mastery([q for qids in by_chapter.values() for q in qids], stats)
+    return chapters, overall
+
+
+# --- drawing a set ------------------------------------------------------------------------
+
+def draw(user_id: int, course: str | None, chapter: str | None, mode: str, count: int,
+         rng: random.Random, today: date | None = None) -> list[str]:
+    """Question ids for a new practice set: by ``mode`` from a course or chapter, or the due notebook."""
+    if mode == rules.MODE_DUE:
+        return rules.order_due(notebook_states(user_id), today or local_today(), count)
+    return rules.select_questions(practice_qids(course or "crm", chapter), history(user_id), mode, count, rng)
+
+
+# --- answering ----------------------------------------------------------------------------
+
+def record_answer(user_id: int, qid: str, response: object, today: date | None = None) -> PracticeAnswer:
+    """Grade ``response`` to ``qid``, store it and update the notebook; PracticeError if malformed."""
+    question = find_practicable(qid)
+    if question is None:
+        raise PracticeError(f"题目 {qid} 不存在或不能练习。")
+    result = grade(question.data, response)
+    if result.error:
+        raise PracticeError(f"答案格式不正确:{result.error}")
+    answer = PracticeAnswer(user_id=user_id, question_id=question.id, version_id=question.current_version_id,
+                            chapter=question.chapter, response=response, score=result.score,
+                            max_score=result.max_score, correct=result.correct)
+    db.session.add(answer)
+    _update_notebook(user_id, question.id, result.correct, today or local_today())
+    db.session.commit()
+    return answer
+
+
+def _state(entry: NotebookEntry) -> rules.Leitner:
+    return rules.Leitner(box=entry.box, due_on=entry.due_on, correct_days=entry.correct_days,
+                         misses=entry.misses, last_correct_on=entry.last_correct_on,
+                         last_missed_on=entry.last_missed_on, cleared=entry.cleared_at is not None)
+
+
+def _update_notebook(user_id: int, question_id: int, correct: bool, today: date) -> None:
+    entry = db.session.scalar(select(NotebookEntry).where(NotebookEntry.user_id == user_id,
+                                                          NotebookEntry.question_id == question_id))
+    if entry is None:
+        if correct:
+            return
+        state = rules.first_miss(today)
+        entry = NotebookEntry(user_id=user_id, question_id=question_id, due_on=state.due_on)
+        db.session.add(entry)
+    else:
+        state = rules.after_answer(_state(entry), correct, today)
+    was_cleared = entry.cleared_at is not None
+    entry.box, entry.due_on, entry.correct_days = state.box, state.due_on, state.correct_days
+    entry.misses, entry.last_correct_on, entry.last_missed_on = state.misses, state.last_correct_on, state.last_missed_on
+    if state.cleared and not was_cleared:
+        entry.cleared_at = utcnow()
+    elif not state.cleared:
+        if was_cleared:
+            entry.added_at = utcnow()  # back in the notebook
+        entry.cleared_at = None
+
+
+def feedback(user_id: int, answer_id: int) -> dict | None:
+    """What the student sees right after answering: verdict, score, key, explanation, lesson link."""
+    answer = db.session.get(PracticeAnswer, answer_id)
+    if answer is None or answer.user_id != user_id:
+        return None
+    version = db.session.get(QuestionVersion, answer.version_id)
+    question = db.session.get(Question, answer.question_id)
+    data = version.data
+    key = answer_view(data)
+    return {"qid": question.qid, "type": data.get("type"), "correct": answer.correct, "score": answer.score,
+            "max_score": answer.max_score, "feedback": grade(data, answer.response).feedback,
+            "stem_html": html(data.get("stem", "")), "response": describe_response(data, answer.response),
+            "answer": key.get("display", ""), "explanation_html": html(data.get("explanation", "")),
+            "lesson_url": lesson_link(question.chapter, data.get("section"), question.course)}
+
+
+def set_score(user_id: int, answer_ids: list[int]) -> tuple[int, float, float]:
+    """Right answers, points scored and points possible among the student's own ``answer_ids``."""
+    if not answer_ids:
+        return 0, 0.0, 0.0
+    rows = db.session.execute(select(PracticeAnswer.correct, PracticeAnswer.score, PracticeAnswer.max_score).where(
+        PracticeAnswer.id.in_(answer_ids), PracticeAnswer.user_id == user_id)).all()
+    return sum(r.correct for r in rows), round(sum(r.score for r in rows), 4), round(sum(r.max_score for r in rows), 4)
+
+
+def set_results(user_id: int, answer_ids: list[int]) -> list[dict]:
+    """The student's own answers of a finished set, in answer order, as feedback rows."""
+    return [row for row in (feedback(user_id, a) for a in answer_ids) if row is not None]
+
+
+# --- the notebook -------------------------------------------------------------------------
+
+def notebook_states(user_id: int) -> list[tuple[str, rules.Leitner]]:
+    """Question id and schedule of every entry still in the student's notebook."""
+    rows = db.session.execute(
+        select(Question.qid, NotebookEntry).join(Question, Question.id == NotebookEntry.question_id)
+        .where(NotebookEntry.user_id == user_id, NotebookEntry.cleared_at.is_(None),
+               Question.active.is_(True)))
+    return [(qid, _state(entry)) for qid, entry in rows]
+
+
+@dataclass(frozen=True)
+class NotebookSummary:
+    """How many questions are in the notebook, how many are due, and how many have left it."""
+
+    active: int
+    due: int
+    cleared: int
+
+
+def notebook_summary(user_id: int, today: date | None = None) -> NotebookSummary:
+    """Counts for the practice home and the notebook page."""
+    today = today or local_today()
+    states = [s for _, s in notebook_states(user_id)]
+    cleared = db.session.scalar(select(func.count()).select_from(NotebookEntry).where(
+        NotebookEntry.user_id == user_id, NotebookEntry.cleared_at.is_not(None))) or 0
+    return NotebookSummary(len(states), sum(s.is_due(today) for s in states), cleared)
+
+
+def notebook_page(user_id: int, page: int, per_page: int):
+    """One page of the student's notebook, soonest due first: rows of (entry, question, stem HTML)."""
+    stmt = (select(NotebookEntry, Question).join(Question, Question.id == NotebookEntry.question_id)
+            .where(NotebookEntry.user_id == user_id, NotebookEntry.cleared_at.is_(None),
+                   Question.active.is_(True))
+            .order_by(NotebookEntry.due_on, NotebookEntry.box, NotebookEntry.id))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    rows = [{"entry": entry, "question": question, "stem_html": html(question.data.get("stem", "")),
+             "lesson_url": lesson_link(question.chapter, question.data.get("section"), question.course)}
+            for entry, question in db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))]
+    return Page(rows, page, pages, total)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of rows with what the ``pager`` macro needs."""
+
+    items: list
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
