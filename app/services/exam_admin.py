@@ -1,0 +1,364 @@
+"""Exam administration for instructors: listing, editing, YAML definitions, publishing, accommodations.
+
+Creating goes through :func:`app.services.exams.create_exam` (the same path as the API and
+``flask exam create``); editing is here. Once an exam has attempts its paper settings
+(``PAPER_FIELDS``) are frozen, because every attempt keeps the paper it drew.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import yaml
+from flask import current_app
+from pydantic import ValidationError
+from sqlalchemy import func, or_, select
+
+from ..domain.bank.yamlio import decode, iter_duplicates, locate, parse_text
+from ..domain.cases import get_case, list_cases
+from ..domain.exams import CaseItem, ExamDefinition, FixedItem, Rule, check_rules
+from ..domain.exams.assembly import matches
+from ..extensions import db
+from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
+from .accounts import audit
+from .exams import ExamError, _as_utc, create_exam, question_pool
+
+PAPER_FIELDS = ("course", "rules", "fixed", "cases", "shuffle_questions", "shuffle_options")
+MAX_YAML_BYTES = 256 * 1024
+
+# --- listing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExamRow:
+    """An exam with what the list shows about it."""
+
+    exam: Exam
+    classes: list[str]
+    attempts: int
+
+
+def exam_rows(page: int, per_page: int):
+    """A page of exams, newest first, with class names and attempt counts (``.rows`` on the page)."""
+    pagination = db.paginate(select(Exam).order_by(Exam.id.desc()), page=page, per_page=per_page, error_out=False)
+    ids = [e.id for e in pagination.items]
+    counts = dict(db.session.execute(select(Attempt.exam_id, func.count(Attempt.id))
+                                     .where(Attempt.exam_id.in_(ids)).group_by(Attempt.exam_id)).all())
+    names: dict[int, list[str]] = {}
+    for exam_id, name in db.session.execute(select(ExamClass.exam_id, ClassGroup.name)
+                                            .join(ClassGroup, ClassGroup.id == ExamClass.class_id)
+                                            .where(ExamClass.exam_id.in_(ids)).order_by(ClassGroup.name)):
+        names.setdefault(exam_id, []).append(name)
+    pagination.rows = [ExamRow(e, names.get(e.id, []), counts.get(e.id, 0)) for e in pagination.items]
+    return pagination
+
+
+def attempt_count(exam: Exam) -> int:
+    """How many attempts (any state) the exam has."""
+    return db.session.scalar(select(func.count(Attempt.id)).where(Attempt.exam_id == exam.id)) or 0
+
+
+def case_choices() -> list[dict[str, str]]:
+    """The case exercises an exam may include: ``[{"id", "title", "chapter"}]``."""
+    return list_cases()
+
+
+def class_names() -> list[str]:
+    """Every class name, sorted."""
+    return list(db.session.scalars(select(ClassGroup.name).order_by(ClassGroup.name)))
+
+
+def bank_courses() -> list[str]:
+    """Courses that have questions in the bank (always including ``crm``)."""
+    found = set(db.session.scalars(select(Question.course).distinct()))
+    return sorted(found | {"crm"})
+
+
+def bank_chapters(course: str = "crm") -> list[str]:
+    """Chapters with active questions in ``course``, sorted."""
+    return list(db.session.scalars(select(Question.chapter).where(Question.course == course, Question.active.is_(True))
+                                   .distinct().order_by(Question.chapter)))
+
+
+# --- definitions ----------------------------------------------------------------------------
+
+def _local(value: datetime | None) -> datetime | None:
+    """A stored naive-UTC time as a naive time in the site's time zone."""
+    if value is None:
+        return None
+    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)
+
+
+def exam_definition_data(exam: Exam) -> dict:
+    """The exam as a definition dict (times naive, in the site's time zone), as the editor shows it."""
+    blueprint = ExamDefinition.model_validate(dict(exam.blueprint or {}, title=exam.title))
+    return {
+        "title": exam.title, "description": exam.description or "", "course": exam.course,
+        "time_limit_minutes": exam.time_limit_minutes, "opens_at": _local(exam.opens_at),
+        "closes_at": _local(exam.closes_at), "max_attempts": exam.max_attempts,
+        "grading_method": exam.grading_method, "review_policy": exam.review_policy,
+        "shuffle_questions": exam.shuffle_questions, "shuffle_options": exam.shuffle_options,
+        "grace_seconds": exam.grace_seconds, "classes": sorted(_class_names_of(exam)),
+        "rules": [r.model_dump() for r in blueprint.rules], "fixed": [f.model_dump() for f in blueprint.fixed],
+        "cases": [c.model_dump() for c in blueprint.cases],
+    }
+
+
+def _class_names_of(exam: Exam) -> list[str]:
+    return list(db.session.scalars(select(ClassGroup.name).join(ExamClass, ExamClass.class_id == ClassGroup.id)
+                                   .where(ExamClass.exam_id == exam.id)))
+
+
+def definition_yaml(exam: Exam) -> str:
+    """The exam as a YAML definition file (times written in the site's time zone, without offset)."""
+    data = exam_definition_data(exam)
+    data["rules"] = [_compact_rule(r) for r in data["rules"]]
+    header = f"# 考试定义(格式见 docs/exam-definition.md),时间为 {current_app.config['BABEL_DEFAULT_TIMEZONE']} 本地时间\n"
+    return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _compact_rule(rule: dict) -> dict:
+    """Leave out filters that are at their defaults, so files stay short."""
+    defaults = {"chapters": [], "types": [], "tags": [], "difficulty_min": 1, "difficulty_max": 5}
+    return {k: v for k, v in rule.items() if defaults.get(k, object()) != v}
+
+
+_MESSAGES = {
+    "extra_forbidden": "不认识的字段", "missing": "缺少必填字段", "int_parsing": "必须是整数",
+    "int_type": "必须是整数", "int_from_float": "必须是整数", "float_parsing": "必须是数字",
+    "float_type": "必须是数字", "bool_parsing": "必须是 true 或 false", "bool_type": "必须是 true 或 false",
+    "datetime_parsing": "必须是日期时间,如 2026-03-01 09:00", "datetime_type": "必须是日期时间,如 2026-03-01 09:00",
+    "datetime_from_date_parsing": "必须是日期时间,如 2026-03-01 09:00",
+    "string_type": "必须是文字", "string_too_short": "不能为空", "list_type": "必须是列表",
+    "dict_type": "必须是映射(字段: 值)", "model_type": "必须是映射(字段: 值)", "model_attributes_type": "必须是映射(字段: 值)",
+}
+_FIELDS = {"": list(ExamDefinition.model_fields), "rules": list(Rule.model_fields) + ["chapter", "type", "tag", "difficulty"],
+           "fixed": list(FixedItem.model_fields), "cases": list(CaseItem.model_fields)}
+
+
+def _where(loc: tuple) -> str:
+    parts = []
+    for i, part in enumerate(loc):
+        if isinstance(part, int) and i > 0 and loc[i - 1] in ("rules", "fixed", "cases"):
+            parts[-1] += f" 第 {part + 1} 条"
+        else:
+            parts.append(str(part))
+    return " → ".join(parts) or "考试定义"
+
+
+def _message(err: dict) -> str:
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        scope = str(err["loc"][0]) if len(err["loc"]) > 1 else ""
+        close = difflib.get_close_matches(str(err["loc"][-1]), _FIELDS.get(scope, []), n=1)
+        return "不认识的字段" + (f"(是不是 {close[0]}?)" if close else "")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        words = {"greater_than_equal": "不能小于", "less_than_equal": "不能大于", "greater_than": "必须大于",
+                 "less_than": "必须小于"}
+        limit = next(iter(ctx.values()), "")
+        return f"{words[kind]} {limit}"
+    if kind == "literal_error":
+        return f"必须是以下之一:{ctx.get('expected', '')}"
+    if kind == "string_too_long":
+        return f"过长(最多 {ctx.get('max_length')} 个字符)"
+    return _MESSAGES.get(kind) or err["msg"].removeprefix("Value error, ")
+
+
+def validate_definition(data: object, source: object = None) -> tuple[ExamDefinition | None, list[str]]:
+    """Validate raw definition data; errors in Chinese, each naming its field (and YAML line)."""
+    if not isinstance(data, dict):
+        return None, ["考试定义必须是一个映射(字段: 值),而不是列表或单个值"]
+    try:
+        return ExamDefinition.model_validate(data), []
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("literal[")))
+            prefix = f"第 {locate(source, loc, 1)} 行 " if source is not None else ""
+            lines.append(f"{prefix}{_where(loc)}: {_message(err)}")
+        return None, lines
+
+
+def load_yaml(raw: bytes) -> dict:
+    """Read an uploaded YAML definition; ExamError (422) naming the problem and its line."""
+    if len(raw) > MAX_YAML_BYTES:
+        raise ExamError("考试定义文件过大(上限 256 KB)", 422)
+    text, problem = decode(raw)
+    if text is None:
+        raise ExamError("无法读取考试定义文件", 422, [f"第 {problem[0]} 行:{problem[1]}"])
+    parsed = parse_text(text)
+    if parsed.data is None:
+        raise ExamError("无法读取考试定义文件", 422, [f"第 {line} 行:{msg}" for line, msg in parsed.problems])
+    repeated = [f"第 {line} 行:字段 {key} 重复(第 {first} 行已有)" for key, line, first in iter_duplicates(parsed.data)]
+    if repeated:
+        raise ExamError("考试定义文件有重复的字段", 422, repeated)
+    definition, errors = validate_definition(parsed.data, parsed.data)
+    if definition is None:
+        raise ExamError("考试定义无效", 422, errors)
+    return _plain(parsed.data)
+
+
+def _plain(value):
+    """LineMapping/LineList back to plain dicts and lists."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --- rule checks ------------------------------------------------------------------------------
+
+def rule_report(data: dict) -> dict:
+    """Per-rule availability for the editor: ``check_rules`` over the bank, as JSON-ready data.
+
+    ``data`` needs only ``course``, ``rules`` and ``fixed``; a rule that is itself invalid is
+    reported with its error, and the others are still counted.
+    """
+    course = data.get("course") or "crm"
+    pool = question_pool(course)
+    fixed, cases, errors = [], [], []
+    for item in data.get("fixed") or []:
+        try:
+            fixed.append(FixedItem.model_validate(item))
+        except ValidationError as exc:
+            errors.append(f"指定题目 {item.get('id', '')}: {_message(exc.errors()[0])}")
+    for item in data.get("cases") or []:
+        try:
+            cases.append(CaseItem.model_validate(item))
+        except ValidationError as exc:
+            errors.append(f"案例 {item.get('id', '')}: {_message(exc.errors()[0])}")
+    errors += [f"案例 {c.id} 不存在" for c in cases if get_case(c.id) is None]
+    parsed: list[Rule | None] = []
+    for raw in data.get("rules") or []:
+        try:
+            parsed.append(Rule.model_validate(raw))
+        except ValidationError as exc:
+            parsed.append(None)
+            errors.append(_message(exc.errors()[0]))
+    valid = [r for r in parsed if r is not None]
+    rows: list[dict] = []
+    problems: list[str] = []
+    if valid and len(valid) == len(parsed):
+        definition = ExamDefinition.model_construct(rules=valid, fixed=fixed)
+        checks, problems = check_rules(definition, pool)
+        rows = [{"index": c.index, "description": c.description, "available": c.available, "needed": c.needed,
+                 "ok": c.ok, "message": c.message} for c in checks]
+    else:
+        fixed_ids = {f.id for f in fixed}
+        for i, rule in enumerate(parsed):
+            if rule is None:
+                rows.append({"index": i, "description": "", "available": None, "needed": None, "ok": False,
+                             "message": f"规则 {i + 1} 填写有误"})
+                continue
+            available = sum(1 for p in pool if p.qid not in fixed_ids and matches(rule, p))
+            ok = available >= rule.count
+            rows.append({"index": i, "description": rule.describe(), "available": available, "needed": rule.count,
+                         "ok": ok, "message": f"规则 {i + 1}:符合条件 {available} 题,需要 {rule.count} 题"})
+        known = {p.qid for p in pool}
+        problems = [f"指定题目 {f.id} 不在题库中" for f in fixed if f.id not in known]
+    total_count = sum(r.count for r in valid) + len(fixed) + len(cases)
+    total_points = sum(r.count * r.points for r in valid) + sum(f.points for f in fixed) + sum(c.points for c in cases)
+    return {"ok": not problems and not errors and bool(parsed or fixed or cases), "rules": rows,
+            "problems": problems + errors, "questions": total_count, "points": round(total_points, 2)}
+
+
+# --- saving -------------------------------------------------------------------------------
+
+def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
+    """Create (``exam`` None) or update an exam from a definition; ExamError says why not."""
+    definition, errors = validate_definition(data)
+    if definition is None:
+        raise ExamError("考试定义无效", 422, errors)
+    if exam is None:
+        return create_exam(data, actor)
+    stored = exam_definition_data(exam)
+    new = definition.model_dump(mode="json")
+    old = ExamDefinition.model_validate(stored).model_dump(mode="json")
+    changed_paper = [f for f in PAPER_FIELDS if new[f] != old[f]]
+    if changed_paper and attempt_count(exam):
+        raise ExamError("已有学生作答,不能修改抽题规则、指定题目、案例、课程或打乱设置", 409, [
+            "已经抽出的试卷不会随规则改变,修改会使同一场考试的试卷标准不一致;"
+            "可以修改开放时间、时间限制、作答次数、答案公布方式和班级,或另建一场考试。"])
+    if changed_paper:
+        _checks, problems = check_rules(definition, question_pool(definition.course))
+        if problems:
+            raise ExamError("抽题规则无法满足", 422, problems)
+        unknown = [c.id for c in definition.cases if get_case(c.id) is None]
+        if unknown:
+            raise ExamError("案例不存在", 422, [f"cases: 没有编号为“{cid}”的案例" for cid in unknown])
+    classes = _resolve_classes(definition.classes)
+    exam.title, exam.description, exam.course = definition.title, definition.description, definition.course
+    exam.blueprint = definition.model_dump(mode="json", include={"rules", "fixed", "cases"})
+    exam.time_limit_minutes = definition.time_limit_minutes
+    exam.opens_at, exam.closes_at = _as_utc(definition.opens_at), _as_utc(definition.closes_at)
+    exam.max_attempts, exam.grading_method = definition.max_attempts, definition.grading_method
+    exam.review_policy, exam.grace_seconds = definition.review_policy, definition.grace_seconds
+    exam.shuffle_questions, exam.shuffle_options = definition.shuffle_questions, definition.shuffle_options
+    wanted = {g.id for g in classes}
+    for link in list(exam.classes):
+        if link.class_id not in wanted:
+            exam.classes.remove(link)
+    have = {link.class_id for link in exam.classes}
+    exam.classes.extend(ExamClass(exam_id=exam.id, class_id=i) for i in sorted(wanted - have))
+    changes = sorted(k for k in new if k != "classes" and new[k] != old.get(k))
+    audit(actor, "exam.update", f"exam:{exam.id}", changed=changes, classes=definition.classes)
+    db.session.commit()
+    return exam
+
+
+def _resolve_classes(names: list[str]) -> list[ClassGroup]:
+    groups = []
+    for name in names:
+        group = db.session.scalar(select(ClassGroup).where(ClassGroup.name == name))
+        if group is None:
+            raise ExamError(f"班级“{name}”不存在", 422, [f"classes: 班级“{name}”不存在"])
+        groups.append(group)
+    return groups
+
+
+def set_published(exam: Exam, published: bool, actor: User) -> None:
+    """Publish or unpublish; exams are never deleted (attempts and grades stay)."""
+    exam.published = published
+    audit(actor, "exam.publish" if published else "exam.unpublish", f"exam:{exam.id}", title=exam.title)
+    db.session.commit()
+
+
+# --- accommodations -----------------------------------------------------------------------
+
+def search_students(query: str, page: int, per_page: int):
+    """Students matching ``query`` in username, full name or student number; paginated."""
+    stmt = select(User).where(User.role == Role.STUDENT).order_by(User.student_number, User.username)
+    query = (query or "").strip()
+    if query:
+        like = f"%{query}%"
+        stmt = stmt.where(or_(User.username.ilike(like), User.full_name.ilike(like), User.student_number.ilike(like)))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def set_accommodations(student: User, extra_minutes: int, time_multiplier: float, extra_attempts: int,
+                       actor: User) -> bool:
+    """Store a student's accommodations (audited); False when nothing changed.
+
+    They apply to attempts started afterwards; an attempt already running keeps its deadline.
+    """
+    if student.role != Role.STUDENT:
+        raise ExamError("只能为学生设置考试特殊安排", 422)
+    if not (0 <= extra_minutes <= 600 and 1.0 <= time_multiplier <= 3.0 and 0 <= extra_attempts <= 10):
+        raise ExamError("额外时间 0–600 分钟,时间倍数 1.0–3.0,额外作答次数 0–10", 422)
+    before = {"extra_minutes": student.extra_minutes, "time_multiplier": student.time_multiplier,
+              "extra_attempts": student.extra_attempts}
+    after = {"extra_minutes": extra_minutes, "time_multiplier": round(time_multiplier, 2),
+             "extra_attempts": extra_attempts}
+    if before == after:
+        return False
+    student.extra_minutes = after["extra_minutes"]
+    student.time_multiplier = after["time_multiplier"]
+    student.extra_attempts = after["extra_attempts"]
+    audit(actor, "user.accommodations", f"user:{student.id}", username=student.username, before=before, after=after)
+    db.session.commit()
+    return True
