@@ -1,0 +1,146 @@
+"""Live monitoring of an exam: who has started, progress, time left; extend time, close attempts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import Attempt, AttemptItem, Exam, User
+from ..models.base import utcnow
+from .accounts import audit
+from .exams import ExamError, is_overdue, submit
+from .gradebook import exam_students
+
+MAX_EXTENSION_MINUTES = 600
+STATUS_LABELS = {"not_started": "未开始", "in_progress": "作答中", "time_up": "时间已到",
+                 "submitted": "已提交", "needs_grading": "待人工评分"}
+
+
+@dataclass(frozen=True)
+class MonitorRow:
+    """A student and their latest attempt at the exam."""
+
+    user: User
+    attempt: Attempt | None
+    attempts: int
+    answered: int
+    questions: int
+    last_saved: datetime | None
+    seconds_left: int | None
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def open(self) -> bool:
+        """Whether the instructor may still extend or close the attempt."""
+        return self.attempt is not None and self.attempt.status == "in_progress"
+
+
+def is_answered(response) -> bool:
+    """A saved response that is not blank (the graders treat these as unanswered)."""
+    if response is None:
+        return False
+    if isinstance(response, str):
+        return bool(response.strip())
+    if isinstance(response, (list, dict)):
+        return any(is_answered(v) for v in (response.values() if isinstance(response, dict) else response))
+    return True
+
+
+def _status(attempt: Attempt | None, now: datetime) -> str:
+    if attempt is None:
+        return "not_started"
+    if attempt.status == "in_progress":
+        return "time_up" if is_overdue(attempt, now, grace=False) else "in_progress"
+    return "needs_grading" if attempt.needs_manual else "submitted"
+
+
+def monitor_rows(exam: Exam, now: datetime | None = None) -> list[MonitorRow]:
+    """One row per student of the exam's classes (and anyone else who attempted it)."""
+    now = now or utcnow()
+    students = exam_students(exam)
+    latest: dict[int, Attempt] = {}
+    counts: dict[int, int] = {}
+    for attempt in db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id).order_by(Attempt.number)):
+        latest[attempt.user_id] = attempt
+        counts[attempt.user_id] = counts.get(attempt.user_id, 0) + 1
+    progress: dict[int, list] = {a.id: [0, 0, None] for a in latest.values()}
+    if progress:
+        for attempt_id, response, saved_at in db.session.execute(
+                select(AttemptItem.attempt_id, AttemptItem.response, AttemptItem.saved_at)
+                .where(AttemptItem.attempt_id.in_(progress))):
+            entry = progress[attempt_id]
+            entry[0] += is_answered(response)
+            entry[1] += 1
+            if saved_at and (entry[2] is None or saved_at > entry[2]):
+                entry[2] = saved_at
+    rows = []
+    for user in students:
+        attempt = latest.get(user.id)
+        answered, total, saved = progress[attempt.id] if attempt else (0, 0, None)
+        left = None
+        if attempt and attempt.status == "in_progress" and attempt.deadline:
+            left = max(0, int((attempt.deadline - now).total_seconds()))
+        rows.append(MonitorRow(user, attempt, counts.get(user.id, 0), answered, total, saved, left,
+                               _status(attempt, now)))
+    return rows
+
+
+def summary(rows: list[MonitorRow]) -> dict[str, int]:
+    """How many students are in each status."""
+    counts = dict.fromkeys(STATUS_LABELS, 0)
+    for row in rows:
+        counts[row.status] += 1
+    return counts
+
+
+def exam_attempt(exam: Exam, attempt_id: int) -> Attempt | None:
+    """An attempt of this exam, or None."""
+    return db.session.scalar(select(Attempt).where(Attempt.id == attempt_id, Attempt.exam_id == exam.id))
+
+
+def parse_minutes(text: object) -> int:
+    """Minutes to add: a whole number from 1 to 600."""
+    raw = str(text if text is not None else "").strip()
+    if not raw.isdigit() or not raw.isascii():
+        raise ExamError("延长时间应为 1 到 600 之间的整数分钟。", 400)
+    minutes = int(raw)
+    if not 1 <= minutes <= MAX_EXTENSION_MINUTES:
+        raise ExamError("延长时间应为 1 到 600 之间的整数分钟。", 400)
+    return minutes
+
+
+def extend_time(attempt: Attempt, minutes: int, actor: User) -> datetime:
+    """Move an open attempt's deadline ``minutes`` later; returns the new deadline."""
+    if attempt.status != "in_progress":
+        raise ExamError("答卷已提交,不能再延长时间。", 409)
+    if attempt.deadline is None:
+        raise ExamError("该答卷没有时间限制,无需延长。", 409)
+    old = attempt.deadline
+    new = old + timedelta(minutes=minutes)
+    # Conditional on the state read above: a submit or another extension in between wins.
+    changed = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress", Attempt.deadline == old)
+        .values(deadline=new).execution_options(synchronize_session=False)).rowcount
+    if not changed:
+        db.session.rollback()
+        raise ExamError("答卷状态刚刚发生变化,请刷新页面后重试。", 409)
+    audit(actor, "attempt.extend", f"attempt:{attempt.id}", minutes=minutes, user_id=attempt.user_id,
+          old_deadline=old.isoformat(), new_deadline=new.isoformat())
+    db.session.commit()
+    db.session.refresh(attempt)
+    return new
+
+
+def close_attempt(attempt: Attempt, actor: User) -> Attempt:
+    """Submit an open attempt on the student's behalf (graded like any submission)."""
+    if attempt.status != "in_progress":
+        raise ExamError("答卷已经提交。", 409)
+    audit(actor, "attempt.close", f"attempt:{attempt.id}", user_id=attempt.user_id)
+    return submit(attempt)
