@@ -46,10 +46,18 @@ def _read(qtype: str, qid: str | None, new: bool) -> ParsedForm:
 
 
 def _preview(parsed: ParsedForm) -> dict:
-    """Preview context: the payload when the question is valid, else the messages."""
-    if parsed.ok:
-        return {"q": svc.preview_payload(svc.normalised(parsed.data))}
-    return {"errors": [m for ms in parsed.errors.values() for m in ms]}
+    """Preview context: the payload when the question can be shown, else the messages.
+
+    Where a question sits (chapter, section) and its id do not change what students see, so
+    problems with them do not hold the preview back.
+    """
+    blocking = [m for name, ms in parsed.errors.items() if name not in ("id", "chapter", "section") for m in ms]
+    if blocking:
+        return {"errors": blocking}
+    try:
+        return {"q": svc.preview_payload(svc.normalised(dict(parsed.data, id="preview")))}
+    except svc.AuthoringError as exc:
+        return {"errors": [str(exc)]}
 
 
 @bp.route("/bank")
@@ -96,7 +104,8 @@ def question_edit(qid: str):
     qtype = question.type
     args = {"question": question, "action_url": url_for("instructor.question_edit", qid=qid)}
     if request.method == "GET":
-        return _editor(args, form_fields(question.data, question.chapter), qtype, None)
+        return _editor(args, form_fields(question.data, question.chapter), qtype, None,
+                       preview={"q": svc.preview_payload(question.data)})
     parsed = _read(qtype, qid, new=False)
     if request.form.get("action") == "preview":
         return _editor(args, request.form, qtype, parsed, preview=_preview(parsed))
@@ -121,8 +130,7 @@ def question_preview():
     qtype = request.form.get("type", "")
     if qtype not in TYPES:
         return render_template("instructor/question_preview.html", preview={"errors": [_("未知题型。")]}), 400
-    qid = request.form.get("id", "").strip() or "preview"
-    parsed = parse_form(request.form, qtype, qid)
+    parsed = parse_form(request.form, qtype, "preview")
     parsed.merge(svc.check_question(parsed.data, parsed.chapter, new=False))
     return render_template("instructor/question_preview.html", preview=_preview(parsed))
 

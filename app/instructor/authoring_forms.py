@@ -86,7 +86,8 @@ class ParsedForm:
             name = _FIELD_OF_KEY.get(key, key)
             if name not in flagged:
                 for message in messages:
-                    self.add(name, message)
+                    # "stem:不能为空" reads "不能为空" next to the stem field.
+                    self.add(name, re.sub(rf"^{re.escape(key)}[\w.\[\]-]*:", "", message) or message)
 
 
 def text_of(form: FormData, name: str) -> str:
@@ -124,6 +125,8 @@ def parse_form(form: FormData, qtype: str, qid: str | None = None) -> ParsedForm
     parsed = ParsedForm({}, line_of(form, "chapter"), line_of(form, "note")[:200])
     data = parsed.data
     data["id"] = qid if qid is not None else line_of(form, "id")
+    if not data["id"]:
+        parsed.add("id", "请填写题目编号,如 ch05-q101。")
     data["type"] = qtype
     _common(form, parsed)
     reader = _READERS.get(qtype)

@@ -20,14 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.bank import bank_stats, content_hash
-from ..domain.questions import ALLOWED_KEYS, QUESTION_TYPES, validate_question
+from ..domain.questions import ALLOWED_KEYS, QUESTION_TYPES, student_view, validate_question
 from ..domain.questions.validate import did_you_mean
 from ..extensions import db
 from ..models import Question, QuestionVersion, User
 from .accounts import audit
 from .bank import METADATA_KEYS, chapter_sections, find_question, save_version, upsert_question
 from .courseware import get_course
-from .exams import question_payload
+from .rendering import html, inline_html
 
 COURSE = "crm"
 _MISSING = re.compile(r"^缺少字段 (\w+)")
@@ -167,12 +167,25 @@ def restore_version(question: Question, number: int, actor: User) -> QuestionVer
 # --- preview ------------------------------------------------------------------------------
 
 def preview_payload(data: Mapping[str, Any]) -> dict:
-    """What the exam page would get for ``data`` (valid question data), drawn unshuffled."""
-    points = data.get("points", 1)
-    # The exam's own payload builder, fed a stand-in item, so the preview cannot drift from it.
-    item = SimpleNamespace(version=SimpleNamespace(data=dict(data)), presentation=None,
-                           qid=data.get("id") or "preview", position=1, points=float(points))
-    return question_payload(item)
+    """What the exam page's ``question_block`` gets for ``data`` (valid question data), unshuffled.
+
+    The same shape as :func:`app.services.exams.question_payload` builds for an attempt item.
+    """
+    view = student_view(dict(data))
+    payload: dict[str, Any] = {
+        "id": data.get("id") or "preview", "position": 1, "type": view.get("type"),
+        "points": float(data.get("points", 1)), "stem_html": html(str(view.get("stem", ""))),
+        "options": [{"id": o["id"], "html": inline_html(o["text"])} for o in view.get("options", [])],
+    }
+    for key in ("blanks", "unit"):
+        if key in view:
+            payload[key] = view[key]
+    if "items" in view:
+        payload["items"] = [{"id": o["id"], "html": inline_html(o["text"])} for o in view["items"]]
+    if "left" in view:
+        payload["left"] = view["left"]
+        payload["choices"] = view["choices"]
+    return payload
 
 
 # --- YAML and diffs -----------------------------------------------------------------------
