@@ -21,8 +21,8 @@ from .routes import bp
 
 def _question_or_404(qid: str) -> Question:
     question = find_question(qid)
-    if question is None or question.current_version is None:
-        abort(404)
+    if question is None or question.current_version is None or question.type not in TYPES:
+        abort(404)  # case stand-ins are not bank questions
     return question
 
 
@@ -111,7 +111,8 @@ def question_edit(qid: str):
         return _editor(args, request.form, qtype, parsed, preview=_preview(parsed))
     if parsed.ok:
         try:
-            outcome = svc.edit_question(question, parsed.data, parsed.chapter, current_user, parsed.note)
+            outcome = svc.edit_question(question, parsed.data, parsed.chapter, current_user, parsed.note,
+                                        request.form.get("base_version", type=int))
         except svc.AuthoringError as exc:
             parsed.merge(exc.errors)
         else:

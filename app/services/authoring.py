@@ -116,8 +116,16 @@ def create_question(data: Mapping[str, Any], chapter: str, actor: User, note: st
 
 
 def edit_question(question: Question, data: Mapping[str, Any], chapter: str, actor: User,
-                  note: str = "") -> str:
-    """Save an edit: ``"versioned"`` (a new version), ``"metadata"`` (same version) or ``"unchanged"``."""
+                  note: str = "", base_version: int | None = None) -> str:
+    """Save an edit: ``"versioned"`` (a new version), ``"metadata"`` (same version) or ``"unchanged"``.
+
+    ``base_version`` is the version the form was opened on: when another save came in between,
+    the edit is refused rather than silently undoing it.
+    """
+    current_number = question.current_version.number if question.current_version else None
+    if base_version is not None and base_version != current_number:
+        raise AuthoringError("未保存。", {"_form": [
+            f"打开此页后,题目已被保存为第 {current_number} 版(可能是其他教师)。请先查看版本历史,再重新编辑。"]})
     errors = check_question(data, chapter, new=False, course=question.course)
     if errors:
         raise AuthoringError("修改未保存:请修改标出的问题。", errors)
@@ -127,7 +135,11 @@ def edit_question(question: Question, data: Mapping[str, Any], chapter: str, act
     if current is not None and current.content_hash == content_hash(clean) and same_metadata \
             and chapter == question.chapter:
         return "unchanged"
-    version = save_version(question, clean, actor, note or "网页编辑", chapter)
+    try:
+        version = save_version(question, clean, actor, note or "网页编辑", chapter)
+    except IntegrityError:  # another save took the same version number
+        db.session.rollback()
+        raise AuthoringError("未保存。", {"_form": ["题目刚被其他人修改,请刷新页面后重试。"]}) from None
     question.source = "web"
     outcome = "versioned" if version is not None else "metadata"
     audit(actor, "question.edit", f"question:{question.qid}", outcome=outcome, chapter=chapter,
@@ -156,7 +168,11 @@ def restore_version(question: Question, number: int, actor: User) -> QuestionVer
     if errors:
         messages = [m for ms in errors.values() for m in ms]
         raise AuthoringError(f"第 {number} 版不能恢复:" + ";".join(messages), errors)
-    version = save_version(question, dict(old.data), actor, f"恢复第 {number} 版")
+    try:
+        version = save_version(question, dict(old.data), actor, f"恢复第 {number} 版")
+    except IntegrityError:
+        db.session.rollback()
+        raise AuthoringError("题目刚被其他人修改,请刷新页面后重试。") from None
     question.source = "web"
     audit(actor, "question.restore", f"question:{question.qid}", restored=number,
           version=question.current_version.number, new_version=version is not None)
@@ -320,7 +336,7 @@ def bank_rows(course: str = COURSE) -> list[BankRow]:
     rows = db.session.execute(
         select(Question, QuestionVersion.number, QuestionVersion.data)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Question.course == course)
+        .where(Question.course == course, Question.type.in_(QUESTION_TYPES))  # not case stand-ins
         .order_by(Question.chapter, Question.qid))
     return [BankRow(q.qid, q.type, q.chapter, q.difficulty, number, q.source, q.active,
                     tuple(str(t) for t in data.get("tags") or ()), str(data.get("stem", "")))

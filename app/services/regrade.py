@@ -55,14 +55,6 @@ class RegradeReport:
     manual: int = 0
     changes: list[AttemptChange] = field(default_factory=list)
 
-    @property
-    def students(self) -> dict[str, float]:
-        """Total score change per student (display name), over every changed attempt."""
-        out: dict[str, float] = {}
-        for change in self.changes:
-            out[change.student] = round(out.get(change.student, 0.0) + change.delta, 4)
-        return out
-
 
 def stale_items(question: Question) -> list[AttemptItem]:
     """Items answered on an older version of ``question`` and not yet regraded on the current one."""

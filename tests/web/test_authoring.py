@@ -352,3 +352,31 @@ def test_export_yaml_round_trip(app, runner, client, auth, users, tmp_path):
         report = sync_bank("crm", root=out)
         assert (report.created, report.new_versions, report.retired, report.problems) == ([], [], [], [])
         assert db.session.scalar(db.select(db.func.count()).select_from(QuestionVersion)) == versions
+
+
+def test_edit_opened_on_an_older_version_is_refused(app, client, auth, users):
+    auth.login("teacher")
+    _create(client, "single", "web-c1")
+    page = client.get("/instructor/bank/web-c1/edit").get_data(as_text=True)
+    base = re.search(r'name="base_version" value="(\d+)"', page).group(1)
+    form = dict(COMMON, **FORMS["single"][0], action="save", base_version=base)
+    client.post("/instructor/bank/web-c1/edit", data=dict(form, answer="B"))  # someone else saves first
+    response = client.post("/instructor/bank/web-c1/edit", data=dict(form, stem="我的修改"))
+    assert response.status_code == 400 and "已被保存为第 2 版" in response.get_data(as_text=True)
+    with app.app_context():
+        question = _question("web-c1")
+        assert len(question.versions) == 2 and question.data["stem"] == FORMS["single"][0]["stem"]
+
+
+def test_case_stand_ins_are_not_bank_questions(app, client, auth, users):
+    with app.app_context():
+        question = Question(qid="case:rfm", chapter=CHAPTER, type="case", source="case", active=False)
+        db.session.add(question)
+        db.session.flush()
+        question.current_version = QuestionVersion(question=question, number=1, content_hash="case:rfm",
+                                                   data={"id": "case:rfm", "type": "case", "stem": "RFM"})
+        db.session.commit()
+    auth.login("teacher")
+    assert "case:rfm" not in client.get("/instructor/bank").get_data(as_text=True)
+    for path in ("edit", "history", "regrade"):
+        assert client.get(f"/instructor/bank/case:rfm/{path}").status_code == 404
