@@ -54,7 +54,7 @@ class RuleForm(Form):
         InputRequired(_l("请填写最低难度。")), NumberRange(1, 5, _l("难度为 1–5。"))])
     difficulty_max = IntegerField(_l("最高难度"), default=5, validators=[
         InputRequired(_l("请填写最高难度。")), NumberRange(1, 5, _l("难度为 1–5。"))])
-    count = IntegerField(_l("题数"), validators=[
+    count = IntegerField(_l("题数"), default=5, validators=[
         InputRequired(_l("请填写题数。")), NumberRange(1, 200, _l("题数为 1–200。"))])
     points = DecimalField(_l("每题分值"), default=1, places=None, validators=[
         InputRequired(_l("请填写分值。")), _positive_points])

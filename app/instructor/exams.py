@@ -45,7 +45,7 @@ def _set_choices(form: ExamForm, course: str) -> RuleForm:
     form.classes.choices = [SelectChoice(n) for n in svc.class_names()]
     known = get_course(course)
     titles = {c.slug: c.title for c in known.chapters} if known else {}
-    chapters = [SelectChoice(slug, f"{titles[slug]}({slug})" if slug in titles else slug)
+    chapters = [SelectChoice(slug, f"{slug.split('-')[0]} {titles[slug]}" if slug in titles else slug)
                 for slug in svc.bank_chapters(course)]
     blank = RuleForm(prefix="rules-__prefix__-")
     for row in [entry.form for entry in form.rules] + [blank]:

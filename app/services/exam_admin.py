@@ -136,8 +136,13 @@ _MESSAGES = {
     "string_type": "必须是文字", "string_too_short": "不能为空", "list_type": "必须是列表",
     "dict_type": "必须是映射(字段: 值)", "model_type": "必须是映射(字段: 值)", "model_attributes_type": "必须是映射(字段: 值)",
 }
-_FIELDS = {"": list(ExamDefinition.model_fields), "rules": list(Rule.model_fields) + ["chapter", "type", "tag", "difficulty"],
+_FIELDS = {"": list(ExamDefinition.model_fields),
+           "rules": list(Rule.model_fields) + ["chapter", "type", "tag", "difficulty"],
            "fixed": list(FixedItem.model_fields), "cases": list(CaseItem.model_fields)}
+
+
+_RULE_LABELS = {"count": "题数", "points": "每题分值", "difficulty_min": "最低难度", "difficulty_max": "最高难度",
+                "chapters": "章节", "types": "题型", "tags": "标签"}
 
 
 def _where(loc: tuple) -> str:
@@ -234,12 +239,16 @@ def rule_report(data: dict) -> dict:
             errors.append(f"案例 {item.get('id', '')}: {_message(exc.errors()[0])}")
     errors += [f"案例 {c.id} 不存在" for c in cases if get_case(c.id) is None]
     parsed: list[Rule | None] = []
-    for raw in data.get("rules") or []:
+    rule_errors: dict[int, str] = {}
+    for i, raw in enumerate(data.get("rules") or []):
         try:
             parsed.append(Rule.model_validate(raw))
         except ValidationError as exc:
             parsed.append(None)
-            errors.append(_message(exc.errors()[0]))
+            err = exc.errors()[0]
+            label = _RULE_LABELS.get(str(err["loc"][0]), str(err["loc"][0])) if err["loc"] else ""
+            rule_errors[i] = f"规则 {i + 1}:{label}{_message(err)}"
+            errors.append(rule_errors[i])
     valid = [r for r in parsed if r is not None]
     rows: list[dict] = []
     problems: list[str] = []
@@ -253,7 +262,7 @@ def rule_report(data: dict) -> dict:
         for i, rule in enumerate(parsed):
             if rule is None:
                 rows.append({"index": i, "description": "", "available": None, "needed": None, "ok": False,
-                             "message": f"规则 {i + 1} 填写有误"})
+                             "message": rule_errors[i]})
                 continue
             available = sum(1 for p in pool if p.qid not in fixed_ids and matches(rule, p))
             ok = available >= rule.count

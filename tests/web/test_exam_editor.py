@@ -125,7 +125,8 @@ def test_form_errors_are_shown_and_nothing_saved(app, client, auth, mini_bank, k
 
 def test_rule_that_cannot_be_filled_is_refused_with_its_message(app, client, auth, mini_bank, klass):
     auth.login("teacher")
-    response = client.post("/instructor/exams/new", data=exam_form(**{"rules-0-types": ["essay"], "rules-0-count": "50"}))
+    essays = exam_form(**{"rules-0-types": ["essay"], "rules-0-count": "50"})
+    response = client.post("/instructor/exams/new", data=essays)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "抽题规则无法满足" in page
@@ -216,7 +217,8 @@ def stored_form(app, exam_id, **overrides):
         for key, value in paper_formdata(data):
             fields.setdefault(key, []).append(value)
     fields.update({"title": data["title"], "description": data["description"],
-                   "time_limit_minutes": str(data["time_limit_minutes"] or ""), "max_attempts": str(data["max_attempts"]),
+                   "time_limit_minutes": str(data["time_limit_minutes"] or ""),
+                   "max_attempts": str(data["max_attempts"]),
                    "grading_method": data["grading_method"], "review_policy": data["review_policy"],
                    "grace_seconds": str(data["grace_seconds"]), "classes": data["classes"],
                    "opens_at": "", "closes_at": ""})
@@ -259,13 +261,16 @@ def test_editing_rules_after_attempts_is_refused(app, client, auth, exam_factory
     # What the browser sends from the locked page: no paper fields; time, attempts, policy change.
     settings = {k: v for k, v in stored_form(app, exam_id, time_limit_minutes="45", max_attempts="2",
                                              review_policy="after_close", closes_at="2030-01-01T12:00").items()
-                if not (k.startswith("rules-") or k in ("fixed", "cases", "course", "shuffle_questions", "shuffle_options"))}
+                if not (k.startswith("rules-") or k in PAPER_KEYS)}
     assert client.post(f"/instructor/exams/{exam_id}/edit", data=settings).status_code == 302
     with app.app_context():
         exam = db.session.get(Exam, exam_id)
         assert exam.blueprint == before and exam.shuffle_questions is True
         assert (exam.time_limit_minutes, exam.max_attempts, exam.review_policy) == (45, 2, "after_close")
         assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 1
+
+
+PAPER_KEYS = ("fixed", "cases", "course", "shuffle_questions", "shuffle_options")
 
 
 def _any_question(app):
@@ -351,7 +356,8 @@ def test_yaml_upload_on_edit_page_respects_the_lock(app, client, auth, exam_fact
     assert student_client(app).post(f"/exams/{exam_id}/start").status_code == 302
     auth.login("teacher")
     text = client.get(f"/instructor/exams/{exam_id}/definition.yaml").get_data(as_text=True)
-    assert upload(client, text.replace("count: 2", "count: 1"), f"/instructor/exams/{exam_id}/upload").status_code == 409
+    url = f"/instructor/exams/{exam_id}/upload"
+    assert upload(client, text.replace("count: 2", "count: 1"), url).status_code == 409
     assert upload(client, text.replace("time_limit_minutes: 30", "time_limit_minutes: 40"),
                   f"/instructor/exams/{exam_id}/upload").status_code == 302
     with app.app_context():

@@ -62,7 +62,8 @@
       status.textContent = check.message;
     } else {
       status.textContent = fill(text.rule_ok, {a: check.available, n: check.needed}) +
-        (check.ok ? "" : " — " + check.message);
+        // Competing rules: the count alone does not say why the rule cannot be filled.
+        (check.ok || check.available < check.needed ? "" : " — " + check.message);
     }
     status.classList.add(check.ok ? "text-success" : "text-danger");
     if (!check.ok) status.classList.add("fw-semibold");
