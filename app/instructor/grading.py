@@ -42,6 +42,7 @@ def _entry(item: AttemptItem, student) -> dict:
         "stem_html": html(data.get("stem", "")),
         "rubric": rubric if isinstance(rubric, list) else [rubric],
         "answer": describe_response(data, item.response),
+        "bank_points": data.get("points", 1),
     }
 
 

@@ -9,12 +9,19 @@ from ..extensions import db
 from ..models import Exam
 from ..services.gradebook import settle_overdue
 from ..services.item_statistics import exam_report
+from .gradebook import paginate_list
 from .routes import bp
+
+QUESTIONS_PER_PAGE = 30
 
 
 @bp.route("/exams/<int:exam_id>/statistics")
 def exam_statistics(exam_id: int):
-    """Facility, discrimination, point-biserial, flags and distractors; ``?which=all`` uses every attempt."""
+    """Facility, discrimination, point-biserial, flags and distractors.
+
+    ``which=all`` uses every submitted attempt; ``flagged=1`` lists only questions with a flag other
+    than "few responses"; the question table is paginated (random draws can bring in the whole bank).
+    """
     exam = db.session.get(Exam, exam_id) or abort(404)
     settle_overdue()
     report = exam_report(exam, request.args.get("which", "kept"))
@@ -24,5 +31,9 @@ def exam_statistics(exam_id: int):
         "scatter": [{"x": q.facility, "y": q.discrimination, "id": q.id} for q in report.stats.questions
                     if q.facility is not None and q.discrimination is not None],
     }
+    flagged = request.args.get("flagged") == "1"
+    questions = [q for q in report.stats.questions
+                 if not flagged or any(f.code != "few_responses" for f in q.flags)]
     return render_template("instructor/statistics.html", exam=exam, report=report, stats=report.stats,
-                           type_labels=type_labels, chart=chart)
+                           type_labels=type_labels, chart=chart, flagged=flagged,
+                           page=paginate_list(questions, QUESTIONS_PER_PAGE))

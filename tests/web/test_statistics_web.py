@@ -94,6 +94,10 @@ def test_statistics_page_shows_summary_questions_and_charts(client, auth, small_
     assert page.count('class="table table-sm table-bordered w-auto small distractors"') == 4
     assert "vendor/chartjs/chart.umd.min.js" in page and 'id="scatter-chart"' in page
     assert "作答人数过少" in page
+    flagged = client.get(f"/instructor/exams/{exam_id}/statistics?flagged=1").get_data(as_text=True)
+    for question in expected["questions"]:
+        to_check = any(f["code"] != "few_responses" for f in question["flags"])
+        assert (f'id="q-{question["id"]}"' in flagged) == to_check
 
 
 def test_statistics_of_an_exam_without_attempts(client, auth, exam_factory):
