@@ -18,11 +18,11 @@ def _user(name):
 
 @pytest.fixture
 def running(app, exam_factory):
-    """张三 has started and answered two questions; 李四 has not started."""
+    """张三 has started and answered two auto-graded questions; 李四 has not started."""
     exam_id = exam_factory(title="随堂测验")
     with app.app_context():
         attempt = exam_svc.start_or_resume(db.session.get(Exam, exam_id), _user("student"))
-        for item in attempt.items[:2]:
+        for item in [i for i in attempt.items if i.version.data["type"] != "essay"][:2]:
             exam_svc.save_response(attempt, item.qid, key_response(item.version.data), None)
         return exam_id, attempt.id
 
