@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..auth.session import login_required
 from ..domain.cases import dataset_to_csv, dataset_to_xlsx, list_cases, table_template_csv, table_template_xlsx
-from ..errors import abort_with
+from ..errors import error_response
 from ..extensions import db
 from ..models import CaseWork
 from ..services import cases as svc
@@ -20,11 +20,10 @@ bp = Blueprint("cases", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _or_abort(call, *args):
-    try:
-        return call(*args)
-    except svc.CaseError as exc:
-        abort_with(exc.status, str(exc))
+@bp.errorhandler(svc.CaseError)
+def _refused(exc: svc.CaseError):
+    """A refused case operation (not found, not assigned, unknown case) as an error page."""
+    return error_response(exc.status, str(exc))
 
 
 @bp.route("/")
@@ -42,8 +41,8 @@ def index():
 @login_required
 def assignment(assignment_id: int):
     """The student's work on an assignment: task, data, one input block per step, save and submit."""
-    found = _or_abort(svc.visible_assignment, assignment_id, current_user)
-    work = _or_abort(svc.work_for, found, current_user)
+    found = svc.visible_assignment(assignment_id, current_user)
+    work = svc.work_for(found, current_user)
     here = url_for("cases.assignment", assignment_id=assignment_id)
     if request.method == "POST":
         return _act(work, here)
@@ -54,7 +53,7 @@ def assignment(assignment_id: int):
 @login_required
 def start_practice(case_id: str):
     """Start a practice run on a fresh random variant (or the textbook numbers)."""
-    work = _or_abort(svc.start_practice, case_id, current_user, request.form.get("textbook") == "1")
+    work = svc.start_practice(case_id, current_user, request.form.get("textbook") == "1")
     return redirect(url_for("cases.practice", work_id=work.id))
 
 
@@ -62,7 +61,7 @@ def start_practice(case_id: str):
 @login_required
 def practice(work_id: int):
     """A practice run: the same page as an assignment, without a due date."""
-    work = _or_abort(svc.own_practice, work_id, current_user)
+    work = svc.own_practice(work_id, current_user)
     here = url_for("cases.practice", work_id=work_id)
     if request.method == "POST":
         return _act(work, here)
@@ -71,7 +70,7 @@ def practice(work_id: int):
 
 def _act(work: CaseWork, here: str):
     """Save or submit the posted answers; uploaded tables replace their step's answers."""
-    variant = _or_abort(svc.variant_for, work)
+    variant = svc.variant_for(work)
     answers, errors = answers_from_form(variant, request.form)
     uploads = {}
     for step in variant.steps:
@@ -106,8 +105,8 @@ def _act(work: CaseWork, here: str):
 @login_required
 def dataset(work_id: int, fmt: str):
     """The variant's dataset as CSV (UTF-8 with BOM, for Excel) or XLSX."""
-    work = _or_abort(svc.viewable_work, work_id, current_user)
-    variant = _or_abort(svc.variant_for, work)
+    work = svc.viewable_work(work_id, current_user)
+    variant = svc.variant_for(work)
     if fmt not in ("csv", "xlsx") or not variant.dataset:
         abort(404)
     data = dataset_to_csv(variant) if fmt == "csv" else dataset_to_xlsx(variant)
@@ -118,8 +117,8 @@ def dataset(work_id: int, fmt: str):
 @login_required
 def template(work_id: int, step_id: str, fmt: str):
     """An empty answer sheet for one table step, to fill in Excel and upload."""
-    work = _or_abort(svc.viewable_work, work_id, current_user)
-    step = _or_abort(svc.variant_for, work).step(step_id)
+    work = svc.viewable_work(work_id, current_user)
+    step = svc.variant_for(work).step(step_id)
     if fmt not in ("csv", "xlsx") or step is None or step.kind not in GRID_KINDS:
         abort(404)
     data = table_template_csv(step) if fmt == "csv" else table_template_xlsx(step)

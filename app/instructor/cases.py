@@ -13,11 +13,17 @@ from sqlalchemy import select
 
 from ..cases.forms import CaseAssignmentForm
 from ..cases.view import work_context
-from ..errors import abort_with
+from ..errors import abort_with, error_response
 from ..extensions import db
 from ..models import CaseAssignment, ClassGroup
 from ..services import cases as svc
 from .routes import bp
+
+
+@bp.errorhandler(svc.CaseError)
+def _case_refused(exc: svc.CaseError):
+    """A refused case operation (unknown student or case) as an error page."""
+    return error_response(exc.status, str(exc))
 
 
 def _assignment_or_404(assignment_id: int) -> CaseAssignment:
@@ -71,10 +77,7 @@ def case_results(assignment_id: int):
 def case_work(assignment_id: int, user_id: int):
     """A student's submitted answers beside the per-step scores and feedback (read-only)."""
     assignment = _assignment_or_404(assignment_id)
-    try:
-        student, work = svc.student_work(assignment, user_id)
-    except svc.CaseError as exc:
-        abort_with(exc.status, str(exc))
+    student, work = svc.student_work(assignment, user_id)
     context = {}
     if work is not None:
         # The graded answers when there are some; the saved draft otherwise.

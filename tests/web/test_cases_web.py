@@ -444,3 +444,20 @@ def test_instructor_sees_results_and_escaped_student_answers(app, client, auth, 
     row = re.search(rf'<tr data-assignment="{assignment_id}">.*?</tr>', listing, re.S).group(0)
     assert '<td class="submitted">1</td>' in row
     assert 'data-user="teacher"' not in client.get(f"/instructor/cases/{assignment_id}").get_data(as_text=True)
+
+
+def test_an_assignment_whose_case_was_removed_gives_a_clear_404(app, client, auth, users, assign):
+    assignment_id = assign("customer-value")
+    auth.login("student")
+    _open(client, app, assignment_id)
+    with app.app_context():
+        db.session.get(CaseAssignment, assignment_id).case_id = "retired-case"
+        db.session.execute(db.update(CaseWork).values(case_id="retired-case"))
+        db.session.commit()
+    response = client.get(f"/cases/assignments/{assignment_id}")
+    assert response.status_code == 404 and "没有编号为「retired-case」的案例" in response.get_data(as_text=True)
+    assert client.get("/cases/").status_code == 200
+    auth.logout()
+    auth.login("teacher")
+    assert client.get(f"/instructor/cases/{assignment_id}/students/{users['student']}").status_code == 404
+    assert client.get(f"/instructor/cases/{assignment_id}").status_code == 200
