@@ -53,6 +53,16 @@ def reset_read_only(token: contextvars.Token) -> None:
     _read_only.reset(token)
 
 
+def reads_first(view):
+    """Mark a writing view whose reads may run deferred: it writes only inside :func:`immediate_transaction`.
+
+    Without it a POST or PUT takes SQLite's write lock at its first query (loading the user) and
+    holds it through all its Python work; with it the lock is held only for the write itself.
+    """
+    view.reads_first = True
+    return view
+
+
 @contextmanager
 def immediate_transaction() -> Iterator[None]:
     """Run a write inside a read-only request: end the deferred transaction, write, commit."""

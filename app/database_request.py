@@ -12,7 +12,9 @@ def init_request_transactions(app: Flask) -> None:
 
     @app.before_request
     def _mark_transaction_mode():
-        g._read_only_token = set_read_only(request.method in ("GET", "HEAD", "OPTIONS"))
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        read_only = request.method in ("GET", "HEAD", "OPTIONS") or getattr(view, "reads_first", False)
+        g._read_only_token = set_read_only(read_only)
 
     @app.teardown_request
     def _reset_transaction_mode(_exc):

@@ -6,6 +6,7 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from ..auth.session import instructor_required, login_required
+from ..database import reads_first
 from ..errors import abort_with
 from ..extensions import db
 from ..models import Exam
@@ -98,6 +99,7 @@ def create_exam():
 @login_required
 @documented("Start or resume the user's attempt",
             responses={200: ATTEMPT_SCHEMA, 201: ATTEMPT_SCHEMA, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA}, csrf=True)
+@reads_first
 def start_attempt(exam_id: int):
     """Start a new attempt or return the open one, with the questions (never a key)."""
     exam = _exam_or_404(exam_id)
@@ -130,6 +132,7 @@ def get_attempt(attempt_id: int):
             responses={200: {"type": "object", "properties": {"saved_at": {"type": "string"}, "seq": {"type": "integer"},
                                                               "stale": {"type": "boolean"}}},
                        400: ERROR_SCHEMA, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA, 422: ERROR_SCHEMA}, csrf=True)
+@reads_first
 def save_answer(attempt_id: int, question_id: str):
     """Store a response; stale sequence numbers never overwrite newer answers."""
     data = json_object()
@@ -157,6 +160,7 @@ def save_answer(attempt_id: int, question_id: str):
             responses={200: {"type": "object", "properties": {"score": {"type": "number"}, "max_score": {"type": "number"},
                                                               "submitted": {"type": "boolean"}}},
                        404: ERROR_SCHEMA}, csrf=True)
+@reads_first
 def submit_attempt(attempt_id: int):
     """Submit and grade once; the score only where the review policy allows."""
     try:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..auth.session import login_required
+from ..database import reads_first
 from ..extensions import db
 from ..models import Exam
 from ..services import exams as svc
@@ -51,6 +52,7 @@ def detail(exam_id: int):
 
 @bp.route("/<int:exam_id>/start", methods=["POST"])
 @login_required
+@reads_first
 def start(exam_id: int):
     """Start or resume, then go to the attempt page."""
     exam = _exam_or_404(exam_id)

@@ -15,17 +15,18 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.exams import ExamDefinition, PoolItem, assemble, check_rules, parse_definition
+from ..database import immediate_transaction
 from ..domain.questions import answer_view, grade, shuffle, student_view
 from ..extensions import db
 from ..models import (Attempt, AttemptItem, ClassGroup, ClassMembership, Exam, ExamClass, Question,
                       QuestionVersion, User)
 from ..models.base import utcnow
 from .accounts import audit
-from . import case_items
+from . import case_items, exam_cache
 from .rendering import html, inline_html
 
 
@@ -185,10 +186,8 @@ def start_or_resume(exam: Exam, user: User) -> Attempt:
     if limit is not None and len(existing) >= limit:
         raise ExamError(f"已用完全部 {limit} 次作答机会", 409)
     seed = secrets.randbelow(2**31)
-    drawn = assemble(exam_definition(exam), question_pool(exam.course), seed)
-    versions = dict(db.session.execute(
-        select(Question.qid, QuestionVersion).join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Question.qid.in_([d.qid for d in drawn]))).all())
+    pool, versions = exam_cache.pool(exam.course)
+    drawn = assemble(exam_definition(exam), pool, seed)
     now = utcnow()
     minutes = effective_minutes(exam, user)
     deadline = now + timedelta(minutes=minutes) if minutes else None
@@ -200,16 +199,20 @@ def start_or_resume(exam: Exam, user: User) -> Attempt:
                       max_score=sum(d.points for d in drawn) + sum(c.points for c in definition.cases))
     attempt.exam = exam
     rng = random.Random(seed ^ 0x5EED)
+    rows = []
     for position, item in enumerate(drawn, start=1):
-        version = versions[item.qid]
-        presentation = shuffle(version.data, rng) if exam.shuffle_options else {}
-        attempt.items.append(AttemptItem(position=position, qid=item.qid, version_id=version.id,
-                                         points=item.points, presentation=presentation))
-    for offset, case in enumerate(definition.cases, start=len(drawn) + 1):
-        attempt.items.append(case_items.new_case_item(case.id, case.points, offset, rng))
-    db.session.add(attempt)
+        version_id, _data = versions[item.qid]
+        presentation = shuffle(exam_cache.version_spec(version_id), rng) if exam.shuffle_options else {}
+        rows.append({"position": position, "qid": item.qid, "version_id": version_id, "points": item.points,
+                     "presentation": presentation})
     try:
-        db.session.commit()
+        with immediate_transaction():  # the write lock only for the inserts, not for drawing the paper
+            for offset, case in enumerate(definition.cases, start=len(drawn) + 1):
+                attempt.items.append(case_items.new_case_item(case.id, case.points, offset, rng))
+            db.session.add(attempt)
+            db.session.flush()
+            # One executemany: the ORM would insert item by item to read back each primary key.
+            db.session.execute(insert(AttemptItem), [dict(row, attempt_id=attempt.id) for row in rows])
     except IntegrityError:  # the same student started twice at once: use the other one
         db.session.rollback()
         found = db.session.scalar(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.user_id == user.id,
@@ -245,7 +248,7 @@ def save_response(attempt: Attempt, qid: str, response, seq: int | None, flagged
         if problem:
             raise ExamError(problem, 422)
     elif response is not None:
-        result = grade(item.version.data, response)
+        result = grade(exam_cache.item_spec(item), response)
         if result.error:
             raise ExamError(f"答案格式不正确:{result.error}", 422)
     now = utcnow()
@@ -253,16 +256,17 @@ def save_response(attempt: Attempt, qid: str, response, seq: int | None, flagged
     values = {"response": response, "seq": new_seq, "saved_at": now}
     if flagged is not None:
         values["flagged"] = bool(flagged)
+    item_id, attempt_id = item.id, attempt.id  # read before the commit below expires them
     # One conditional UPDATE: the attempt must still be open and the sequence must be newer.
-    updated = db.session.execute(
-        update(AttemptItem)
-        .where(AttemptItem.id == item.id, AttemptItem.seq < new_seq,
-               AttemptItem.attempt_id.in_(select(Attempt.id).where(Attempt.id == attempt.id,
-                                                                     Attempt.status == "in_progress")))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
+    with immediate_transaction():
+        updated = db.session.execute(
+            update(AttemptItem)
+            .where(AttemptItem.id == item_id, AttemptItem.seq < new_seq,
+                   AttemptItem.attempt_id.in_(select(Attempt.id).where(Attempt.id == attempt_id,
+                                                                         Attempt.status == "in_progress")))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
     if updated:
         return SaveResult(now, new_seq, False)
     db.session.refresh(attempt)
@@ -274,11 +278,12 @@ def save_response(attempt: Attempt, qid: str, response, seq: int | None, flagged
 
 def grade_item(item: AttemptItem) -> None:
     """Grade one item's saved response, scaled to the points it carries in this exam."""
-    if case_items.is_case_item(item):
+    data = exam_cache.item_data(item)
+    if case_items.is_case_data(data):
         item.score, item.feedback = case_items.grade_case_item(item)
         item.needs_manual = False
         return
-    result = grade(item.version.data, item.response)
+    result = grade(exam_cache.item_spec(item), item.response)
     if result.needs_manual:
         item.needs_manual = True
         item.score = None
@@ -300,20 +305,19 @@ def recompute_total(attempt: Attempt) -> None:
 def submit(attempt: Attempt, auto: bool = False) -> Attempt:
     """Submit once: concurrent or repeated calls all end with the same single graded result."""
     now = utcnow()
-    claimed = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
-        .values(status="submitted", submitted_at=now, auto_submitted=auto)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:
-        db.session.commit()
+    attempt_id = attempt.id
+    # Under the write lock even when called from a read-only request (auto-submit on a page load).
+    with immediate_transaction():
+        claimed = db.session.execute(
+            update(Attempt).where(Attempt.id == attempt_id, Attempt.status == "in_progress")
+            .values(status="submitted", submitted_at=now, auto_submitted=auto)
+            .execution_options(synchronize_session=False)
+        ).rowcount
         db.session.refresh(attempt)
-        return attempt
-    db.session.refresh(attempt)
-    for item in attempt.items:
-        grade_item(item)
-    recompute_total(attempt)
-    db.session.commit()
+        if claimed:
+            for item in attempt.items:
+                grade_item(item)
+            recompute_total(attempt)
     return attempt
 
 
@@ -361,9 +365,10 @@ def _iso(value: datetime | None) -> str | None:
 
 def question_payload(item: AttemptItem) -> dict:
     """A question as the student sees it: rendered HTML, never a key."""
-    if case_items.is_case_item(item):
+    data = exam_cache.item_data(item)
+    if case_items.is_case_data(data):
         return case_items.case_payload(item)
-    view = student_view(item.version.data, item.presentation or None)
+    view = student_view(exam_cache.item_spec(item), item.presentation or None)
     payload = {"id": item.qid, "position": item.position, "type": view.get("type"), "points": item.points,
                "stem_html": html(view.get("stem", "")),
                "options": [{"id": o["id"], "html": inline_html(o["text"])} for o in view.get("options", [])]}
