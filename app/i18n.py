@@ -40,6 +40,11 @@ def compile_translations(app: Flask) -> str:
     return str(target_root)
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` for extraction only: labels kept in Chinese as data and translated where shown."""
+    return text
+
+
 def select_locale() -> str:
     """The locale chosen with the language switch, else Chinese."""
     languages = current_app.config["LANGUAGES"]

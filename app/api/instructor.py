@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, request
+from flask_babel import gettext as _
 
 from ..auth.session import instructor_required
 from ..errors import abort_with
@@ -38,7 +39,7 @@ STATISTICS = {"type": "object", "properties": {
 def _exam(exam_id: int) -> Exam:
     exam = db.session.get(Exam, exam_id)
     if exam is None:
-        abort_with(404, "找不到该考试")
+        abort_with(404, _("找不到该考试"))
     return exam
 
 
@@ -56,7 +57,7 @@ def exam_gradebook(exam_id: int):
     """The exam's rows as JSON, CSV or XLSX."""
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "csv", "xlsx"):
-        abort_with(400, "参数 format 只能是 json、csv 或 xlsx。")
+        abort_with(400, _("参数 format 只能是 json、csv 或 xlsx。"))
     exam = _exam(exam_id)
     books.settle_overdue()
     rows = books.exam_gradebook(exam)
@@ -84,7 +85,7 @@ def exam_item_statistics(exam_id: int):
     """The exam's statistics as JSON."""
     which = request.args.get("which", "kept")
     if which not in WHICH:
-        abort_with(400, "参数 which 只能是 kept 或 all。")
+        abort_with(400, _("参数 which 只能是 kept 或 all。"))
     exam = _exam(exam_id)
     books.settle_overdue()
     return jsonify(exam_report(exam, which).stats.to_dict())

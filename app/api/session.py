@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -41,7 +42,7 @@ def create_session():
     data = json_object()
     user = authenticate(string_field(data, "username", 64), string_field(data, "password"))
     if user is None:
-        return jsonify(error="用户名或密码错误。"), 401
+        return jsonify(error=_("用户名或密码错误。")), 401
     login_user(user)
     return jsonify(csrf_token=generate_csrf(), user=user_json(user))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Flask, abort, jsonify, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -28,7 +29,7 @@ def init_login(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def _unauthorized():
         if request.path.startswith("/api/"):
-            return jsonify(error="请先登录。"), 401
+            return jsonify(error=_("请先登录。")), 401
         from flask import redirect, url_for
 
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

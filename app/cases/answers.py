@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ..domain.cases import Step, Variant, parse_table_upload, solution
 from ..domain.cases.grading import norm_key
 
@@ -38,7 +40,7 @@ def file_field(step: Step) -> str:
 def _clean(raw: Any, limit: int, errors: list[str], where: str) -> str:
     text = str(raw or "").strip()
     if len(text) > limit:
-        errors.append(f"{where}的内容太长（最多 {limit} 个字符）。")
+        errors.append(_("%(where)s的内容太长（最多 %(n)d 个字符）。", where=where, n=limit))
         return ""
     return text
 
@@ -67,7 +69,7 @@ def answers_from_form(variant: Variant, form: Mapping[str, Any]) -> tuple[dict[s
                     value[row_id] = text
         else:
             limit = MAX_TEXT if step.kind in ("ranking", "text") else MAX_CELL
-            value = _clean(form.get(field_name(step)), limit, problems, "本步")
+            value = _clean(form.get(field_name(step)), limit, problems, _("本步"))
         if problems:
             errors[step.id] = problems
         if value:

@@ -1,6 +1,7 @@
 """The question editor's form: plain form fields ↔ a question dict, with messages per field.
 
-Flask-free on purpose (tested on its own): :func:`parse_form` takes any mapping with
+Free of request and app state on purpose (tested on its own; messages go through Flask-Babel's
+``gettext``, which needs no app context): :func:`parse_form` takes any mapping with
 ``get``/``getlist`` (``request.form``) and returns the question dict plus the problems it
 found reading the fields; :func:`form_fields` turns stored question data back into the same
 fields, so that opening and saving a question unchanged gives back the same data.
@@ -21,6 +22,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from flask_babel import gettext as _
 
 TYPES = ("single", "multiple", "true_false", "ordering", "numeric", "fill_blank", "matching", "essay")
 LETTERS = "ABCDEFGHIJ"  # the exam page labels options A–J
@@ -126,12 +129,12 @@ def parse_form(form: FormData, qtype: str, qid: str | None = None) -> ParsedForm
     data = parsed.data
     data["id"] = qid if qid is not None else line_of(form, "id")
     if not data["id"]:
-        parsed.add("id", "请填写题目编号,如 ch05-q101。")
+        parsed.add("id", _("请填写题目编号,如 ch05-q101。"))
     data["type"] = qtype
     _common(form, parsed)
     reader = _READERS.get(qtype)
     if reader is None:
-        parsed.add(FORM_ERROR, f"未知题型 {qtype!r}")
+        parsed.add(FORM_ERROR, _("未知题型 %(t)r", t=qtype))
     else:
         reader(form, parsed)
     return parsed
@@ -143,11 +146,11 @@ def _common(form: FormData, parsed: ParsedForm) -> None:
     if difficulty in ("1", "2", "3", "4", "5"):
         data["difficulty"] = int(difficulty)
     else:
-        parsed.add("difficulty", "难度应为 1 到 5 的整数。")
+        parsed.add("difficulty", _("难度应为 1 到 5 的整数。"))
     points = line_of(form, "points")
     number = parse_number(points) if points else 1
     if number is None or number <= 0:
-        parsed.add("points", "分值应为大于 0 的数字,如 1 或 2.5。")
+        parsed.add("points", _("分值应为大于 0 的数字,如 1 或 2.5。"))
     else:
         data["points"] = number
     data["tags"] = [tag.strip() for tag in _TAG_SPLIT.split(text_of(form, "tags")) if tag.strip()]
@@ -175,7 +178,7 @@ def _single(form: FormData, parsed: ParsedForm) -> None:
     if answer:
         parsed.data["answer"] = answer
     else:
-        parsed.add("answer", "请选择正确答案。")
+        parsed.add("answer", _("请选择正确答案。"))
 
 
 def _multiple(form: FormData, parsed: ParsedForm) -> None:
@@ -191,11 +194,11 @@ def _ordering(form: FormData, parsed: ParsedForm) -> None:
     for key in options:
         rank = parse_number(line_of(form, f"rank-{key}"))
         if not isinstance(rank, int):
-            parsed.add("answer", f"请为第 {key} 项填写正确次序(1 到 {len(options)} 的整数)。")
+            parsed.add("answer", _("请为第 %(k)s 项填写正确次序(1 到 %(n)d 的整数)。", k=key, n=len(options)))
         else:
             ranks[key] = rank
     if len(ranks) == len(options) and sorted(ranks.values()) != list(range(1, len(options) + 1)):
-        parsed.add("answer", f"正确次序应恰好用到 1 到 {len(options)} 各一次。")
+        parsed.add("answer", _("正确次序应恰好用到 1 到 %(n)d 各一次。", n=len(options)))
     parsed.data["answer"] = sorted(ranks, key=lambda key: ranks[key])
     _scoring(form, parsed, "all_or_nothing")
 
@@ -205,21 +208,21 @@ def _true_false(form: FormData, parsed: ParsedForm) -> None:
     if answer in ("true", "false"):
         parsed.data["answer"] = answer == "true"
     else:
-        parsed.add("answer", "请选择“正确”或“错误”。")
+        parsed.add("answer", _("请选择“正确”或“错误”。"))
 
 
 def _numeric(form: FormData, parsed: ParsedForm) -> None:
     data = parsed.data
     answer = parse_number(line_of(form, "answer"))
     if answer is None:
-        parsed.add("answer", "标准答案应为数字,不带单位或千位分隔符,如 26000 或 0.15。")
+        parsed.add("answer", _("标准答案应为数字,不带单位或千位分隔符,如 26000 或 0.15。"))
     else:
         data["answer"] = answer
     tolerance = line_of(form, "tolerance")
     if tolerance:
         value = parse_number(tolerance)
         if value is None or value < 0:
-            parsed.add("tolerance", "允许误差应为不小于 0 的数字。")
+            parsed.add("tolerance", _("允许误差应为不小于 0 的数字。"))
         else:
             data["tolerance_pct" if line_of(form, "tolerance_kind") == "pct" else "tolerance"] = value
     unit = line_of(form, "unit")
@@ -233,7 +236,7 @@ def _fill_blank(form: FormData, parsed: ParsedForm) -> None:
         [form_text.strip() for form_text in _ALTERNATIVE_SPLIT.split(line) if form_text.strip()] for line in lines
     ]
     if not lines:
-        parsed.add("answer", "请为每个空填写可接受的答案(每行一个空)。")
+        parsed.add("answer", _("请为每个空填写可接受的答案(每行一个空)。"))
 
 
 def _matching(form: FormData, parsed: ParsedForm) -> None:
@@ -243,9 +246,9 @@ def _matching(form: FormData, parsed: ParsedForm) -> None:
         if not left and not right:
             continue
         if not left or not right:
-            parsed.add("answer", f"第 {index + 1} 行的左项和右项都要填写。")
+            parsed.add("answer", _("第 %(n)d 行的左项和右项都要填写。", n=index + 1))
         elif left in pairs:
-            parsed.add("answer", f"左项“{left}”重复。")
+            parsed.add("answer", _("左项“%(l)s”重复。", l=left))
         else:
             pairs[left] = right
     parsed.data["answer"] = {"pairs": pairs}

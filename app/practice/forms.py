@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Protocol
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField
@@ -46,7 +47,7 @@ class FormData(Protocol):
 
 
 class AnswerFormError(ValueError):
-    """An answer form that cannot be read; the message (Chinese) says what is missing."""
+    """An answer form that cannot be read; the message says what is missing."""
 
 
 def _text(form: FormData, name: str) -> str:
@@ -67,12 +68,12 @@ def _ordering(data: Mapping, form: FormData) -> list[str]:
     for key in ids:
         raw = _text(form, f"order-{key}")
         if not raw:
-            raise AnswerFormError(f"请为每一项填写顺序号(1–{n})。")
+            raise AnswerFormError(_("请为每一项填写顺序号(1–%(n)d)。", n=n))
         number = _position(raw)
         if number is None or not 1 <= number <= n:
-            raise AnswerFormError(f"顺序号应为 1 到 {n} 之间的整数,收到 {raw!r}。")
+            raise AnswerFormError(_("顺序号应为 1 到 %(n)d 之间的整数,收到 %(raw)r。", n=n, raw=raw))
         if number in positions.values():
-            raise AnswerFormError(f"顺序号 {number} 用了不止一次:每个顺序号只能用一次。")
+            raise AnswerFormError(_("顺序号 %(k)d 用了不止一次:每个顺序号只能用一次。", k=number))
         positions[key] = number
     return sorted(ids, key=positions.__getitem__)
 
@@ -81,7 +82,7 @@ def _matching(data: Mapping, form: FormData) -> dict[str, str]:
     lefts = list(((data.get("answer") or {}).get("pairs")) or {})
     chosen = {left: _text(form, f"match-{i}") for i, left in enumerate(lefts)}
     if not any(chosen.values()):
-        raise AnswerFormError("请为左侧各项选择对应的右项。")
+        raise AnswerFormError(_("请为左侧各项选择对应的右项。"))
     return {left: right for left, right in chosen.items() if right}
 
 
@@ -91,25 +92,25 @@ def response_from_form(data: Mapping, form: FormData) -> object:
     if qtype in ("single", "true_false"):
         value = _text(form, "answer")
         if not value:
-            raise AnswerFormError("请选择一个选项。" if qtype == "single" else "请判断正确或错误。")
+            raise AnswerFormError(_("请选择一个选项。") if qtype == "single" else _("请判断正确或错误。"))
         return value
     if qtype == "multiple":
         values = [v.strip() for v in form.getlist("answer") if v.strip()]
         if not values:
-            raise AnswerFormError("请至少选择一个选项。")
+            raise AnswerFormError(_("请至少选择一个选项。"))
         return values
     if qtype == "ordering":
         return _ordering(data, form)
     if qtype == "numeric":
         value = _text(form, "answer")
         if not value:
-            raise AnswerFormError("请输入数值。")
+            raise AnswerFormError(_("请输入数值。"))
         return value
     if qtype == "fill_blank":
         values = [_text(form, f"blank-{i}") for i in range(count_blanks(str(data.get("stem", ""))))]
         if not any(values):
-            raise AnswerFormError("请至少填写一个空。")
+            raise AnswerFormError(_("请至少填写一个空。"))
         return values
     if qtype == "matching":
         return _matching(data, form)
-    raise AnswerFormError("该题型不在练习中作答。")
+    raise AnswerFormError(_("该题型不在练习中作答。"))

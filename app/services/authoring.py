@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import yaml
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -77,14 +78,15 @@ def check_question(data: Mapping[str, Any], chapter: str, *, new: bool,
         add(issue_key(issue.loc, issue.message), issue.message)
     sections = chapter_sections(course) or {}
     if chapter not in sections:
-        add("chapter", "请选择课程中的一个章节。")
+        add("chapter", _("请选择课程中的一个章节。"))
     else:
         section = data.get("section")
         if isinstance(section, str) and section and section not in sections[chapter]:
-            add("section", f"小节锚点 {section!r} 不在章节 {chapter} 中{did_you_mean(section, sections[chapter])}")
+            add("section", _("小节锚点 %(s)r 不在章节 %(c)s 中", s=section, c=chapter)
+                + did_you_mean(section, sections[chapter]))
     qid = data.get("id")
     if new and isinstance(qid, str) and qid and find_question(qid) is not None:
-        add("id", f"题目编号 {qid} 已被使用(编号不能重复,停用的题目也不能复用)。")
+        add("id", _("题目编号 %(q)s 已被使用(编号不能重复,停用的题目也不能复用)。", q=qid))
     return errors
 
 
@@ -92,7 +94,7 @@ def normalised(data: Mapping[str, Any]) -> dict[str, Any]:
     """Validated data with defaults filled in, exactly as ``sync`` stores it."""
     validation = validate_question(dict(data))
     if validation.spec is None:
-        raise AuthoringError("题目数据无效:" + validation.message)
+        raise AuthoringError(_("题目数据无效:") + validation.message)
     return validation.spec.model_dump(mode="json")
 
 
@@ -103,12 +105,12 @@ def create_question(data: Mapping[str, Any], chapter: str, actor: User, note: st
     """Create a question from the editor (its first version); refuses with the field messages."""
     errors = check_question(data, chapter, new=True, course=course)
     if errors:
-        raise AuthoringError("题目未保存:请修改标出的问题。", errors)
+        raise AuthoringError(_("题目未保存:请修改标出的问题。"), errors)
     try:
         question, _outcome = upsert_question(normalised(data), chapter, course, "web", actor, note or "网页创建")
     except IntegrityError:  # the same id saved twice at once
         db.session.rollback()
-        raise AuthoringError("题目未保存。", {"id": [f"题目编号 {data.get('id')} 已被使用。"]}) from None
+        raise AuthoringError(_("题目未保存。"), {"id": [_("题目编号 %(q)s 已被使用。", q=data.get("id"))]}) from None
     audit(actor, "question.create", f"question:{question.qid}", type=question.type, chapter=chapter,
           version=question.current_version.number)
     db.session.commit()
@@ -124,11 +126,11 @@ def edit_question(question: Question, data: Mapping[str, Any], chapter: str, act
     """
     current_number = question.current_version.number if question.current_version else None
     if base_version is not None and base_version != current_number:
-        raise AuthoringError("未保存。", {"_form": [
-            f"打开此页后,题目已被保存为第 {current_number} 版(可能是其他教师)。请先查看版本历史,再重新编辑。"]})
+        raise AuthoringError(_("未保存。"), {"_form": [_(
+            "打开此页后,题目已被保存为第 %(n)s 版(可能是其他教师)。请先查看版本历史,再重新编辑。", n=current_number)]})
     errors = check_question(data, chapter, new=False, course=question.course)
     if errors:
-        raise AuthoringError("修改未保存:请修改标出的问题。", errors)
+        raise AuthoringError(_("修改未保存:请修改标出的问题。"), errors)
     clean = normalised(data)
     current = question.current_version
     same_metadata = current is not None and all(current.data.get(k) == clean.get(k) for k in METADATA_KEYS)
@@ -139,7 +141,7 @@ def edit_question(question: Question, data: Mapping[str, Any], chapter: str, act
         version = save_version(question, clean, actor, note or "网页编辑", chapter)
     except IntegrityError:  # another save took the same version number
         db.session.rollback()
-        raise AuthoringError("未保存。", {"_form": ["题目刚被其他人修改,请刷新页面后重试。"]}) from None
+        raise AuthoringError(_("未保存。"), {"_form": [_("题目刚被其他人修改,请刷新页面后重试。")]}) from None
     question.source = "web"
     outcome = "versioned" if version is not None else "metadata"
     audit(actor, "question.edit", f"question:{question.qid}", outcome=outcome, chapter=chapter,
@@ -163,16 +165,16 @@ def restore_version(question: Question, number: int, actor: User) -> QuestionVer
     """Make version ``number``'s content current again as a NEW version (None: it already is)."""
     old = get_version(question, number)
     if old is None:
-        raise AuthoringError(f"没有第 {number} 版。")
+        raise AuthoringError(_("没有第 %(n)d 版。", n=number))
     errors = check_question(old.data, question.chapter, new=False, course=question.course)
     if errors:
         messages = [m for ms in errors.values() for m in ms]
-        raise AuthoringError(f"第 {number} 版不能恢复:" + ";".join(messages), errors)
+        raise AuthoringError(_("第 %(n)d 版不能恢复:", n=number) + ";".join(messages), errors)
     try:
         version = save_version(question, dict(old.data), actor, f"恢复第 {number} 版")
     except IntegrityError:
         db.session.rollback()
-        raise AuthoringError("题目刚被其他人修改,请刷新页面后重试。") from None
+        raise AuthoringError(_("题目刚被其他人修改,请刷新页面后重试。")) from None
     question.source = "web"
     audit(actor, "question.restore", f"question:{question.qid}", restored=number,
           version=question.current_version.number, new_version=version is not None)
@@ -265,9 +267,9 @@ def version_diff(question: Question, a: int, b: int) -> list[tuple[str, str]]:
     ``head``, ``hunk``, ``add``, ``del`` or ``same``."""
     old, new = get_version(question, a), get_version(question, b)
     if old is None or new is None:
-        raise AuthoringError("请选择两个存在的版本进行比较。")
+        raise AuthoringError(_("请选择两个存在的版本进行比较。"))
     lines = difflib.unified_diff(question_yaml(old.data).splitlines(), question_yaml(new.data).splitlines(),
-                                 fromfile=f"第 {a} 版", tofile=f"第 {b} 版", lineterm="", n=3)
+                                 fromfile=_("第 %(n)d 版", n=a), tofile=_("第 %(n)d 版", n=b), lineterm="", n=3)
     out = []
     for line in lines:
         if line.startswith(("---", "+++")):
@@ -313,12 +315,12 @@ class BankFilter:
         notes = []
         qtype = (args.get("type") or "").strip()
         if qtype and qtype not in QUESTION_TYPES:
-            notes.append(f"未知题型 {qtype!r},已忽略。")
+            notes.append(_("未知题型 %(t)r,已忽略。", t=qtype))
             qtype = ""
         level = (args.get("difficulty") or "").strip()
         difficulty = int(level) if level in ("1", "2", "3", "4", "5") else None
         if level and difficulty is None:
-            notes.append("难度应为 1 到 5,已忽略。")
+            notes.append(_("难度应为 1 到 5,已忽略。"))
         return cls((args.get("chapter") or "").strip()[:100], qtype, difficulty,
                    (args.get("tag") or "").strip()[:100], (args.get("q") or "").strip()[:200]), notes
 

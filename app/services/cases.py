@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -66,10 +67,10 @@ def create_assignment(case_id: str, title: str, instructions: str, due_local: da
                       class_ids: list[int], actor: User) -> CaseAssignment:
     """Create an assignment for the given classes and audit it; the form has validated the input."""
     if get_case(case_id) is None:
-        raise CaseError("没有这个案例。", 422)
+        raise CaseError(_("没有这个案例。"), 422)
     groups = list(db.session.scalars(select(ClassGroup).where(ClassGroup.id.in_(class_ids or [-1]))))
     if not groups:
-        raise CaseError("请至少选择一个班级。", 422)
+        raise CaseError(_("请至少选择一个班级。"), 422)
     assignment = CaseAssignment(case_id=case_id, title=title.strip(), instructions=(instructions or "").strip(),
                                 due_at=local_to_utc(due_local), created_by_id=actor.id)
     db.session.add(assignment)
@@ -107,9 +108,9 @@ def visible_assignment(assignment_id: int, user: User) -> CaseAssignment:
     """The assignment if ``user`` may work on it (instructors may preview any); else a 404."""
     assignment = db.session.get(CaseAssignment, assignment_id)
     if assignment is None:
-        raise CaseError("找不到该案例作业。", 404)
+        raise CaseError(_("找不到该案例作业。"), 404)
     if not user.is_instructor and not ({c.class_id for c in assignment.classes} & _user_class_ids(user)):
-        raise CaseError("找不到该案例作业。", 404)
+        raise CaseError(_("找不到该案例作业。"), 404)
     return assignment
 
 
@@ -153,7 +154,7 @@ def work_for(assignment: CaseAssignment, user: User) -> CaseWork:
 def start_practice(case_id: str, user: User, textbook: bool = False) -> CaseWork:
     """A new practice run of ``case_id`` on a fresh random variant (or the textbook variant)."""
     if get_case(case_id) is None:
-        raise CaseError("没有这个案例。", 404)
+        raise CaseError(_("没有这个案例。"), 404)
     work = CaseWork(assignment_id=None, user_id=user.id, case_id=case_id,
                     seed=TEXTBOOK if textbook else _new_seed(), answers={})
     db.session.add(work)
@@ -165,7 +166,7 @@ def own_practice(work_id: int, user: User) -> CaseWork:
     """The user's own practice run; anyone else's (or an assignment's work) is a 404."""
     work = db.session.get(CaseWork, work_id)
     if work is None or work.assignment_id is not None or work.user_id != user.id:
-        raise CaseError("找不到该练习。", 404)
+        raise CaseError(_("找不到该练习。"), 404)
     return work
 
 
@@ -173,7 +174,7 @@ def viewable_work(work_id: int, user: User) -> CaseWork:
     """A work its owner or an instructor may look at (downloads); otherwise a 404."""
     work = db.session.get(CaseWork, work_id)
     if work is None or (work.user_id != user.id and not user.is_instructor):
-        raise CaseError("找不到该作业。", 404)
+        raise CaseError(_("找不到该作业。"), 404)
     return work
 
 
@@ -188,7 +189,7 @@ def variant_for(work: CaseWork) -> Variant:
     """Rebuild the work's variant from its stored seed."""
     variant, error = make_variant(work.case_id, work.seed)
     if variant is None:
-        raise CaseError(error or "无法生成该案例。", 404)
+        raise CaseError(error or _("无法生成该案例。"), 404)
     return variant
 
 
@@ -203,7 +204,7 @@ def review_visible(work: CaseWork, viewer: User, now: datetime | None = None) ->
 
 def _check_open(work: CaseWork) -> None:
     if is_past_due(work.assignment):
-        raise CaseError("已过截止时间，不能再保存或提交。", 409)
+        raise CaseError(_("已过截止时间，不能再保存或提交。"), 409)
 
 
 def save_answers(work: CaseWork, answers: dict) -> CaseWork:
@@ -264,7 +265,7 @@ def student_work(assignment: CaseAssignment, user_id: int) -> tuple[User, CaseWo
     """A student of the assignment and their work (None before the first visit); 404 otherwise."""
     student = db.session.scalar(students_query(assignment).where(User.id == user_id))
     if student is None:
-        raise CaseError("该学生不在此作业的班级中。", 404)
+        raise CaseError(_("该学生不在此作业的班级中。"), 404)
     return student, works_of(assignment, [user_id]).get(user_id)
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..auth.passwords import generate_password
@@ -71,7 +72,7 @@ def import_roster(rows: list[RosterRow], errors: list[RowError], default_class: 
                 target = get_or_create_class(row.class_name, actor) if row.class_name else default_class
                 user = find_user(row.username)
                 if user is not None and user.role != Role.STUDENT:
-                    raise ValueError(f"用户名“{row.username}”已被教师或管理员账号使用")
+                    raise ValueError(_("用户名“%(u)s”已被教师或管理员账号使用", u=row.username))
                 if user is None:
                     password = generate_password()
                     user = create_user(row.username, password, Role.STUDENT, row.full_name, row.student_number)

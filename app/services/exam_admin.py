@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from flask import current_app
+from flask_babel import gettext as _
 from pydantic import ValidationError
 from sqlalchemy import func, or_, select
 
@@ -22,6 +23,7 @@ from ..domain.cases import get_case, list_cases
 from ..domain.exams import CaseItem, ExamDefinition, FixedItem, Rule, check_rules
 from ..domain.exams.assembly import matches
 from ..extensions import db
+from ..i18n import N_
 from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
 from .accounts import audit
 from .exams import ExamError, _as_utc, create_exam, question_pool
@@ -127,32 +129,38 @@ def _compact_rule(rule: dict) -> dict:
     return {k: v for k, v in rule.items() if defaults.get(k, object()) != v}
 
 
+_DATETIME = N_("必须是日期时间,如 2026-03-01 09:00")
+_MAPPING = N_("必须是映射(字段: 值)")
 _MESSAGES = {
-    "extra_forbidden": "不认识的字段", "missing": "缺少必填字段", "int_parsing": "必须是整数",
-    "int_type": "必须是整数", "int_from_float": "必须是整数", "float_parsing": "必须是数字",
-    "float_type": "必须是数字", "bool_parsing": "必须是 true 或 false", "bool_type": "必须是 true 或 false",
-    "datetime_parsing": "必须是日期时间,如 2026-03-01 09:00", "datetime_type": "必须是日期时间,如 2026-03-01 09:00",
-    "datetime_from_date_parsing": "必须是日期时间,如 2026-03-01 09:00",
-    "string_type": "必须是文字", "string_too_short": "不能为空", "list_type": "必须是列表",
-    "dict_type": "必须是映射(字段: 值)", "model_type": "必须是映射(字段: 值)", "model_attributes_type": "必须是映射(字段: 值)",
+    "extra_forbidden": N_("不认识的字段"), "missing": N_("缺少必填字段"), "int_parsing": N_("必须是整数"),
+    "int_type": N_("必须是整数"), "int_from_float": N_("必须是整数"), "float_parsing": N_("必须是数字"),
+    "float_type": N_("必须是数字"), "bool_parsing": N_("必须是 true 或 false"),
+    "bool_type": N_("必须是 true 或 false"), "datetime_parsing": _DATETIME, "datetime_type": _DATETIME,
+    "datetime_from_date_parsing": _DATETIME, "string_type": N_("必须是文字"), "string_too_short": N_("不能为空"),
+    "list_type": N_("必须是列表"), "dict_type": _MAPPING, "model_type": _MAPPING, "model_attributes_type": _MAPPING,
 }
 _FIELDS = {"": list(ExamDefinition.model_fields),
            "rules": list(Rule.model_fields) + ["chapter", "type", "tag", "difficulty"],
            "fixed": list(FixedItem.model_fields), "cases": list(CaseItem.model_fields)}
 
 
-_RULE_LABELS = {"count": "题数", "points": "每题分值", "difficulty_min": "最低难度", "difficulty_max": "最高难度",
-                "chapters": "章节", "types": "题型", "tags": "标签"}
+_RULE_LABELS = {"count": N_("题数"), "points": N_("每题分值"), "difficulty_min": N_("最低难度"),
+                "difficulty_max": N_("最高难度"), "chapters": N_("章节"), "types": N_("题型"), "tags": N_("标签")}
+
+
+def _rule_label(key: str) -> str:
+    label = _RULE_LABELS.get(key)
+    return _(label) if label else key
 
 
 def _where(loc: tuple) -> str:
     parts = []
     for i, part in enumerate(loc):
         if isinstance(part, int) and i > 0 and loc[i - 1] in ("rules", "fixed", "cases"):
-            parts[-1] += f" 第 {part + 1} 条"
+            parts[-1] += " " + _("第 %(n)d 条", n=part + 1)
         else:
             parts.append(str(part))
-    return " → ".join(parts) or "考试定义"
+    return " → ".join(parts) or _("考试定义")
 
 
 def _message(err: dict) -> str:
@@ -160,30 +168,31 @@ def _message(err: dict) -> str:
     if kind == "extra_forbidden":
         scope = str(err["loc"][0]) if len(err["loc"]) > 1 else ""
         close = difflib.get_close_matches(str(err["loc"][-1]), _FIELDS.get(scope, []), n=1)
-        return "不认识的字段" + (f"(是不是 {close[0]}?)" if close else "")
+        return _("不认识的字段") + (_("(是不是 %(s)s?)", s=close[0]) if close else "")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        words = {"greater_than_equal": "不能小于", "less_than_equal": "不能大于", "greater_than": "必须大于",
-                 "less_than": "必须小于"}
+        words = {"greater_than_equal": _("不能小于"), "less_than_equal": _("不能大于"), "greater_than": _("必须大于"),
+                 "less_than": _("必须小于")}
         limit = next(iter(ctx.values()), "")
         return f"{words[kind]} {limit}"
     if kind == "literal_error":
-        return f"必须是以下之一:{ctx.get('expected', '')}"
+        return _("必须是以下之一:%(e)s", e=ctx.get("expected", ""))
     if kind == "string_too_long":
-        return f"过长(最多 {ctx.get('max_length')} 个字符)"
-    return _MESSAGES.get(kind) or err["msg"].removeprefix("Value error, ")
+        return _("过长(最多 %(n)s 个字符)", n=ctx.get("max_length"))
+    known = _MESSAGES.get(kind)
+    return _(known) if known else err["msg"].removeprefix("Value error, ")
 
 
 def validate_definition(data: object, source: object = None) -> tuple[ExamDefinition | None, list[str]]:
     """Validate raw definition data; errors in Chinese, each naming its field (and YAML line)."""
     if not isinstance(data, dict):
-        return None, ["考试定义必须是一个映射(字段: 值),而不是列表或单个值"]
+        return None, [_("考试定义必须是一个映射(字段: 值),而不是列表或单个值")]
     try:
         return ExamDefinition.model_validate(data), []
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("literal[")))
-            prefix = f"第 {locate(source, loc, 1)} 行 " if source is not None else ""
+            prefix = _("第 %(n)s 行", n=locate(source, loc, 1)) + " " if source is not None else ""
             lines.append(f"{prefix}{_where(loc)}: {_message(err)}")
         return None, lines
 
@@ -191,19 +200,21 @@ def validate_definition(data: object, source: object = None) -> tuple[ExamDefini
 def load_yaml(raw: bytes) -> dict:
     """Read an uploaded YAML definition; ExamError (422) naming the problem and its line."""
     if len(raw) > MAX_YAML_BYTES:
-        raise ExamError("考试定义文件过大(上限 256 KB)", 422)
+        raise ExamError(_("考试定义文件过大(上限 256 KB)"), 422)
     text, problem = decode(raw)
     if text is None:
-        raise ExamError("无法读取考试定义文件", 422, [f"第 {problem[0]} 行:{problem[1]}"])
+        raise ExamError(_("无法读取考试定义文件"), 422, [_("第 %(n)s 行:%(m)s", n=problem[0], m=problem[1])])
     parsed = parse_text(text)
     if parsed.data is None:
-        raise ExamError("无法读取考试定义文件", 422, [f"第 {line} 行:{msg}" for line, msg in parsed.problems])
-    repeated = [f"第 {line} 行:字段 {key} 重复(第 {first} 行已有)" for key, line, first in iter_duplicates(parsed.data)]
+        raise ExamError(_("无法读取考试定义文件"), 422, [_("第 %(n)s 行:%(m)s", n=line, m=msg)
+                                                  for line, msg in parsed.problems])
+    repeated = [_("第 %(n)s 行:字段 %(k)s 重复(第 %(f)s 行已有)", n=line, k=key, f=first)
+                for key, line, first in iter_duplicates(parsed.data)]
     if repeated:
-        raise ExamError("考试定义文件有重复的字段", 422, repeated)
+        raise ExamError(_("考试定义文件有重复的字段"), 422, repeated)
     definition, errors = validate_definition(parsed.data, parsed.data)
     if definition is None:
-        raise ExamError("考试定义无效", 422, errors)
+        raise ExamError(_("考试定义无效"), 422, errors)
     return _plain(parsed.data)
 
 
@@ -231,13 +242,13 @@ def rule_report(data: dict) -> dict:
         try:
             fixed.append(FixedItem.model_validate(item))
         except ValidationError as exc:
-            errors.append(f"指定题目 {item.get('id', '')}: {_message(exc.errors()[0])}")
+            errors.append(_("指定题目 %(q)s: %(m)s", q=item.get("id", ""), m=_message(exc.errors()[0])))
     for item in data.get("cases") or []:
         try:
             cases.append(CaseItem.model_validate(item))
         except ValidationError as exc:
-            errors.append(f"案例 {item.get('id', '')}: {_message(exc.errors()[0])}")
-    errors += [f"案例 {c.id} 不存在" for c in cases if get_case(c.id) is None]
+            errors.append(_("案例 %(c)s: %(m)s", c=item.get("id", ""), m=_message(exc.errors()[0])))
+    errors += [_("案例 %(c)s 不存在", c=c.id) for c in cases if get_case(c.id) is None]
     parsed: list[Rule | None] = []
     rule_errors: dict[int, str] = {}
     for i, raw in enumerate(data.get("rules") or []):
@@ -246,8 +257,8 @@ def rule_report(data: dict) -> dict:
         except ValidationError as exc:
             parsed.append(None)
             err = exc.errors()[0]
-            label = _RULE_LABELS.get(str(err["loc"][0]), str(err["loc"][0])) if err["loc"] else ""
-            rule_errors[i] = f"规则 {i + 1}:{label}{_message(err)}"
+            label = _rule_label(str(err["loc"][0])) if err["loc"] else ""
+            rule_errors[i] = _("规则 %(n)d:%(f)s%(m)s", n=i + 1, f=label, m=_message(err))
             errors.append(rule_errors[i])
     valid = [r for r in parsed if r is not None]
     rows: list[dict] = []
@@ -267,9 +278,10 @@ def rule_report(data: dict) -> dict:
             available = sum(1 for p in pool if p.qid not in fixed_ids and matches(rule, p))
             ok = available >= rule.count
             rows.append({"index": i, "description": rule.describe(), "available": available, "needed": rule.count,
-                         "ok": ok, "message": f"规则 {i + 1}:符合条件 {available} 题,需要 {rule.count} 题"})
+                         "ok": ok, "message": _("规则 %(n)d:符合条件 %(a)d 题,需要 %(c)d 题", n=i + 1, a=available,
+                                                     c=rule.count)})
         known = {p.qid for p in pool}
-        problems = [f"指定题目 {f.id} 不在题库中" for f in fixed if f.id not in known]
+        problems = [_("指定题目 %(q)s 不在题库中", q=f.id) for f in fixed if f.id not in known]
     total_count = sum(r.count for r in valid) + len(fixed) + len(cases)
     total_points = sum(r.count * r.points for r in valid) + sum(f.points for f in fixed) + sum(c.points for c in cases)
     return {"ok": not problems and not errors and bool(parsed or fixed or cases), "rules": rows,
@@ -282,7 +294,7 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
     """Create (``exam`` None) or update an exam from a definition; ExamError says why not."""
     definition, errors = validate_definition(data)
     if definition is None:
-        raise ExamError("考试定义无效", 422, errors)
+        raise ExamError(_("考试定义无效"), 422, errors)
     if exam is None:
         return create_exam(data, actor)
     stored = exam_definition_data(exam)
@@ -290,16 +302,16 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
     old = ExamDefinition.model_validate(stored).model_dump(mode="json")
     changed_paper = [f for f in PAPER_FIELDS if new[f] != old[f]]
     if changed_paper and attempt_count(exam):
-        raise ExamError("已有学生作答,不能修改抽题规则、指定题目、案例、课程或打乱设置", 409, [
-            "已经抽出的试卷不会随规则改变,修改会使同一场考试的试卷标准不一致;"
-            "可以修改开放时间、时间限制、作答次数、答案公布方式和班级,或另建一场考试。"])
+        raise ExamError(_("已有学生作答,不能修改抽题规则、指定题目、案例、课程或打乱设置"), 409, [
+            _("已经抽出的试卷不会随规则改变,修改会使同一场考试的试卷标准不一致;"
+              "可以修改开放时间、时间限制、作答次数、答案公布方式和班级,或另建一场考试。")])
     if changed_paper:
         _checks, problems = check_rules(definition, question_pool(definition.course))
         if problems:
-            raise ExamError("抽题规则无法满足", 422, problems)
+            raise ExamError(_("抽题规则无法满足"), 422, problems)
         unknown = [c.id for c in definition.cases if get_case(c.id) is None]
         if unknown:
-            raise ExamError("案例不存在", 422, [f"cases: 没有编号为“{cid}”的案例" for cid in unknown])
+            raise ExamError(_("案例不存在"), 422, [_("cases: 没有编号为“%(c)s”的案例", c=cid) for cid in unknown])
     classes = _resolve_classes(definition.classes)
     exam.title, exam.description, exam.course = definition.title, definition.description, definition.course
     exam.blueprint = definition.model_dump(mode="json", include={"rules", "fixed", "cases"})
@@ -325,7 +337,7 @@ def _resolve_classes(names: list[str]) -> list[ClassGroup]:
     for name in names:
         group = db.session.scalar(select(ClassGroup).where(ClassGroup.name == name))
         if group is None:
-            raise ExamError(f"班级“{name}”不存在", 422, [f"classes: 班级“{name}”不存在"])
+            raise ExamError(_("班级“%(c)s”不存在", c=name), 422, [_("classes: 班级“%(c)s”不存在", c=name)])
         groups.append(group)
     return groups
 
@@ -356,9 +368,9 @@ def set_accommodations(student: User, extra_minutes: int, time_multiplier: float
     They apply to attempts started afterwards; an attempt already running keeps its deadline.
     """
     if student.role != Role.STUDENT:
-        raise ExamError("只能为学生设置考试特殊安排", 422)
+        raise ExamError(_("只能为学生设置考试特殊安排"), 422)
     if not (0 <= extra_minutes <= 600 and 1.0 <= time_multiplier <= 3.0 and 0 <= extra_attempts <= 10):
-        raise ExamError("额外时间 0–600 分钟,时间倍数 1.0–3.0,额外作答次数 0–10", 422)
+        raise ExamError(_("额外时间 0–600 分钟,时间倍数 1.0–3.0,额外作答次数 0–10"), 422)
     before = {"extra_minutes": student.extra_minutes, "time_multiplier": student.time_multiplier,
               "extra_attempts": student.extra_attempts}
     after = {"extra_minutes": extra_minutes, "time_multiplier": round(time_multiplier, 2),

@@ -17,16 +17,18 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..database import immediate_transaction
 from ..domain.statistics import histogram
 from ..extensions import db
+from ..i18n import N_
 from ..models import Attempt, ClassGroup, ClassMembership, Exam, ExamClass, Role, User
 from .exams import close_overdue, exam_definition
 
-STATUS_LABELS = {"not_started": "未开始", "in_progress": "进行中", "submitted": "已提交",
-                 "needs_grading": "待人工评分"}
+STATUS_LABELS = {"not_started": N_("未开始"), "in_progress": N_("进行中"), "submitted": N_("已提交"),
+                 "needs_grading": N_("待人工评分")}
 MAX_WEIGHT = 1000.0
 
 
@@ -157,7 +159,8 @@ def parse_weights(args: Mapping[str, str], exams: Sequence[Exam]) -> tuple[dict[
         except ValueError:
             value = math.nan
         if not math.isfinite(value) or value < 0 or value > MAX_WEIGHT:
-            problems.append(f"“{exam.title}”的权重“{raw}”无效:应为 0 到 {MAX_WEIGHT:g} 之间的数字,已按 1 计算。")
+            problems.append(_("“%(t)s”的权重“%(w)s”无效:应为 0 到 %(max)s 之间的数字,已按 1 计算。",
+                              t=exam.title, w=raw, max=f"{MAX_WEIGHT:g}"))
             continue
         weights[exam.id] = value
     return weights, problems

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -83,19 +84,19 @@ def parse_score(text: object, points: float) -> float:
     """A score typed by the grader: a number from 0 to ``points`` with at most 2 decimals."""
     raw = str(text if text is not None else "").strip().replace(",", ".")
     if not raw:
-        raise GradingError("请输入分数。")
+        raise GradingError(_("请输入分数。"))
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise GradingError(f"分数“{raw[:20]}”不是数字。") from None
+        raise GradingError(_("分数“%(s)s”不是数字。", s=raw[:20])) from None
     if not value.is_finite():
-        raise GradingError(f"分数“{raw[:20]}”不是数字。")
+        raise GradingError(_("分数“%(s)s”不是数字。", s=raw[:20]))
     if value < 0:
-        raise GradingError("分数不能为负数。")
+        raise GradingError(_("分数不能为负数。"))
     if value > Decimal(str(points)):
-        raise GradingError(f"分数不能超过本题满分 {points:g} 分。")
+        raise GradingError(_("分数不能超过本题满分 %(p)s 分。", p=f"{points:g}"))
     if value != value.quantize(Decimal("0.01")):
-        raise GradingError("分数最多保留两位小数。")
+        raise GradingError(_("分数最多保留两位小数。"))
     number = float(value)
     return 0.0 if math.isclose(number, 0.0) else number
 
@@ -110,7 +111,7 @@ def save_grade(item: AttemptItem, score_text: object, comment: str | None, grade
     score = parse_score(score_text, item.points)
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        raise GradingError(f"评语过长(上限 {MAX_COMMENT} 字)。")
+        raise GradingError(_("评语过长(上限 %(n)d 字)。", n=MAX_COMMENT))
     previous = item.score
     item.score = score
     item.manual_comment = comment

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import Attempt, AttemptItem, Exam, User
 from ..models.base import utcnow
 from .accounts import audit
@@ -15,8 +17,8 @@ from .exams import ExamError, is_overdue, submit
 from .gradebook import exam_students
 
 MAX_EXTENSION_MINUTES = 600
-STATUS_LABELS = {"not_started": "未开始", "in_progress": "作答中", "time_up": "时间已到",
-                 "submitted": "已提交", "needs_grading": "待人工评分"}
+STATUS_LABELS = {"not_started": N_("未开始"), "in_progress": N_("作答中"), "time_up": N_("时间已到"),
+                 "submitted": N_("已提交"), "needs_grading": N_("待人工评分")}
 
 
 @dataclass(frozen=True)
@@ -109,19 +111,19 @@ def parse_minutes(text: object) -> int:
     """Minutes to add: a whole number from 1 to 600."""
     raw = str(text if text is not None else "").strip()
     if not raw.isdigit() or not raw.isascii():
-        raise ExamError("延长时间应为 1 到 600 之间的整数分钟。", 400)
+        raise ExamError(_("延长时间应为 1 到 600 之间的整数分钟。"), 400)
     minutes = int(raw)
     if not 1 <= minutes <= MAX_EXTENSION_MINUTES:
-        raise ExamError("延长时间应为 1 到 600 之间的整数分钟。", 400)
+        raise ExamError(_("延长时间应为 1 到 600 之间的整数分钟。"), 400)
     return minutes
 
 
 def extend_time(attempt: Attempt, minutes: int, actor: User) -> datetime:
     """Move an open attempt's deadline ``minutes`` later; returns the new deadline."""
     if attempt.status != "in_progress":
-        raise ExamError("答卷已提交,不能再延长时间。", 409)
+        raise ExamError(_("答卷已提交,不能再延长时间。"), 409)
     if attempt.deadline is None:
-        raise ExamError("该答卷没有时间限制,无需延长。", 409)
+        raise ExamError(_("该答卷没有时间限制,无需延长。"), 409)
     old = attempt.deadline
     new = old + timedelta(minutes=minutes)
     # Conditional on the state read above: a submit or another extension in between wins.
@@ -130,7 +132,7 @@ def extend_time(attempt: Attempt, minutes: int, actor: User) -> datetime:
         .values(deadline=new).execution_options(synchronize_session=False)).rowcount
     if not changed:
         db.session.rollback()
-        raise ExamError("答卷状态刚刚发生变化,请刷新页面后重试。", 409)
+        raise ExamError(_("答卷状态刚刚发生变化,请刷新页面后重试。"), 409)
     audit(actor, "attempt.extend", f"attempt:{attempt.id}", minutes=minutes, user_id=attempt.user_id,
           old_deadline=old.isoformat(), new_deadline=new.isoformat())
     db.session.commit()
@@ -141,6 +143,6 @@ def extend_time(attempt: Attempt, minutes: int, actor: User) -> datetime:
 def close_attempt(attempt: Attempt, actor: User) -> Attempt:
     """Submit an open attempt on the student's behalf (graded like any submission)."""
     if attempt.status != "in_progress":
-        raise ExamError("答卷已经提交。", 409)
+        raise ExamError(_("答卷已经提交。"), 409)
     audit(actor, "attempt.close", f"attempt:{attempt.id}", user_id=attempt.user_id)
     return submit(attempt)

@@ -11,6 +11,7 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..domain import practice as rules
@@ -128,10 +129,10 @@ def record_answer(user_id: int, qid: str, response: object, today: date | None =
     """Grade ``response`` to ``qid``, store it and update the notebook; PracticeError if malformed."""
     question = find_practicable(qid)
     if question is None:
-        raise PracticeError(f"题目 {qid} 不存在或不能练习。")
+        raise PracticeError(_("题目 %(q)s 不存在或不能练习。", q=qid))
     result = grade(question.data, response)
     if result.error:
-        raise PracticeError(f"答案格式不正确:{result.error}")
+        raise PracticeError(_("答案格式不正确:%(e)s", e=result.error))
     answer = PracticeAnswer(user_id=user_id, question_id=question.id, version_id=question.current_version_id,
                             chapter=question.chapter, response=response, score=result.score,
                             max_score=result.max_score, correct=result.correct)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import pgettext
+
 from ..domain.questions import answer_view
 from ..models import Attempt, AttemptItem
 from .rendering import html
@@ -10,17 +13,18 @@ from .rendering import html
 def describe_response(data: dict, response) -> str:
     """A student's response as readable text (option texts, not only letters)."""
     if response is None or response == "" or response == [] or response == {}:
-        return "(未作答)"
+        return _("(未作答)")
     qtype = data.get("type")
     options = data.get("options") or {}
     if qtype == "true_false":
-        return {True: "正确", False: "错误"}.get(response, str(response))
+        judgement = {True: pgettext("true_false", "正确"), False: pgettext("true_false", "错误")}
+        return judgement.get(response, str(response))
     if qtype in ("single", "multiple", "ordering"):
         ids = response if isinstance(response, list) else [response]
         sep = " → " if qtype == "ordering" else ";"
         return sep.join(f"{i}. {options.get(i, '?')}" if isinstance(i, str) else str(i) for i in ids)
     if qtype == "fill_blank" and isinstance(response, list):
-        return ";".join(f"第 {n} 空:{v}" for n, v in enumerate(response, 1))
+        return ";".join(_("第 %(n)d 空:%(v)s", n=n, v=v) for n, v in enumerate(response, 1))
     if qtype == "matching" and isinstance(response, dict):
         return ";".join(f"{k} → {v}" for k, v in response.items())
     return str(response)
@@ -81,7 +85,7 @@ def _case_row(item: AttemptItem, course: str) -> dict:
 
 def _plain(value) -> str:
     if value is None or value == "" or value == {} or value == []:
-        return "(未作答)"
+        return _("(未作答)")
     if isinstance(value, dict):
         return ";".join(f"{k}: {_plain(v) if isinstance(v, dict) else v}" for k, v in value.items())
     if isinstance(value, list):
