@@ -1,0 +1,185 @@
+"""The English interface: a complete catalogue, kept placeholders, and main pages without untranslated strings."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import flask_babel
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+PO = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+# %(name)s-style and {name}-style placeholders, and the literal %% of strings that are always formatted.
+PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%%|\{\w*\}")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _catalog():
+    with PO.open("rb") as fh:
+        return read_po(fh)
+
+
+def _messages(catalog):
+    return [m for m in catalog if m.id]
+
+
+def _strings(value) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else (value,)
+
+
+def test_catalogue_has_no_empty_or_fuzzy_translation():
+    missing = [m.id for m in _messages(_catalog()) if not all(_strings(m.string)) or m.fuzzy]
+    assert missing == []
+
+
+def test_catalogue_compiles_and_keeps_every_placeholder():
+    catalog = _catalog()
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    assert len(buffer.getvalue()) > 1000
+    for message in _messages(catalog):
+        wanted = sorted(t for msgid in _strings(message.id) for t in PLACEHOLDER.findall(msgid))
+        for translation in _strings(message.string):
+            assert sorted(PLACEHOLDER.findall(translation)) == wanted, (message.id, translation)
+            assert not CJK.search(translation) or _keeps_example(message.id, translation), (message.id, translation)
+
+
+def _keeps_example(msgid: str, translation: str) -> bool:
+    """Chinese in an English string is only allowed where the msgid shows it as an input example."""
+    return all(chunk in msgid for chunk in re.findall(r"[\u4e00-\u9fff]+", translation))
+
+
+def test_every_source_string_is_in_the_catalogue():
+    """Strings added to templates or code since the last ``scripts/update_translations.sh`` fail here."""
+    with (ROOT / "babel.cfg").open() as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    keywords = dict(flask_babel_keywords())
+    extracted = {(context, msgid if isinstance(msgid, str) else msgid[0])
+                 for _file, _line, msgid, _comments, context in
+                 extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords)}
+    known = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in _messages(_catalog())}
+    assert sorted(extracted - known, key=str) == []
+
+
+def flask_babel_keywords():
+    """Babel's default keywords plus the lazy ones the project uses (as in update_translations.sh)."""
+    from babel.messages.extract import DEFAULT_KEYWORDS
+
+    yield from DEFAULT_KEYWORDS.items()
+    yield "_l", None
+    yield "lazy_gettext", None
+
+
+# --- pages in English -----------------------------------------------------------------------
+
+@pytest.fixture
+def lookups(monkeypatch):
+    """Every msgid looked up while rendering, and whether the active catalogue translated it."""
+    seen: dict[str, bool] = {}
+    original = flask_babel.Domain.get_translations
+
+    def recording(self):
+        translations = original(self)
+        catalogue = getattr(translations, "_catalog", {})
+
+        class Recorder:
+            def __getattr__(self, name):
+                return getattr(translations, name)
+
+            def ugettext(self, msgid):
+                seen[msgid] = msgid in catalogue
+                return translations.ugettext(msgid)
+
+            gettext = ugettext
+
+            def upgettext(self, context, msgid):
+                seen[f"{context}|{msgid}"] = f"{context}\x04{msgid}" in catalogue
+                return translations.upgettext(context, msgid)
+
+            pgettext = upgettext
+
+        return Recorder()
+
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", recording)
+    return seen
+
+
+def _english(client):
+    response = client.post("/language", data={"locale": "en"})
+    assert response.status_code == 302
+
+
+def _chapter_slug() -> str:
+    return sorted(p.stem for p in (ROOT / "courseware" / "crm").glob("ch*.md"))[0]
+
+
+PAGES = [
+    # (who, path, English strings the page must show)
+    (None, "/", ["Log in to start learning", "Practice", "Exams", "Case exercises", "Lessons"]),
+    (None, "/auth/login", ["Log in", "Username", "Password", "Interface language"]),
+    ("student", "/lessons/crm/", ["Progress", "Chapter 1", "Log out"]),
+    ("student", "/lessons/crm/{chapter}", ["In this chapter", "Learning objectives", "Mark as read",
+                                            "Chapter navigation"]),
+    ("student", "/practice/", ["Whole-course practice", "Mistake notebook", "Practice by chapter",
+                               "Start practice"]),
+    ("student", "/exams/", ["My exams", "No exams are assigned to you at the moment."]),
+    ("student", "/cases/", ["My case assignments", "Free practice", "Practise with random data"]),
+    ("teacher", "/instructor/", ["Instructor workspace", "Manage classes and rosters", "Manage the question bank",
+                                 "Manage exams"]),
+    ("admin", "/admin/", ["Administration", "Accounts", "New account", "Search accounts"]),
+]
+
+
+@pytest.mark.parametrize("who,path,expected", PAGES, ids=[p[1] for p in PAGES])
+def test_main_pages_in_english(client, auth, users, lookups, who, path, expected):
+    _english(client)
+    if who:
+        assert auth.login(who).status_code == 302
+    lookups.clear()
+    response = client.get(path.format(chapter=_chapter_slug()))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="en"' in page
+    for text in expected:
+        assert text in page, text
+    assert lookups, "the page looked up no interface string"
+    untranslated = sorted(msgid for msgid, found in lookups.items() if not found)
+    assert untranslated == []
+
+
+def test_login_page_in_english_has_no_chinese_but_the_language_name(client):
+    _english(client)
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert CJK.findall(page.replace("简体中文", "")) == []
+
+
+def test_chinese_stays_the_default(client, lookups):
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert '<html lang="zh-CN"' in page and "登录" in page and "Log in" not in page
+
+
+def test_service_messages_reach_an_english_user_in_english(client, auth, users):
+    """Messages composed in the service layer (exam definition checks) are translated, field names kept."""
+    _english(client)
+    auth.login("teacher")
+    upload = io.BytesIO("titel: 期中测验\n".encode())
+    response = client.post("/instructor/exams/upload", data={"definition": (upload, "exam.yaml")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Invalid exam definition" in page
+    assert "Line 1 titel: unknown field (did you mean title?)" in page
+    assert "考试定义无效" not in page and "不认识的字段" not in page
+
+
+def test_api_errors_follow_the_chosen_language(client):
+    _english(client)
+    response = client.post("/api/v1/session", data="", content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "The request body is empty: a JSON object is required."}
