@@ -32,7 +32,7 @@ def _editor(template_args: dict, form, qtype: str, parsed: ParsedForm | None, st
     errors = parsed.errors if parsed else {}
     other = [m for name, ms in errors.items() if name == FORM_ERROR or name not in FIELD_NAMES for m in ms]
     return render_template(
-        "instructor/question_form.html", f=form, qtype=qtype, type_label=QUESTION_TYPES[qtype].label,
+        "instructor/question_form.html", f=form, qtype=qtype, type_label=_(QUESTION_TYPES[qtype].label),
         errors=errors, other_errors=other, preview=preview, option_rows=option_rows(form),
         pair_rows=pair_rows(form), chapters=svc.chapter_choices(), anchors=svc.chapter_anchors(),
         **template_args), status
