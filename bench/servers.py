@@ -71,7 +71,12 @@ class Gunicorn:
             args += ["--pythonpath", self.pythonpath]
         args.append(self.app_spec)
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self.proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True)
+        try:
+            self.proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=log,
+                                         start_new_session=True)
+        finally:
+            if log is not subprocess.DEVNULL:
+                log.close()  # the child keeps its own descriptor
         try:
             wait_http(self.url + ready_path, timeout)
         except TimeoutError:

@@ -1,0 +1,84 @@
+"""SIGKILL the server in the middle of an exam: every acknowledged answer, deadline and submission survives."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.recovery.live import Gunicorn, LiveStudent, check_database, prepare, server_env, simple_response
+
+pytestmark = pytest.mark.slow
+
+
+def hammer(student: LiveStudent, base: str, stop: threading.Event) -> None:
+    """Save answers back to back until told to stop or the server stops answering."""
+    for seq in range(1, 100000):
+        if stop.is_set():
+            return
+        question = student.questions[seq % len(student.questions)]
+        if student.save(base, question, seq, simple_response(question, seq)) == 0:
+            return
+
+
+def test_sigkill_during_an_exam_loses_nothing_acknowledged(tmp_path):
+    url = f"sqlite:///{tmp_path / 'crash.db'}"
+    prepared = prepare(url, 8, time_limit_minutes=90)
+    env = server_env(prepared, os.environ)
+    server = Gunicorn("app:create_app()", env, workers=2, threads=4, log_path=tmp_path / "before.log")
+    server.start("/api/v1/openapi.json")
+    restarted = None
+    try:
+        students = [LiveStudent(i, name) for i, name in enumerate(prepared.usernames)]
+        for student in students:
+            student.login(server.url)
+            student.start(server.url, prepared.exam_id)
+        finished, writing = students[:2], students[2:]
+        for student in finished:
+            for seq, question in enumerate(student.questions[:5], start=1):
+                assert student.save(server.url, question, seq, simple_response(question, seq)) == 200
+            assert student.submit(server.url) == 200
+
+        stop = threading.Event()
+        threads = [threading.Thread(target=hammer, args=(s, server.url, stop)) for s in writing]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.5)  # saves are in flight on every worker
+        server.kill()
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=20)
+        assert not any(thread.is_alive() for thread in threads)
+        assert sum(len(s.acked) for s in writing) >= 20  # the crash hit a busy server
+
+        restarted = Gunicorn("app:create_app()", env, workers=2, threads=4, log_path=tmp_path / "after.log")
+        restarted.start("/api/v1/openapi.json")
+        check = check_database(url, students)
+        assert check.acked >= 20
+        assert check.lost == []
+        assert check.not_submitted == [] and check.missing_deadline == [] and check.changed_deadline == []
+        engine = create_engine(url)
+        ids = ",".join(str(s.attempt_id) for s in finished)
+        with engine.connect() as conn:
+            graded = conn.execute(text(f"select status, score from attempt where id in ({ids})")).all()
+        engine.dispose()
+        assert graded and all(status == "submitted" and score is not None for status, score in graded)
+
+        # The restarted server carries on: the same sessions resume, save and submit.
+        for student in writing:
+            status, body = student.call(restarted.url, "GET", f"/api/v1/attempts/{student.attempt_id}")
+            assert status == 200 and body["status"] == "in_progress" and body["deadline"] == student.deadline
+            for qid, (seq, response) in student.acked.items():
+                assert body["responses"][qid]["seq"] >= seq
+            question = student.questions[0]
+            assert student.save(restarted.url, question, 10**6, simple_response(question, 1)) == 200
+            assert student.submit(restarted.url) == 200
+        status, body = finished[0].call(restarted.url, "GET", f"/api/v1/attempts/{finished[0].attempt_id}")
+        assert status == 200 and body["status"] == "submitted"
+    finally:
+        server.stop()
+        if restarted is not None:
+            restarted.stop()
