@@ -70,6 +70,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
+    from .converters import init_converters
+
+    init_converters(app)
     from .admin.routes import bp as admin_bp
     from .api import bp as api_bp
     from .auth.routes import bp as auth_bp

@@ -143,3 +143,23 @@ def test_search_query_is_not_reflected_as_html(client, users):
     response = client.get("/search", query_string={"q": "<script>alert('xss-q')</script>"})
     assert response.status_code == 200
     assert not RAW_HTML.search(response.get_data(as_text=True))
+
+
+def test_ids_beyond_the_database_integer_range_are_not_found(app, users):
+    """Found by schemathesis on PostgreSQL: a 15-digit id reached the database and failed with a 500."""
+    from werkzeug.routing import IntegerConverter
+
+    from tests.security.conftest import build_url
+
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "teacher", "password": PASSWORD})
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        ints = [n for n, c in rule._converters.items() if isinstance(c, IntegerConverter)]
+        if not ints:
+            continue
+        url = build_url(app, rule, {}, default_int=1).replace("/1", f"/{2**31}", 1)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            assert client.open(url, method=method).status_code == 404, (method, url)
+            checked += 1
+    assert checked >= 10
