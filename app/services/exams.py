@@ -17,6 +17,7 @@ from flask import current_app
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..domain.exams import ExamDefinition, PoolItem, assemble, check_rules, parse_definition
 from ..database import immediate_transaction
@@ -409,7 +410,7 @@ def attempt_payload(attempt: Attempt, viewer: User, with_questions: bool = False
 
 def attempt_for(attempt_id: int, user: User) -> Attempt:
     """The attempt if ``user`` owns it (or teaches); otherwise 404, never a hint that it exists."""
-    attempt = db.session.get(Attempt, attempt_id)
+    attempt = db.session.get(Attempt, attempt_id, options=[joinedload(Attempt.exam)])  # every caller needs the exam
     if attempt is None or (attempt.user_id != user.id and not user.is_instructor):
         raise ExamError("找不到该答卷", 404)
     return attempt
