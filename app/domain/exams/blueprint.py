@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+TYPE_LABELS = {"single": "单选", "multiple": "多选", "true_false": "判断", "ordering": "排序", "numeric": "计算",
+               "fill_blank": "填空", "matching": "匹配", "essay": "简答"}
 QUESTION_TYPES = ("single", "multiple", "true_false", "ordering", "numeric", "fill_blank", "matching", "essay")
 
 
@@ -53,7 +55,7 @@ class Rule(BaseModel):
         if self.chapters:
             parts.append("章节 " + "、".join(self.chapters))
         if self.types:
-            parts.append("题型 " + "、".join(self.types))
+            parts.append("题型 " + "、".join(TYPE_LABELS.get(t, t) for t in self.types))
         if self.tags:
             parts.append("标签 " + "、".join(self.tags))
         if (self.difficulty_min, self.difficulty_max) != (1, 5):
