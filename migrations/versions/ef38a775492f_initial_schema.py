@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5b55e76c4661
+Revision ID: ef38a775492f
 Revises: 
-Create Date: 2026-11-23 11:53:43.381106
+Create Date: 2026-11-23 13:12:06.325249
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5b55e76c4661'
+revision = 'ef38a775492f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -68,6 +68,17 @@ def upgrade():
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
 
+    op.create_table('case_assignment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.String(length=64), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('instructions', sa.Text(), nullable=False),
+    sa.Column('due_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('class_group',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -120,6 +131,7 @@ def upgrade():
     sa.Column('due_on', sa.Date(), nullable=False),
     sa.Column('correct_days', sa.Integer(), nullable=False),
     sa.Column('last_correct_on', sa.Date(), nullable=True),
+    sa.Column('last_missed_on', sa.Date(), nullable=True),
     sa.Column('added_at', sa.DateTime(), nullable=False),
     sa.Column('cleared_at', sa.DateTime(), nullable=True),
     sa.Column('misses', sa.Integer(), nullable=False),
@@ -171,6 +183,43 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_attempt_exam_id'), ['exam_id'], unique=False)
         batch_op.create_index('ix_attempt_open', ['status', 'deadline'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_user_id'), ['user_id'], unique=False)
+
+    op.create_table('case_assignment_class',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=False),
+    sa.Column('class_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['assignment_id'], ['case_assignment.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['class_id'], ['class_group.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('assignment_id', 'class_id')
+    )
+    with op.batch_alter_table('case_assignment_class', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_assignment_class_assignment_id'), ['assignment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_case_assignment_class_class_id'), ['class_id'], unique=False)
+
+    op.create_table('case_work',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.String(length=64), nullable=False),
+    sa.Column('seed', sa.String(length=32), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('submitted_answers', sa.JSON(), nullable=True),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('max_score', sa.Float(), nullable=False),
+    sa.Column('submit_count', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('saved_at', sa.DateTime(), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['assignment_id'], ['case_assignment.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('assignment_id', 'user_id')
+    )
+    with op.batch_alter_table('case_work', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_work_assignment_id'), ['assignment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_case_work_user_id'), ['user_id'], unique=False)
 
     op.create_table('class_membership',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -237,8 +286,11 @@ def upgrade():
     sa.Column('manual_comment', sa.Text(), nullable=False),
     sa.Column('graded_by_id', sa.Integer(), nullable=True),
     sa.Column('graded_at', sa.DateTime(), nullable=True),
+    sa.Column('regraded_version_id', sa.Integer(), nullable=True),
+    sa.Column('regraded_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['attempt_id'], ['attempt.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['graded_by_id'], ['user.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['regraded_version_id'], ['question_version.id'], ),
     sa.ForeignKeyConstraint(['version_id'], ['question_version.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('attempt_id', 'position'),
@@ -274,6 +326,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_class_membership_class_id'))
 
     op.drop_table('class_membership')
+    with op.batch_alter_table('case_work', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_work_user_id'))
+        batch_op.drop_index(batch_op.f('ix_case_work_assignment_id'))
+
+    op.drop_table('case_work')
+    with op.batch_alter_table('case_assignment_class', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_assignment_class_class_id'))
+        batch_op.drop_index(batch_op.f('ix_case_assignment_class_assignment_id'))
+
+    op.drop_table('case_assignment_class')
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attempt_user_id'))
         batch_op.drop_index('ix_attempt_open')
@@ -294,6 +356,7 @@ def downgrade():
     op.drop_table('lesson_progress')
     op.drop_table('exam')
     op.drop_table('class_group')
+    op.drop_table('case_assignment')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))
 
