@@ -9,6 +9,7 @@ and event-handler attributes never reach a page.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
@@ -131,7 +132,18 @@ def render(text: str, context: LinkContext | None = None) -> Rendered:
     return Rendered(html=sanitize(html), toc=list(getattr(md, "toc_tokens", [])), links=list(ctx.seen_links))
 
 
+_inline = threading.local()
+
+
 def render_inline(text: str) -> str:
     """Render a short Markdown text (question stem, option, explanation) to sanitised HTML."""
-    html = _markdown(None).convert(text or "")
+    # Building a Markdown object with its extensions costs more than converting a stem: keep one
+    # per thread (they are not thread-safe) and reset it after each use.
+    md = getattr(_inline, "md", None)
+    if md is None:
+        md = _inline.md = _markdown(None)
+    try:
+        html = md.convert(text or "")
+    finally:
+        md.reset()
     return sanitize(html)
