@@ -71,6 +71,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     DEMO_DATA_ALLOWED = False
+    # If the shared limiter store (Redis) is down, students must still be able to log in to an exam.
+    RATELIMIT_SWALLOW_ERRORS = True
 
 
 CONFIGS = {
