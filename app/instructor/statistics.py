@@ -6,9 +6,9 @@ from flask import abort, render_template, request
 
 from ..domain.questions import QUESTION_TYPES
 from ..extensions import db
-from ..models import Exam
+from ..models import Exam, Question
 from ..services.gradebook import settle_overdue
-from ..services.item_statistics import exam_report
+from ..services.item_statistics import exam_report, question_across_exams
 from .gradebook import paginate_list
 from .routes import bp
 
@@ -37,3 +37,12 @@ def exam_statistics(exam_id: int):
     return render_template("instructor/statistics.html", exam=exam, report=report, stats=report.stats,
                            type_labels=type_labels, chart=chart, flagged=flagged,
                            page=paginate_list(questions, QUESTIONS_PER_PAGE))
+
+
+@bp.route("/bank/<qid>/statistics")
+def question_statistics(qid: str):
+    """One question's facility, discrimination and flags in every exam that used it."""
+    question = db.session.scalar(db.select(Question).where(Question.qid == qid)) or abort(404)
+    settle_overdue()
+    rows = question_across_exams(qid, request.args.get("which", "kept"))
+    return render_template("instructor/statistics_question.html", question=question, rows=rows)

@@ -105,3 +105,17 @@ def exam_report(exam: Exam, which: str = "kept") -> Report:
                 stems[item.qid] = html(data.get("stem", ""))
                 options[item.qid] = {str(k): str(v) for k, v in (data.get("options") or {}).items()}
     return Report(stats, stems, options, which)
+
+
+def question_across_exams(qid: str, which: str = "kept") -> list[dict]:
+    """This question's statistics in every exam that used it (any version), newest exam first."""
+    exam_ids = db.session.scalars(
+        select(Attempt.exam_id).join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+        .where(AttemptItem.qid == qid, Attempt.status == "submitted").distinct()).all()
+    rows = []
+    for exam in db.session.scalars(select(Exam).where(Exam.id.in_(exam_ids)).order_by(Exam.id.desc())):
+        report = exam_report(exam, which)
+        found = next((q for q in report.stats.to_dict()["questions"] if q["id"] == qid), None)
+        if found is not None:
+            rows.append({"exam": exam, "n_exam": report.stats.exam.n, **found})
+    return rows

@@ -177,3 +177,22 @@ def test_instructors_and_admins_may_open(client, auth, ids, path):
         auth.login(name)
         assert client.get(path.format(**ids)).status_code == 200, (name, path)
         auth.logout()
+
+
+def test_question_statistics_across_exams(client, auth, small_exam):
+    exam_id, expected = small_exam
+    question = expected["questions"][0]
+    auth.login("teacher")
+    page = client.get(f"/instructor/bank/{question['id']}/statistics").get_data(as_text=True)
+    assert "小测" in page and 'id="question-across-exams"' in page
+    assert f"{question['facility']:.2f}" in page
+    auth.logout()
+    auth.login("student")
+    assert client.get(f"/instructor/bank/{question['id']}/statistics").status_code == 403
+
+
+def test_question_statistics_without_exams(client, auth, users, mini_bank):
+    auth.login("teacher")
+    page = client.get(f"/instructor/bank/{mini_bank['single'][0]}/statistics").get_data(as_text=True)
+    assert "还没有已提交的考试用过这道题" in page
+    assert client.get("/instructor/bank/no-such-q/statistics").status_code == 404
