@@ -28,7 +28,6 @@ from ..models import Question, QuestionVersion, User
 from .accounts import audit
 from .bank import METADATA_KEYS, chapter_sections, find_question, save_version, upsert_question
 from .courseware import get_course
-from .rendering import html, inline_html
 
 COURSE = "crm"
 _MISSING = re.compile(r"^缺少字段 (\w+)")
@@ -189,21 +188,10 @@ def preview_payload(data: Mapping[str, Any]) -> dict:
 
     The same shape as :func:`app.services.exams.question_payload` builds for an attempt item.
     """
+    from .exams import payload_from_view
+
     view = student_view(dict(data))
-    payload: dict[str, Any] = {
-        "id": data.get("id") or "preview", "position": 1, "type": view.get("type"),
-        "points": float(data.get("points", 1)), "stem_html": html(str(view.get("stem", ""))),
-        "options": [{"id": o["id"], "html": inline_html(o["text"])} for o in view.get("options", [])],
-    }
-    for key in ("blanks", "unit"):
-        if key in view:
-            payload[key] = view[key]
-    if "items" in view:
-        payload["items"] = [{"id": o["id"], "html": inline_html(o["text"])} for o in view["items"]]
-    if "left" in view:
-        payload["left"] = view["left"]
-        payload["choices"] = view["choices"]
-    return payload
+    return payload_from_view(view, str(data.get("id") or "preview"), 1, float(data.get("points", 1)))
 
 
 # --- YAML and diffs -----------------------------------------------------------------------

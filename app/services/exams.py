@@ -370,7 +370,12 @@ def question_payload(item: AttemptItem) -> dict:
     if case_items.is_case_data(data):
         return case_items.case_payload(item)
     view = student_view(exam_cache.item_spec(item), item.presentation or None)
-    payload = {"id": item.qid, "position": item.position, "type": view.get("type"), "points": item.points,
+    return payload_from_view(view, item.qid, item.position, item.points)
+
+
+def payload_from_view(view: dict, qid: str, position: int, points: float) -> dict:
+    """A student view (app.domain.questions.student_view) with its texts rendered as safe HTML."""
+    payload = {"id": qid, "position": position, "type": view.get("type"), "points": points,
                "stem_html": html(view.get("stem", "")),
                "options": [{"id": o["id"], "html": inline_html(o["text"])} for o in view.get("options", [])]}
     for key in ("blanks", "unit"):
