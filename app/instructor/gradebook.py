@@ -15,26 +15,16 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import ClassGroup, ClassMembership, Exam
 from ..services import gradebook as svc
+from ..services.pagination import Page
+from ..services.pagination import paginate_list as paginate_items
 from .routes import bp
 
 ROWS_PER_PAGE = 50
 
 
-class _Page:
-    """A page of an in-memory list, shaped like Flask-SQLAlchemy's pagination for ``pager``."""
-
-    def __init__(self, items: list, page: int, per_page: int):
-        self.total = len(items)
-        self.pages = max(1, -(-self.total // per_page))
-        self.page = min(max(page, 1), self.pages)
-        self.items = items[(self.page - 1) * per_page:self.page * per_page]
-        self.has_prev, self.has_next = self.page > 1, self.page < self.pages
-        self.prev_num, self.next_num = self.page - 1, self.page + 1
-
-
-def paginate_list(items: list, per_page: int) -> _Page:
+def paginate_list(items: list, per_page: int) -> Page:
     """The ``page`` query parameter's slice of ``items``."""
-    return _Page(items, request.args.get("page", 1, type=int) or 1, per_page)
+    return paginate_items(items, request.args.get("page", 1, type=int), per_page)
 
 
 @bp.route("/gradebook")

@@ -28,6 +28,7 @@ from ..models import Question, QuestionVersion, User
 from .accounts import audit
 from .bank import METADATA_KEYS, chapter_sections, find_question, save_version, upsert_question
 from .courseware import get_course
+from .pagination import paginate_list
 
 COURSE = "crm"
 _MISSING = re.compile(r"^缺少字段 (\w+)")
@@ -339,38 +340,4 @@ def bank_counts(rows: list[BankRow]) -> dict[str, Any]:
     return bank_stats(active)
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of a list, with what the ``pager`` macro reads."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-def paginate(items: list, page: int, per_page: int) -> Page:
-    """Page ``page`` (clamped to the pages there are) of ``items``."""
-    pages = max(1, -(-len(items) // per_page))
-    page = min(max(1, page), pages)
-    return Page(items[(page - 1) * per_page: page * per_page], page, per_page, len(items))
+paginate = paginate_list  # the bank browser pages its filtered list in memory

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import NotebookEntry, PracticeAnswer, Question, QuestionVersion
 from ..models.base import utcnow
 from .courseware import get_course
+from .pagination import Page, clamp_page
 from .rendering import html, inline_html
 from .review import describe_response, lesson_link
 
@@ -236,35 +237,10 @@ def notebook_page(user_id: int, page: int, per_page: int):
                    Question.active.is_(True))
             .order_by(NotebookEntry.due_on, NotebookEntry.box, NotebookEntry.id))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    page, _ = clamp_page(page, total, per_page)
     rows = [{"entry": entry, "question": question, "stem_html": html(question.data.get("stem", "")),
              "lesson_url": lesson_link(question.chapter, question.data.get("section"), question.course)}
             for entry, question in db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))]
-    return Page(rows, page, pages, total)
+    return Page(rows, page, per_page, total)
 
 
-@dataclass(frozen=True)
-class Page:
-    """A page of rows with what the ``pager`` macro needs."""
-
-    items: list
-    page: int
-    pages: int
-    total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
