@@ -10,10 +10,13 @@ import hashlib
 import json
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 from decimal import Decimal, InvalidOperation
 
 from .results import Skip
+
+T = TypeVar("T")
 
 # Keys of a question-bank question, in the order the bank files use (docs/question-format.md).
 QUESTION_KEYS = (
@@ -321,3 +324,35 @@ def question_label(question: object, index: int) -> str:
     if isinstance(question, Mapping) and isinstance(question.get("id"), str) and question["id"]:
         return question["id"]
     return f"第 {index} 题"
+
+
+def convert_for_export(chapters_with_questions: object, course: object,
+                       convert: Callable[[dict], T]) -> tuple[list[tuple[str, T]], list[Skip], list[Skip]]:
+    """Convert every exportable question with ``convert``, in chapter order.
+
+    Returns ``(chapter, converted)`` pairs, the questions skipped with their reasons, and errors
+    that stop the whole export (unreadable input, an invalid course slug).
+    """
+    groups, errors = group_chapters(chapters_with_questions)
+    if errors:
+        return [], [], errors
+    if not isinstance(course, str) or not SLUG_PATTERN.match(course):
+        return [], [], [Skip("课程", f"课程标识“{course}”无效")]
+    converted: list[tuple[str, T]] = []
+    skipped: list[Skip] = []
+    index = 0
+    for chapter, questions in groups:
+        valid_chapter = isinstance(chapter, str) and bool(SLUG_PATTERN.match(chapter))
+        for question in questions:
+            index += 1
+            label = question_label(question, index)
+            if not valid_chapter:
+                skipped.append(Skip(label, f"章节标识“{chapter}”无效或缺失"))
+                continue
+            try:
+                converted.append((chapter, convert(question)))
+            except Unexpressible as exc:
+                skipped.append(Skip(label, exc.reason))
+            except (AttributeError, KeyError, TypeError, ValueError):
+                skipped.append(Skip(label, "题目数据格式错误,无法导出"))
+    return converted, skipped, []

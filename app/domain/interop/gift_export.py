@@ -11,11 +11,11 @@ from collections.abc import Callable, Mapping
 
 from . import shapes
 from .common import (
-    BLANK, SLUG_PATTERN, Unexpressible, build_meta, encode_meta, format_number, format_weight,
-    group_chapters, percent_tolerance, question_label, standard_keys,
+    BLANK, Unexpressible, build_meta, convert_for_export, encode_meta, format_number, format_weight,
+    percent_tolerance, standard_keys,
 )
 from .gift_syntax import escape, escape_short_answer, marked
-from .results import ExportResult, Skip
+from .results import ExportResult
 
 # Fields GIFT carries itself; everything else of META_FIELDS goes to the comment.
 _NATIVE = {"tolerance"}
@@ -27,35 +27,16 @@ def export_gift(chapters_with_questions: object, *, course: str = "crm") -> Expo
     ``chapters_with_questions`` is ``{chapter slug: [question, …]}``, a list of bank files
     ``[{"chapter": …, "questions": […]}]`` or a flat list of questions with ``chapter`` keys.
     """
-    groups, errors = group_chapters(chapters_with_questions)
+    converted, skipped, errors = convert_for_export(chapters_with_questions, course, _question_block)
     if errors:
         return ExportResult(errors=errors)
-    if not isinstance(course, str) or not SLUG_PATTERN.match(course):
-        return ExportResult(errors=[Skip("课程", f"课程标识“{course}”无效")])
     blocks: list[str] = []
-    skipped: list[Skip] = []
     current = None
-    index = 0
-    for chapter, questions in groups:
-        valid_chapter = isinstance(chapter, str) and bool(SLUG_PATTERN.match(chapter))
-        for question in questions:
-            index += 1
-            label = question_label(question, index)
-            if not valid_chapter:
-                skipped.append(Skip(label, f"章节标识“{chapter}”无效或缺失"))
-                continue
-            try:
-                block = _question_block(question)
-            except Unexpressible as exc:
-                skipped.append(Skip(label, exc.reason))
-                continue
-            except (AttributeError, KeyError, TypeError, ValueError):
-                skipped.append(Skip(label, "题目数据格式错误,无法导出"))
-                continue
-            if chapter != current:
-                blocks.append(f"$CATEGORY: $course$/{course}/{chapter}")
-                current = chapter
-            blocks.append(block)
+    for chapter, block in converted:
+        if chapter != current:
+            blocks.append(f"$CATEGORY: $course$/{course}/{chapter}")
+            current = chapter
+        blocks.append(block)
     text = "\n\n".join(blocks) + ("\n" if blocks else "")
     return ExportResult(text=text, skipped=skipped)
 

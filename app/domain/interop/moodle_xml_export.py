@@ -14,11 +14,11 @@ from collections.abc import Callable, Mapping
 from . import shapes
 from .cloze import MARKER, blank_marker
 from .common import (
-    BLANK, SLUG_PATTERN, Unexpressible, build_meta, encode_meta, format_number, format_weight,
-    group_chapters, is_number, percent_tolerance, question_label, standard_keys,
+    BLANK, Unexpressible, build_meta, convert_for_export, encode_meta, format_number,
+    format_weight, is_number, percent_tolerance, standard_keys,
 )
 from .gift_syntax import escape_short_answer
-from .results import ExportResult, Skip
+from .results import ExportResult
 
 _NATIVE = {"tags", "points", "unit", "tolerance", "rubric"}
 _MD = {"format": "markdown"}
@@ -30,37 +30,18 @@ def export_moodle_xml(chapters_with_questions: object, *, course: str = "crm") -
 
     Accepts the same shapes as :func:`app.domain.interop.gift.export_gift`.
     """
-    groups, errors = group_chapters(chapters_with_questions)
+    converted, skipped, errors = convert_for_export(chapters_with_questions, course, _question)
     if errors:
         return ExportResult(errors=errors)
-    if not isinstance(course, str) or not SLUG_PATTERN.match(course):
-        return ExportResult(errors=[Skip("课程", f"课程标识“{course}”无效")])
     quiz = ET.Element("quiz")
-    skipped: list[Skip] = []
     current = None
-    index = 0
-    for chapter, questions in groups:
-        valid_chapter = isinstance(chapter, str) and bool(SLUG_PATTERN.match(chapter))
-        for question in questions:
-            index += 1
-            label = question_label(question, index)
-            if not valid_chapter:
-                skipped.append(Skip(label, f"章节标识“{chapter}”无效或缺失"))
-                continue
-            try:
-                comment, element = _question(question)
-            except Unexpressible as exc:
-                skipped.append(Skip(label, exc.reason))
-                continue
-            except (AttributeError, KeyError, TypeError, ValueError):
-                skipped.append(Skip(label, "题目数据格式错误,无法导出"))
-                continue
-            if chapter != current:
-                quiz.append(_category(course, chapter))
-                current = chapter
-            if comment is not None:
-                quiz.append(comment)
-            quiz.append(element)
+    for chapter, (comment, element) in converted:
+        if chapter != current:
+            quiz.append(_category(course, chapter))
+            current = chapter
+        if comment is not None:
+            quiz.append(comment)
+        quiz.append(element)
     ET.indent(quiz, space="  ")
     body = ET.tostring(quiz, encoding="unicode", short_empty_elements=False)
     return ExportResult(text='<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n", skipped=skipped)
