@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_login import current_user
 
-from ..auth.session import instructor_required, login_required
+from ..auth.session import instructor_required, login_required, session_user_id
 from ..database import reads_first
 from ..errors import abort_with
-from ..extensions import db
+from ..extensions import db, login_manager
 from ..models import Exam
+from ..services import autosave
 from ..services import exams as svc
 from . import bp
 from .docs import ERROR_SCHEMA, documented
@@ -125,7 +126,6 @@ def get_attempt(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>/answers/<question_id>", methods=["PUT"])
-@login_required
 @documented("Save one answer (autosave)",
             description="Saved durably before the reply. 409 after submission or after the deadline plus grace.",
             request=RESPONSE_BODY,
@@ -135,6 +135,11 @@ def get_attempt(attempt_id: int):
 @reads_first
 def save_answer(attempt_id: int, question_id: str):
     """Store a response; stale sequence numbers never overwrite newer answers."""
+    # Not @login_required: the fast path checks the session's user (and that the account is
+    # active) in the same query that finds the item, instead of loading the user first.
+    user_id = session_user_id()
+    if user_id is None and not current_user.is_authenticated:
+        return login_manager.unauthorized()
     data = json_object()
     if "response" not in data:
         abort_with(400, "缺少字段 response")
@@ -144,6 +149,12 @@ def save_answer(attempt_id: int, question_id: str):
     flagged = data.get("flagged")
     if flagged is not None and not isinstance(flagged, bool):
         abort_with(400, "字段 flagged 必须是 true 或 false")
+    if user_id is not None:
+        fast = autosave.save_fast(attempt_id, question_id, user_id, data["response"], seq, flagged)
+        if fast is not None:
+            return jsonify(saved_at=_iso(fast.saved_at), seq=fast.seq, stale=False)
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
     try:
         attempt = svc.attempt_for(attempt_id, current_user)
         if attempt.user_id != current_user.id:
