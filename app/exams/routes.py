@@ -9,6 +9,7 @@ from ..auth.session import login_required
 from ..database import reads_first
 from ..extensions import db
 from ..models import Exam
+from ..services import exam_page
 from ..services import exams as svc
 from ..services.review import review_rows
 
@@ -82,10 +83,10 @@ def take(attempt_id: int):
     svc.refresh_if_overdue(attempt)
     if attempt.status != "in_progress" or attempt.user_id != current_user.id:
         return redirect(url_for("exams.review", attempt_id=attempt.id))
-    questions = [svc.question_payload(item) for item in attempt.items]
     state = svc.attempt_payload(attempt, current_user)
-    return render_template("exams/take.html", attempt=attempt, questions=questions, state=state,
-                           minutes=svc.effective_minutes(attempt.exam, current_user))
+    # Assembled from cached per-question HTML: rendering every question per request dominated the cost.
+    body = exam_page.render_body(attempt, state, svc.effective_minutes(attempt.exam, current_user))
+    return render_template("exams/take.html", attempt=attempt, body=body)
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
