@@ -59,33 +59,48 @@ class _Write:
     item_id: int
     seq: int
     values: dict
-    done: threading.Event = field(default_factory=threading.Event)
+    wake: threading.Event = field(default_factory=threading.Event)  # committed, or asked to lead
+    done: bool = False
     updated: bool = False
     error: BaseException | None = None
 
 
 class GroupCommitter:
-    """Commits queued saves together: whoever holds the write turn commits everything queued."""
+    """Commits queued saves together, one leader at a time.
+
+    The first save to arrive when nobody is committing leads: it takes everything queued, commits
+    it in one transaction and wakes each save in it. Saves arriving meanwhile wait on their own
+    event (not on a shared lock, which would wake them one after another just to learn they are
+    done); when the leader finishes it hands the lead to the oldest waiting save, whose batch is
+    everything queued by then.
+    """
 
     def __init__(self) -> None:
         self._queue: list[_Write] = []
-        self._queue_lock = threading.Lock()
-        self._turn = threading.Lock()
+        self._lock = threading.Lock()
+        self._busy = False  # a leader is committing
         self.commits = 0  # transactions committed (for tests and the benchmark)
         self.writes = 0  # saves they carried
 
     def save(self, write: _Write) -> bool:
         """Queue ``write`` and return once a commit holding it returned: True if it changed the row."""
-        with self._queue_lock:
+        with self._lock:
             self._queue.append(write)
-        while not write.done.is_set():
-            with self._turn:
-                if write.done.is_set():  # the previous holder committed it for us
-                    break
-                with self._queue_lock:
-                    batch, self._queue = self._queue, []
-                if batch:
-                    self._commit(batch)
+            lead = not self._busy
+            self._busy = True
+        if not lead:
+            write.wake.wait()
+        if not write.done:  # leading: our own save is the oldest queued, so it is in this batch
+            with self._lock:
+                batch, self._queue = self._queue, []
+            try:
+                self._commit(batch)
+            finally:
+                with self._lock:
+                    if self._queue:
+                        self._queue[0].wake.set()  # the lead passes on; _busy stays set
+                    else:
+                        self._busy = False
         if write.error is not None:
             raise write.error
         return write.updated
@@ -109,7 +124,8 @@ class GroupCommitter:
         finally:
             reset_read_only(token)
             for write in batch:
-                write.done.set()
+                write.done = True
+                write.wake.set()
 
     def _run(self, batch: list[_Write]) -> None:
         with _writer_queue(), db.engine.begin() as connection:

@@ -104,19 +104,24 @@ def _queue_behind_held_turn(app, committer, writes):
             except Exception as exc:  # noqa: BLE001 - reported to the test
                 errors[index] = exc
 
+    # A commit in progress: the saves below queue behind it, then the lead passes to the oldest.
+    held = autosave._Write(0, 0, 1, {})
+    with committer._lock:
+        committer._busy = True
+        committer._queue.append(held)
     threads = [threading.Thread(target=run, args=(n, w)) for n, w in enumerate(writes)]
-    committer._turn.acquire()
-    try:
-        for thread in threads:
-            thread.start()
-        deadline = time.monotonic() + 10
-        while len(committer._queue) < len(writes) and time.monotonic() < deadline:
-            time.sleep(0.005)
-        assert len(committer._queue) == len(writes)
-    finally:
-        committer._turn.release()
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(committer._queue) < len(writes) + 1 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert len(committer._queue) == len(writes) + 1
+    with committer._lock:  # the held "commit" ends: hand the lead on as a leader does
+        committer._queue.remove(held)
+        committer._queue[0].wake.set()
     for thread in threads:
         thread.join(10)
+    assert not committer._busy and committer._queue == []
     return results, errors
 
 
