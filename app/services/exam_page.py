@@ -1,12 +1,17 @@
 """The exam page body, assembled from cached HTML instead of re-rendered for every request.
 
 Rendering 40 questions through Jinja and Flask-Babel costs far more than the rest of the page,
-yet a question's HTML depends only on its payload (version, presentation order, points), its
-number and position in the paper, and the locale: saved responses are applied in the browser
+yet a question's HTML depends only on its version, points and presentation order, its number and
+position in the paper, and the locale: saved responses are applied in the browser
 (static/js/exam.js reads them from the ``exam-state`` JSON). So each question is rendered once
-with placeholder tokens for its number and position, kept in a bounded LRU split at the tokens,
-and joined with each student's own number and position: students who drew the same version in
-the same option order and locale share one fragment. The page body around the questions
+with placeholder tokens for its number and position, and kept in a bounded LRU.
+
+Every student has their own shuffle, so the order is not part of the key either: the fragment is
+rendered with marks around each shuffled element (options, ordering items, matching rows and
+their choices; see ``marks`` in exams/_question.html) and tokens where an element's place shows
+(its ``-n`` id and its letter). Assembly puts the elements in the student's order, as the domain's
+student view lays them out, and fills the tokens: students who drew the same version with the
+same points in the same locale share one fragment. The page body around the questions
 (exams/_take_body.html) is likewise rendered once per locale and paper shape, with slots for the
 per-attempt values.
 
@@ -18,11 +23,12 @@ so its fragment is keyed on its whole payload and only serves that student's rel
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import NamedTuple
 
 from flask import current_app, url_for
@@ -30,6 +36,7 @@ from flask_babel import get_locale, gettext
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
+from ..domain.questions import QuestionSpec, get_question_type
 from ..models import Attempt, AttemptItem
 from . import case_items, exam_cache
 from .exams import question_payload
@@ -42,6 +49,9 @@ MAX_SMALL_ENTRIES = 4096  # number labels, case flags, body shells: cleared when
 # only be ours; Markup keeps Jinja from escaping it on the way through the templates.
 NUMBER_TOKEN = Markup("<\x00number\x00>")
 POSITION_TOKEN = Markup("<\x00position\x00>")
+INDEX_TOKEN = Markup("<\x00index\x00>")  # an element's 1-based place: the loop.index of the plain macro
+LETTER_TOKEN = Markup("<\x00letter\x00>")  # an option's letter by place
+_MARK = re.compile("<\x00(?:start:\\w+|element|end)\x00>")  # MARKS' own (see _compile)
 _SLOT = re.compile("<\x00slot:(\\w+)\x00>")
 BODY_SLOTS = ("attempt_id", "review_url", "title", "state_json", "questions_html", "navigator_html")
 
@@ -50,20 +60,201 @@ def _slot(name: str) -> Markup:
     return Markup(f"<\x00slot:{name}\x00>")
 
 
-class Fragment(NamedTuple):
-    """A rendered question split around its tokens, so filling it in is two C-level joins."""
+class _Marks:
+    """The ``marks`` argument of ``question_block``: where shuffled elements start and end."""
 
-    chunks: tuple[tuple[str, ...], ...]  # split at NUMBER_TOKEN, then each at POSITION_TOKEN
+    element = Markup("<\x00element\x00>")
+    end = Markup("<\x00end\x00>")
+    index = INDEX_TOKEN
+    letter = LETTER_TOKEN
+
+    @staticmethod
+    def start(name: str) -> Markup:
+        return Markup(f"<\x00start:{name}\x00>")
+
+
+MARKS = _Marks()
+
+
+class _Group(NamedTuple):
+    """A run of shuffled elements as rendered: the payload key they come from, in rendered order."""
+
+    name: str
+    elements: tuple  # each a string (nothing to fill in) or a program (see _compile)
+
+
+# Program codes for the tokens: indexes into the values list that _emit fills them from.
+_CODES = {"number": 0, "position": 1, "index": 2, "letter": 3}
+_TOKEN = re.compile("<\x00(number|position|index|letter|start:\\w+|element|end)\x00>")
+# INDEX_TOKEN and LETTER_TOKEN by place: what loop.index and 'ABCDEFGHIJ'[loop.index0] give in
+# the plain macro (Jinja renders a letter past J as "").
+_PLACES = tuple((str(k + 1), "ABCDEFGHIJ"[k] if k < 10 else "") for k in range(64))
+
+
+def _place(k: int) -> tuple[str, str]:
+    return _PLACES[k] if k < len(_PLACES) else (str(k + 1), "")
+
+
+def _compile(html: str) -> tuple:
+    """``html`` rendered with MARKS as a program: literal strings, token codes and _Groups."""
+    pieces = _TOKEN.split(html)  # odd indexes are tokens and marks
+    root: list = []
+    current: list | None = root
+    stack: list[tuple[list, str, list]] = []  # (parent program, group name, its elements)
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0 or piece in _CODES:
+            if piece:
+                if current is None:
+                    raise ValueError(f"text between a group's start and its first element: {piece!r}")
+                current.append(piece if i % 2 == 0 else _CODES[piece])
+        elif piece.startswith("start:"):
+            stack.append((current, piece[6:], []))
+            current = None
+        elif piece == "element":
+            current = []
+            stack[-1][2].append(current)
+        else:  # end
+            parent, name, elements = stack.pop()
+            parent.append(_Group(name, tuple(e[0] if len(e) == 1 and type(e[0]) is str else tuple(e)
+                                             for e in elements)))
+            current = parent
+    if stack:
+        raise ValueError("a group without its end")
+    return tuple(root)
+
+
+def _group_sizes(program: tuple, found: dict[str, int]) -> dict[str, int]:
+    """Group name → element count, checked to be the same wherever the group repeats."""
+    for entry in program:
+        if type(entry) is _Group:
+            if found.setdefault(entry.name, len(entry.elements)) != len(entry.elements):
+                raise ValueError(f"group {entry.name!r} repeats with another size")
+            for element in entry.elements:
+                if type(element) is tuple:
+                    _group_sizes(element, found)
+    return found
+
+
+def _emit(program: tuple, values: list[str], orders: dict[str, tuple[int, ...]], out: list[str]) -> None:
+    """Appends ``program`` to ``out``: tokens from ``values``, each group's elements in ``orders``."""
+    for entry in program:
+        kind = type(entry)
+        if kind is str:
+            out.append(entry)
+        elif kind is int:
+            out.append(values[entry])
+        else:
+            outer = values[2], values[3]  # a nested group (matching's choices) must not change its row's
+            elements = entry.elements
+            for place, index in enumerate(orders[entry.name]):
+                element = elements[index]
+                if type(element) is str:
+                    out.append(element)
+                else:
+                    values[2], values[3] = _place(place)
+                    _emit(element, values, orders, out)
+            values[2], values[3] = outer
+
+
+def _element_ids(values: object) -> list | None:
+    """The ids of a student view's or payload's list (options and items are dicts, matching's strings)."""
+    if not isinstance(values, list):
+        return None
+    return [v.get("id") if isinstance(v, dict) else v for v in values]
+
+
+def _freeze(value: object) -> Hashable:
+    """A hashable copy of a JSON value; lists keep their order (the order is the point)."""
+    if isinstance(value, dict):
+        return ("{}",) + tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("[]",) + tuple(_freeze(v) for v in value)
+    return value
+
+
+def _presentation_key(presentation: dict | None) -> Hashable:
+    # Fast path for the usual {"options": [ids]}; anything else goes through _freeze.
+    if not presentation:
+        return ()
+    try:
+        key = tuple(sorted((k, tuple(v)) for k, v in presentation.items() if type(v) is list))
+        if len(key) == len(presentation):
+            hash(key)
+            return key
+    except TypeError:
+        pass
+    return _freeze(presentation)
+
+
+_NO_ORDERS = object()  # a memoised "the view does not fit"
+# Per fragment (~400 bytes each): a single's four options have only 24 orders, shared by many
+# students, and a student's reloads hit; longer lists mostly miss and cost one student view.
+MAX_ORDERS = 32
+
+
+class Fragment(NamedTuple):
+    """A rendered question prepared so that filling it in is joins, not searches."""
+
+    chunks: tuple[tuple[str, ...], ...]  # no shuffled elements: split at NUMBER_TOKEN, then each at POSITION_TOKEN
     qid_html: str  # the escaped question id, for the navigator link
     size: int  # characters, for the cache's bound
+    program: tuple | None = None  # with shuffled elements: see _compile
+    groups: dict[str, dict[str, int]] | None = None  # payload key → element id → index in its group
+    view: Callable[[dict | None], dict] | None = None  # presentation → student view, to order the groups
+    orders: dict | None = None  # presentation key → orders (or _NO_ORDERS), memoised
 
     @classmethod
-    def from_html(cls, html: str, qid: str) -> Fragment:
-        return cls(tuple(tuple(chunk.split(POSITION_TOKEN)) for chunk in html.split(NUMBER_TOKEN)),
-                   str(escape(qid)), len(html))
+    def from_html(cls, html: str, qid: str, payload: dict | None = None,
+                  view: Callable[[dict | None], dict] | None = None) -> Fragment:
+        """``html`` as rendered from ``payload``; with marks, ``payload`` names the elements and
+        ``view`` gives a student's layout of them."""
+        if _MARK.search(html) is None:
+            return cls(tuple(tuple(chunk.split(POSITION_TOKEN)) for chunk in html.split(NUMBER_TOKEN)),
+                       str(escape(qid)), len(html))
+        program = _compile(html)
+        groups: dict[str, dict[str, int]] = {}
+        for name, count in _group_sizes(program, {}).items():
+            ids = _element_ids((payload or {}).get(name)) or []
+            index = {element_id: i for i, element_id in enumerate(ids)}
+            if len(index) != count or len(ids) != count:
+                raise ValueError(f"group {name!r}: {count} elements, ids {ids!r}")
+            groups[name] = index
+        return cls((), str(escape(qid)), len(html), program, groups, view, {})
 
-    def fill(self, label: str, position: str) -> str:
-        return label.join([position.join(chunk) for chunk in self.chunks])
+    def orders_for(self, presentation: dict | None) -> dict[str, tuple[int, ...]] | None:
+        """Each group's element indexes as a student with ``presentation`` sees them; None when
+        that view's elements are not this fragment's."""
+        key = _presentation_key(presentation)
+        found = self.orders.get(key)
+        if found is None:
+            found = self._orders(presentation) or _NO_ORDERS
+            if len(self.orders) >= MAX_ORDERS:
+                self.orders.clear()  # bounded; refills from the next pages
+            self.orders[key] = found
+        return None if found is _NO_ORDERS else found
+
+    def _orders(self, presentation: dict | None) -> dict[str, tuple[int, ...]] | None:
+        if self.view is None:
+            return None
+        view = self.view(presentation)
+        orders = {}
+        for name, index in self.groups.items():
+            try:
+                order = tuple([index[element_id] for element_id in _element_ids(view.get(name))])
+            except (KeyError, TypeError):  # an unknown id, or no list at all
+                return None
+            if len(order) != len(index) or len(set(order)) != len(order):
+                return None
+            orders[name] = order
+        return orders
+
+    def fill(self, label: str, position: str, orders: dict[str, tuple[int, ...]] | None = None) -> str:
+        """The question with its number label and position; ``orders`` places shuffled elements."""
+        if self.program is None:
+            return label.join([position.join(chunk) for chunk in self.chunks])
+        out: list[str] = []
+        _emit(self.program, [label, position, "", ""], orders, out)
+        return "".join(out)
 
 
 class FragmentCache:
@@ -156,29 +347,6 @@ def clear() -> None:
     current_app.extensions.pop("exam_page_cache", None)
 
 
-def _freeze(value: object) -> Hashable:
-    """A hashable copy of a JSON value; lists keep their order (the order is the point)."""
-    if isinstance(value, dict):
-        return ("{}",) + tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
-    if isinstance(value, list):
-        return ("[]",) + tuple(_freeze(v) for v in value)
-    return value
-
-
-def _presentation_key(presentation: dict | None) -> Hashable:
-    # Fast path for the usual {"options": [ids]}; anything else goes through _freeze.
-    if not presentation:
-        return ()
-    try:
-        key = tuple(sorted((k, tuple(v)) for k, v in presentation.items() if type(v) is list))
-        if len(key) == len(presentation):
-            hash(key)
-            return key
-    except TypeError:
-        pass
-    return _freeze(presentation)
-
-
 def _is_case(stores: _Stores, item: AttemptItem) -> bool:
     found = stores.is_case.get(item.version_id)
     if found is None:
@@ -199,6 +367,22 @@ def _question_macro():
     return current_app.jinja_env.get_template("exams/_question.html").module.question_block
 
 
+def _student_view(item: AttemptItem) -> Callable[[dict | None], dict] | None:
+    """presentation → the student view of ``item``'s version (the layout its payload follows)."""
+    spec = exam_cache.item_spec(item)
+    question_type = get_question_type(spec.type) if isinstance(spec, QuestionSpec) else None
+    if question_type is None:
+        return None
+    # No HTML here: a view only lays out ids and texts, far cheaper than a payload.
+    return functools.partial(question_type.student_view, spec)
+
+
+def _render(macro, item: AttemptItem, payload: dict, number: int, total: int, shared: bool) -> Fragment:
+    """``payload`` rendered with tokens; ``shared``: with marks, for every order of its version."""
+    html = str(macro(dict(payload, position=POSITION_TOKEN), number, total, NUMBER_TOKEN, MARKS if shared else None))
+    return Fragment.from_html(html, item.qid, payload, _student_view(item) if shared else None)
+
+
 def _case_key(payload: dict, locale: str) -> Hashable:
     # A case's HTML follows from its payload (this student's variant): key on all of it.
     rest = {k: v for k, v in payload.items() if k != "position"}
@@ -217,22 +401,32 @@ def render_questions(items: list[AttemptItem], locale: str | None = None) -> tup
         if _is_case(stores, item):  # its payload holds this student's dataset
             case_payloads[index] = payload = question_payload(item)
             keys.append(_case_key(payload, locale))
-        else:
-            keys.append((item.version_id, item.qid, _presentation_key(item.presentation), float(item.points),
-                         locale))
+        else:  # every presentation order shares it
+            keys.append((item.version_id, item.qid, float(item.points), locale))
     macro = None
     parts: list[str] = []
     nav: list[str] = []
     for number, (item, key, fragment) in enumerate(zip(items, keys, cache.get_many(keys), strict=True), start=1):
         if fragment is None:
             macro = macro or _question_macro()
-            payload = case_payloads.get(number - 1) or question_payload(item)
-            html = str(macro(dict(payload, position=POSITION_TOKEN), number, total, NUMBER_TOKEN))
-            fragment = Fragment.from_html(html, item.qid)
-            cache.put(key, fragment)
+            case_payload = case_payloads.get(number - 1)
+            try:  # a case keeps its own whole-payload key, so it needs no marks
+                shared = case_payload is None
+                fragment = _render(macro, item, question_payload(item) if shared else case_payload, number, total,
+                                   shared)
+                cache.put(key, fragment)
+            except ValueError:  # elements it cannot tell apart (repeated ids): this student's order, uncached
+                fragment = None
+        orders = None
+        if fragment is not None and fragment.groups:
+            orders = fragment.orders_for(item.presentation or None)  # as question_payload passes it
+        if fragment is None or (fragment.groups and orders is None):
+            # A view whose elements are not the fragment's: the question as this student sees it.
+            macro = macro or _question_macro()
+            fragment = _render(macro, item, question_payload(item), number, total, shared=False)
         label = _number_label(stores, locale, number)
         position = str(item.position)
-        parts.append(fragment.fill(label, position))
+        parts.append(fragment.fill(label, position, orders))
         nav.append(f'<a class="btn btn-sm btn-outline-secondary" href="#q-{position}" '
                    f'data-qid="{fragment.qid_html}" title="{label}">{number}</a>')
     return parts, nav

@@ -176,6 +176,46 @@ def test_each_student_gets_their_own_option_order(app, exam_factory):
             assert re.findall(r'value="([^"]+)"', section_for(second_page, other)) == options[other]
 
 
+def test_students_with_different_shuffles_share_one_fragment(app, exam_factory):
+    exam_id = exam_factory(rules=SINGLE_ONLY)
+    first, second = login(app, "student"), login(app, "student2")
+    first_attempt, second_attempt = start(first, exam_id), start(second, exam_id)
+    options = option_ids(app, first_attempt)
+    set_presentations(app, first_attempt, options)
+    set_presentations(app, second_attempt, {q: list(reversed(ids)) for q, ids in options.items()})
+    first_page, second_page = page_of(first, first_attempt), page_of(second, second_attempt)
+    assert stats(app)["renders"] == 3 and stats(app)["size"] == 3  # one per version, not per order
+    for page, attempt_id, flip in ((first_page, first_attempt, False), (second_page, second_attempt, True)):
+        for qid, ids in options.items():
+            section = section_for(page, qid)
+            assert re.findall(r'type="radio" name="q-\d+" id="q-\d+-\d+" value="([^"]+)"', section) == (
+                list(reversed(ids)) if flip else ids)
+            assert re.findall(r'me-1">([A-J])\.</span>', section) == list("ABCDEFGHIJ"[:len(ids)])
+        assert structure(questions_part(page)) == structure(direct_render(app, attempt_id, "zh_Hans_CN"))
+
+
+def test_every_type_shares_fragments_across_shuffles(app, exam_factory):
+    from random import Random
+
+    from app.domain.questions import shuffle
+
+    exam_id = exam_factory()
+    first, second = login(app, "student"), login(app, "student2")
+    attempts = [start(first, exam_id), start(second, exam_id)]
+    with app.app_context():  # each student their own random order of every shuffled part
+        for seed, attempt_id in enumerate(attempts):
+            rng = Random(seed)
+            for item in db.session.scalars(db.select(AttemptItem).filter_by(attempt_id=attempt_id)):
+                item.presentation = shuffle(item.version.data, rng)
+        db.session.commit()
+        versions = set(db.session.scalars(db.select(AttemptItem.version_id)
+                                          .where(AttemptItem.attempt_id.in_(attempts))))
+    for client, attempt_id in zip((first, second), attempts, strict=True):
+        assert structure(questions_part(page_of(client, attempt_id))) == structure(
+            direct_render(app, attempt_id, "zh_Hans_CN"))
+    assert stats(app)["renders"] == len(versions)
+
+
 def test_numbers_and_positions_follow_each_paper(app, exam_factory):
     exam_id = exam_factory(rules=SINGLE_ONLY)
     first, second = login(app, "student"), login(app, "student2")
