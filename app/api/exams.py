@@ -103,10 +103,14 @@ def create_exam():
 @reads_first
 def start_attempt(exam_id: int):
     """Start a new attempt or return the open one, with the questions (never a key)."""
-    exam = _exam_or_404(exam_id)
+    exam = db.session.get(Exam, exam_id)
+    if exam is None:
+        abort_with(404, "找不到该考试")
     try:
         attempt = svc.start_or_resume(exam, current_user)
     except svc.ExamError as exc:
+        if exc.status == 404:  # not assigned: start_or_resume checks it, so it is not queried twice
+            abort_with(404, "找不到该考试")
         return _fail(exc)
     return jsonify(svc.attempt_payload(attempt, current_user, with_questions=True))
 

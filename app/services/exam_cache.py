@@ -6,24 +6,80 @@ none of them), so its data is kept for the life of the application object: one p
 per test (so ids reused by another test database never meet a stale entry). The pool of current
 versions that exams draw from does change: it is reloaded when the bank's fingerprint (count,
 newest version, last update) changes, and at least every ``POOL_TTL_SECONDS`` for in-place tag
-corrections.
+corrections. Each pool also keeps the draw plans built from it (candidates per rule, checked
+once), so a start only shuffles and matches; a reloaded pool starts with none.
+
+Rendered question payloads (without number, position and points) are kept per version and
+presentation order in a bounded LRU: students who drew the same version in the same order
+share one. Case items carry a per-student variant and never enter it.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
-from ..domain.exams import PoolItem
+from ..domain.exams import ExamDefinition, PoolItem
+from ..domain.exams.assembly import DrawPlan, plan_draw
 from ..domain.questions import validate_question
 from ..extensions import db
 from ..models import AttemptItem, Question, QuestionVersion
 
 POOL_TTL_SECONDS = 30.0
 MAX_ENTRIES = 20000
+MAX_PLANS = 256  # per pool: one per distinct blueprint drawn from it
+# ~2 KB each: at most ~32 MB per worker. 2,000 starts of a 40-question exam drawn from a 375-question
+# bank leave ~15,500 (version, order) pairs, four in five lookups hitting.
+MAX_PAYLOADS = 16384
+
+
+class LRU:
+    """A bounded, thread-safe least-recently-used mapping."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max(1, int(max_entries))
+        self._entries: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable):
+        with self._lock:
+            value = self._entries.get(key)
+            if value is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value):
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            if len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+@dataclass
+class _Pool:
+    """One course's pool as loaded, with the draw plans built from it."""
+
+    fingerprint: tuple
+    loaded_at: float
+    items: list[PoolItem]
+    current: dict[str, tuple[int, dict]]
+    plans: dict[str, DrawPlan] = field(default_factory=dict)
 
 
 class _Stores:
@@ -33,7 +89,8 @@ class _Stores:
         self.lock = threading.Lock()
         self.version_data: dict[int, dict] = {}
         self.specs: dict[int, object] = {}
-        self.pools: dict[str, tuple[tuple, float, list[PoolItem], dict[str, tuple[int, dict]]]] = {}
+        self.pools: dict[str, _Pool] = {}
+        self.payloads = LRU(MAX_PAYLOADS)
 
     def remember(self, store: dict, key, value):
         with self.lock:
@@ -90,19 +147,22 @@ def item_spec(item: AttemptItem):
     return version_spec(item.version_id)
 
 
+# Built once: every start runs it.
+_FINGERPRINT = (select(func.count(Question.id), func.max(Question.current_version_id), func.max(Question.updated_at))
+                .where(Question.course == bindparam("course"), Question.active.is_(True)))
+
+
 def _fingerprint(course: str) -> tuple:
-    return tuple(db.session.execute(
-        select(func.count(Question.id), func.max(Question.current_version_id), func.max(Question.updated_at))
-        .where(Question.course == course, Question.active.is_(True))).one())
+    return tuple(db.session.execute(_FINGERPRINT, {"course": course}).one())
 
 
-def pool(course: str) -> tuple[list[PoolItem], dict[str, tuple[int, dict]]]:
-    """Every active question of ``course`` as a pool item, and qid → (current version id, data)."""
+def _pool(course: str) -> _Pool:
     stores = _stores()
     fingerprint = _fingerprint(course)
     cached = stores.pools.get(course)
-    if cached is not None and cached[0] == fingerprint and time.monotonic() - cached[1] < POOL_TTL_SECONDS:
-        return cached[2], cached[3]
+    if (cached is not None and cached.fingerprint == fingerprint
+            and time.monotonic() - cached.loaded_at < POOL_TTL_SECONDS):
+        return cached
     rows = db.session.execute(
         select(Question.qid, Question.chapter, Question.type, Question.difficulty, QuestionVersion.id,
                QuestionVersion.data)
@@ -111,8 +171,38 @@ def pool(course: str) -> tuple[list[PoolItem], dict[str, tuple[int, dict]]]:
     items = [PoolItem(qid, chapter, qtype, difficulty, tuple(data.get("tags") or ()))
              for qid, chapter, qtype, difficulty, _vid, data in rows]
     current = {qid: (vid, data) for qid, _c, _t, _d, vid, data in rows}
+    loaded = _Pool(fingerprint, time.monotonic(), items, current)
     with stores.lock:
-        stores.pools[course] = (fingerprint, time.monotonic(), items, current)
+        stores.pools[course] = loaded
         for version_id, data in current.values():
             stores.version_data.setdefault(version_id, data)
-    return items, current
+    return loaded
+
+
+def pool(course: str) -> tuple[list[PoolItem], dict[str, tuple[int, dict]]]:
+    """Every active question of ``course`` as a pool item, and qid → (current version id, data)."""
+    loaded = _pool(course)
+    return loaded.items, loaded.current
+
+
+def draw_plan(definition: ExamDefinition) -> tuple[DrawPlan, dict[str, tuple[int, dict]]]:
+    """The draw plan of ``definition`` over its course's current pool, and qid → (version id, data).
+
+    Built once per pool and blueprint (only the fields a draw reads make the key), so papers
+    drawn from it are exactly those :func:`app.domain.exams.assemble` would draw.
+    """
+    loaded = _pool(definition.course)
+    key = definition.model_dump_json(include={"rules", "fixed", "shuffle_questions"})
+    plan = loaded.plans.get(key)
+    if plan is None:
+        plan = plan_draw(definition, loaded.items)
+        with _stores().lock:
+            if len(loaded.plans) >= MAX_PLANS:
+                loaded.plans.clear()  # bounded; a cleared plan is rebuilt by its next start
+            loaded.plans[key] = plan
+    return plan, loaded.current
+
+
+def payloads() -> LRU:
+    """The LRU of rendered question payloads, keyed by (version id, presentation order key)."""
+    return _stores().payloads

@@ -7,6 +7,7 @@ submits and late saves resolve to one outcome.
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 from dataclasses import dataclass
@@ -15,11 +16,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, event, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, make_transient_to_detached
 
-from ..domain.exams import ExamDefinition, PoolItem, assemble, check_rules, parse_definition
+from ..domain.exams import ExamDefinition, PoolItem, check_rules, parse_definition
 from ..database import immediate_transaction
 from ..domain.questions import answer_view, grade, shuffle, student_view
 from ..extensions import db
@@ -130,14 +131,26 @@ def is_open(exam: Exam, now: datetime | None = None) -> bool:
     return (exam.opens_at is None or exam.opens_at <= now) and (exam.closes_at is None or now < exam.closes_at)
 
 
+# Built once: a start runs these on every request (bound parameters keep them cacheable).
+_ASSIGNED = (select(ExamClass.id)
+             .join(ClassMembership, ClassMembership.class_id == ExamClass.class_id)
+             .where(ExamClass.exam_id == bindparam("exam_id"), ClassMembership.user_id == bindparam("user_id"))
+             .limit(1))
+_USER_ATTEMPTS = (select(Attempt)
+                  .where(Attempt.exam_id == bindparam("exam_id"), Attempt.user_id == bindparam("user_id"))
+                  .order_by(Attempt.number))
+_INSERT_ATTEMPT = insert(Attempt.__table__)
+_INSERT_ITEMS = insert(AttemptItem.__table__)
+
+
 def may_take(exam: Exam, user: User) -> bool:
     """Assigned to one of the user's classes (instructors may preview any exam)."""
     if user.is_instructor:
         return True
     if not exam.published:
         return False
-    assigned = {c.class_id for c in exam.classes}
-    return bool(assigned & user_class_ids(user))
+    # One query instead of loading the exam's classes and the user's memberships.
+    return db.session.scalar(_ASSIGNED, {"exam_id": exam.id, "user_id": user.id}) is not None
 
 
 def effective_minutes(exam: Exam, user: User) -> int | None:
@@ -156,8 +169,7 @@ def allowed_attempts(exam: Exam, user: User) -> int | None:
 
 
 def user_attempts(exam: Exam, user: User) -> list[Attempt]:
-    return list(db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.user_id == user.id)
-                                   .order_by(Attempt.number)))
+    return list(db.session.scalars(_USER_ATTEMPTS, {"exam_id": exam.id, "user_id": user.id}))
 
 
 # --- attempts -----------------------------------------------------------------------------
@@ -170,11 +182,85 @@ def is_overdue(attempt: Attempt, now: datetime | None = None, grace: bool = True
     return now > limit
 
 
+# --- the start response without reading back what was just written ---------------------
+
+_FRESH_START = "exams.fresh_start"
+
+
+class _HasSpec:
+    """A validated spec as the domain's "object with a ``spec``": read as a plain attribute, not
+    by a failing attribute lookup on the pydantic model (which costs more than the shuffle)."""
+
+    __slots__ = ("spec",)
+
+    def __init__(self, spec) -> None:
+        self.spec = spec
+
+
+class _VersionData:
+    """Stands in for ``AttemptItem.version``: case items read ``item.version.data``."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+
+
+class _NewItem:
+    """An attempt item as just inserted (a row of start_or_resume), with a new item's saved state."""
+
+    __slots__ = ("position", "qid", "version_id", "points", "presentation")
+    response = None
+    seq = 0
+    saved_at = None
+    flagged = False
+
+    def __init__(self, row: dict) -> None:
+        self.position, self.qid, self.version_id = row["position"], row["qid"], row["version_id"]
+        self.points, self.presentation = row["points"], row["presentation"]
+
+    @property
+    def version(self) -> _VersionData:
+        return _VersionData(exam_cache.version_data(self.version_id))
+
+
+@dataclass(frozen=True)
+class _FreshStart:
+    """What :func:`attempt_payload` needs for an attempt this session has just inserted."""
+
+    attempt: Attempt
+    viewer: object
+    title: str
+    items: list[_NewItem]
+
+
+def _unproxied(user):
+    """The user object behind ``flask_login.current_user`` (compared by identity)."""
+    get = getattr(user, "_get_current_object", None)
+    return get() if get is not None else user
+
+
+@event.listens_for(db.session, "after_begin")
+def _forget_fresh_start(session, _transaction, _connection) -> None:
+    # The snapshot describes the database as of the start's commit; once this session talks
+    # to the database again (a save, a submit, a reload) it may no longer, so it is dropped.
+    session.info.pop(_FRESH_START, None)
+
+
+def _take_fresh_start(attempt: Attempt, viewer: User) -> _FreshStart | None:
+    fresh = db.session.info.pop(_FRESH_START, None)
+    if (fresh is None or fresh.attempt is not attempt or fresh.viewer is not _unproxied(viewer)
+            or inspect(attempt).modified):
+        return None
+    return fresh
+
+
 def start_or_resume(exam: Exam, user: User) -> Attempt:
     """The user's open attempt, or a new one with its own paper drawn from a fresh seed."""
     if not may_take(exam, user):
         raise ExamError("该考试未分配给你", 404)
-    for attempt in user_attempts(exam, user):
+    existing = user_attempts(exam, user)
+    for attempt in existing:
         if attempt.status == "in_progress":
             if is_overdue(attempt):
                 submit(attempt, auto=True)
@@ -182,38 +268,44 @@ def start_or_resume(exam: Exam, user: User) -> Attempt:
                 return attempt
     if not is_open(exam):
         raise ExamError("考试未开放或已关闭", 409)
-    existing = user_attempts(exam, user)
     limit = allowed_attempts(exam, user)
     if limit is not None and len(existing) >= limit:
         raise ExamError(f"已用完全部 {limit} 次作答机会", 409)
     seed = secrets.randbelow(2**31)
-    pool, versions = exam_cache.pool(exam.course)
-    drawn = assemble(exam_definition(exam), pool, seed)
+    definition = exam_definition(exam)
+    plan, versions = exam_cache.draw_plan(definition)  # the pool's candidates per rule, built once
+    drawn = plan.draw(seed)
     now = utcnow()
     minutes = effective_minutes(exam, user)
     deadline = now + timedelta(minutes=minutes) if minutes else None
     if exam.closes_at and (deadline is None or exam.closes_at < deadline):
         deadline = exam.closes_at
-    definition = exam_definition(exam)
-    attempt = Attempt(exam_id=exam.id, user_id=user.id, number=len(existing) + 1, seed=seed, started_at=now,
-                      deadline=deadline,
-                      max_score=sum(d.points for d in drawn) + sum(c.points for c in definition.cases))
-    attempt.exam = exam
     rng = random.Random(seed ^ 0x5EED)
     rows = []
     for position, item in enumerate(drawn, start=1):
         version_id, _data = versions[item.qid]
-        presentation = shuffle(exam_cache.version_spec(version_id), rng) if exam.shuffle_options else {}
+        presentation = shuffle(_HasSpec(exam_cache.version_spec(version_id)), rng) if exam.shuffle_options else {}
         rows.append({"position": position, "qid": item.qid, "version_id": version_id, "points": item.points,
                      "presentation": presentation})
+    values = {"exam_id": exam.id, "user_id": user.id, "number": len(existing) + 1, "seed": seed, "started_at": now,
+              "deadline": deadline,
+              "max_score": sum(d.points for d in drawn) + sum(c.points for c in definition.cases)}
+    # Read before the commits below expire the loaded objects (reading after would reload them).
+    title, viewer, viewer_is_instructor = exam.title, _unproxied(user), user.is_instructor
     try:
         with immediate_transaction():  # the write lock only for the inserts, not for drawing the paper
             for offset, case in enumerate(definition.cases, start=len(drawn) + 1):
-                attempt.items.append(case_items.new_case_item(case.id, case.points, offset, rng))
-            db.session.add(attempt)
-            db.session.flush()
+                case_item = case_items.new_case_item(case.id, case.points, offset, rng)
+                rows.append({"position": case_item.position, "qid": case_item.qid, "version_id": case_item.version_id,
+                             "points": case_item.points, "presentation": case_item.presentation})
+            # Core inserts on the session's connection: the ORM's unit of work, or even its bulk
+            # insert, costs more than the rest of the start (the commit above flushed the session).
+            connection = db.session.connection()
+            result = connection.execute(_INSERT_ATTEMPT, values)
+            attempt_id = result.inserted_primary_key[0]
+            inserted = result.last_inserted_params()  # with the column defaults (status, score …)
             # One executemany: the ORM would insert item by item to read back each primary key.
-            db.session.execute(insert(AttemptItem), [dict(row, attempt_id=attempt.id) for row in rows])
+            connection.execute(_INSERT_ITEMS, [dict(row, attempt_id=attempt_id) for row in rows])
     except IntegrityError:  # the same student started twice at once: use the other one
         db.session.rollback()
         found = db.session.scalar(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.user_id == user.id,
@@ -221,6 +313,18 @@ def start_or_resume(exam: Exam, user: User) -> Attempt:
         if found is None:
             raise
         return found
+    if db.session.identity_map.get(db.session.identity_key(Attempt, attempt_id)) is not None:
+        # A stale object of a deleted row whose id SQLite reused: load the new row over it.
+        return db.session.get(Attempt, attempt_id, populate_existing=True)
+    # The row as inserted and committed, attached as if just loaded: no query to read it back.
+    # A column left out of the INSERT holds NULL unless the database supplies a default.
+    state = {column.key: inserted.get(column.name) for column in Attempt.__table__.columns
+             if column.name in inserted or column.server_default is None}
+    attempt = Attempt(**dict(state, id=attempt_id))
+    make_transient_to_detached(attempt)
+    db.session.add(attempt)
+    if not viewer_is_instructor:  # instructors also get results, which need the stored items
+        db.session.info[_FRESH_START] = _FreshStart(attempt, viewer, title, [_NewItem(row) for row in rows])
     return attempt
 
 
@@ -364,13 +468,44 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") + "Z" if value else None
 
 
+def _order_key(presentation: dict | None):
+    """A hashable form of a stored presentation order: {part: [ids]}, anything else as JSON."""
+    if not presentation:
+        return ()
+    try:
+        key = tuple(sorted((part, tuple(ids)) for part, ids in presentation.items()))
+        hash(key)
+        return key
+    except TypeError:
+        return json.dumps(presentation, sort_keys=True, default=str)
+
+
 def question_payload(item: AttemptItem) -> dict:
-    """A question as the student sees it: rendered HTML, never a key."""
-    data = exam_cache.item_data(item)
-    if case_items.is_case_data(data):
-        return case_items.case_payload(item)
-    view = student_view(exam_cache.item_spec(item), item.presentation or None)
-    return payload_from_view(view, item.qid, item.position, item.points)
+    """A question as the student sees it: rendered HTML, never a key.
+
+    The rendered part depends only on the version (immutable) and the presentation order, so it
+    is built once per pair and shared: callers must not modify the nested lists. Case items hold
+    a per-student variant and are built every time.
+    """
+    return _question_payloads([item])[0]
+
+
+def _question_payloads(items) -> list[dict]:
+    """:func:`question_payload` for each item (the caches looked up once)."""
+    cache = exam_cache.payloads()
+    payloads = []
+    for item in items:
+        key = (item.version_id, _order_key(item.presentation))
+        shared = cache.get(key)  # a hit is never a case: those are not stored
+        if shared is None:
+            if case_items.is_case_data(exam_cache.item_data(item)):
+                payloads.append(case_items.case_payload(item))
+                continue
+            view = student_view(exam_cache.item_spec(item), item.presentation or None)
+            shared = cache.put(key, payload_from_view(view, "", 0, 0.0))
+        # dict(shared, …) keeps payload_from_view's key order and sets the per-item values.
+        payloads.append(dict(shared, id=item.qid, position=item.position, points=item.points))
+    return payloads
 
 
 def payload_from_view(view: dict, qid: str, position: int, points: float) -> dict:
@@ -391,17 +526,22 @@ def payload_from_view(view: dict, qid: str, position: int, points: float) -> dic
 
 def attempt_payload(attempt: Attempt, viewer: User, with_questions: bool = False) -> dict:
     """The attempt's state and saved responses; results only where the review policy allows."""
+    # Right after start_or_resume inserted it: the items as inserted, not read back. Only for
+    # students, whose in-progress attempt never shows results.
+    fresh = _take_fresh_start(attempt, viewer)
+    items = fresh.items if fresh is not None else attempt.items
     data = {
-        "attempt_id": attempt.id, "exam_id": attempt.exam_id, "title": attempt.exam.title,
+        "attempt_id": attempt.id, "exam_id": attempt.exam_id,
+        "title": fresh.title if fresh is not None else attempt.exam.title,
         "number": attempt.number, "status": attempt.status,
         "started_at": _iso(attempt.started_at), "deadline": _iso(attempt.deadline),
         "submitted_at": _iso(attempt.submitted_at), "server_time": _iso(utcnow()),
         "responses": {i.qid: {"response": i.response, "seq": i.seq, "saved_at": _iso(i.saved_at),
-                              "flagged": i.flagged} for i in attempt.items},
+                              "flagged": i.flagged} for i in items},
     }
     if with_questions:
-        data["questions"] = [question_payload(i) for i in attempt.items]
-    if review_allowed(attempt, viewer):
+        data["questions"] = _question_payloads(items)
+    if fresh is None and review_allowed(attempt, viewer):
         data["score"] = attempt.score
         data["max_score"] = attempt.max_score
         data["partially_graded"] = attempt.needs_manual

@@ -8,6 +8,7 @@ questions satisfies every rule, one is found, and the seed decides which.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .blueprint import ExamDefinition, Rule
@@ -53,7 +54,8 @@ def matches(rule: Rule, item: PoolItem) -> bool:
             and rule.difficulty_min <= item.difficulty <= rule.difficulty_max)
 
 
-def _match_slots(slots: list[int], candidates: dict[int, list[str]], rng: random.Random | None) -> dict[int, str]:
+def _match_slots(slots: Sequence[int], candidates: Mapping[int, Sequence[str]] | Sequence[Sequence[str]],
+                 rng: random.Random | None) -> dict[int, str]:
     """Assign a distinct question to every slot (slot → rule index) by augmenting paths."""
     owner: dict[str, int] = {}  # qid → slot position
     options = []
@@ -85,12 +87,15 @@ def _candidates(definition: ExamDefinition, pool: list[PoolItem]) -> tuple[dict[
     return candidates, fixed
 
 
-def check_rules(definition: ExamDefinition, pool: list[PoolItem]) -> tuple[list[RuleCheck], list[str]]:
-    """Per-rule availability and overall problems (missing fixed ids, rules that cannot all be filled)."""
+def _slots(definition: ExamDefinition) -> list[int]:
+    return [i for i, rule in enumerate(definition.rules) for _ in range(rule.count)]
+
+
+def _check(definition: ExamDefinition, pool: list[PoolItem],
+           candidates: dict[int, list[str]]) -> tuple[list[RuleCheck], list[str]]:
     known = {p.qid for p in pool}
     problems = [f"指定题目 {f.id} 不在题库中" for f in definition.fixed if f.id not in known]
-    candidates, _ = _candidates(definition, pool)
-    slots = [i for i, rule in enumerate(definition.rules) for _ in range(rule.count)]
+    slots = _slots(definition)
     assigned = _match_slots(slots, candidates, None)
     filled: dict[int, int] = {}
     for slot in assigned:
@@ -113,21 +118,61 @@ def check_rules(definition: ExamDefinition, pool: list[PoolItem]) -> tuple[list[
     return checks, problems
 
 
+def check_rules(definition: ExamDefinition, pool: list[PoolItem]) -> tuple[list[RuleCheck], list[str]]:
+    """Per-rule availability and overall problems (missing fixed ids, rules that cannot all be filled)."""
+    candidates, _ = _candidates(definition, pool)
+    return _check(definition, pool, candidates)
+
+
+@dataclass(frozen=True)
+class DrawPlan:
+    """A blueprint matched against one pool, ready to draw papers from seeds.
+
+    Filtering the pool per rule and checking that the rules can be filled cost far more than a
+    draw and depend only on the blueprint and the pool, so a caller drawing many papers from an
+    unchanged pool builds the plan once; :meth:`draw` then only shuffles and matches.
+    """
+
+    fixed: tuple[DrawnItem, ...]
+    slots: tuple[int, ...]
+    slot_points: tuple[float, ...]
+    candidates: tuple[tuple[str, ...], ...]  # per rule, in pool order
+    shuffle_questions: bool
+    problems: tuple[str, ...]
+
+    def draw(self, seed: int) -> list[DrawnItem]:
+        """The paper for ``seed``: fixed questions, then one draw per rule slot, in paper order.
+
+        Raises ValueError naming the problem when the blueprint cannot be filled from the pool.
+        """
+        if self.problems:
+            raise ValueError(";".join(self.problems))
+        rng = random.Random(seed)
+        assigned = _match_slots(self.slots, self.candidates, rng)
+        drawn = list(self.fixed)
+        for slot, rule_index in enumerate(self.slots):
+            drawn.append(DrawnItem(assigned[slot], self.slot_points[slot], rule_index))
+        if self.shuffle_questions:
+            rng.shuffle(drawn)
+        return drawn
+
+
+def plan_draw(definition: ExamDefinition, pool: list[PoolItem]) -> DrawPlan:
+    """The :class:`DrawPlan` of ``definition`` over ``pool``."""
+    candidates, _ = _candidates(definition, pool)
+    _, problems = _check(definition, pool, candidates)
+    slots = _slots(definition)
+    return DrawPlan(fixed=tuple(DrawnItem(f.id, f.points, None) for f in definition.fixed),
+                    slots=tuple(slots),
+                    slot_points=tuple(definition.rules[i].points for i in slots),
+                    candidates=tuple(tuple(candidates[i]) for i in range(len(definition.rules))),
+                    shuffle_questions=definition.shuffle_questions,
+                    problems=tuple(problems))
+
+
 def assemble(definition: ExamDefinition, pool: list[PoolItem], seed: int) -> list[DrawnItem]:
     """The paper for ``seed``: fixed questions, then one draw per rule slot, in paper order.
 
     Raises ValueError naming the problem when the blueprint cannot be filled from ``pool``.
     """
-    _, problems = check_rules(definition, pool)
-    if problems:
-        raise ValueError(";".join(problems))
-    rng = random.Random(seed)
-    candidates, _ = _candidates(definition, pool)
-    slots = [i for i, rule in enumerate(definition.rules) for _ in range(rule.count)]
-    assigned = _match_slots(slots, candidates, rng)
-    drawn = [DrawnItem(f.id, f.points, None) for f in definition.fixed]
-    for slot, rule_index in enumerate(slots):
-        drawn.append(DrawnItem(assigned[slot], definition.rules[rule_index].points, rule_index))
-    if definition.shuffle_questions:
-        rng.shuffle(drawn)
-    return drawn
+    return plan_draw(definition, pool).draw(seed)
