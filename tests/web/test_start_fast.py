@@ -13,23 +13,12 @@ from app.extensions import db
 from app.models import Attempt, AttemptItem, Exam, Question, User
 from app.services import exam_cache
 from app.services import exams as svc
-from tests.conftest import PASSWORD
 from tests.domain.test_draw_plan import reference_assemble
+from tests.web.test_exams_api import login, start
 
 # Measured: BEGIN, the session's user, the exam, whether it is assigned, the user's attempts, the
 # pool fingerprint, BEGIN IMMEDIATE, INSERT attempt, INSERT items (one executemany). It was 18.
 MAX_START_QUERIES = 9
-
-
-def login(client, username="student"):
-    body = client.post("/api/v1/session", json={"username": username, "password": PASSWORD}).get_json()
-    return {"X-CSRFToken": body["csrf_token"]}
-
-
-def start(client, headers, exam_id):
-    response = client.post(f"/api/v1/exams/{exam_id}/attempts", headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
 
 
 def stored(client, attempt_id):
