@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, bindparam, text
@@ -32,7 +31,7 @@ from ..extensions import db
 from ..models.base import utcnow
 from . import exam_cache
 from .case_items import is_case_data
-from .exams import SaveResult
+from .exams import SaveResult, past_deadline
 
 # Plain SQL with typed parameters: these two statements run on every save, and SQLAlchemy's
 # cache key for a text statement costs a fraction of an expression tree's.
@@ -57,8 +56,7 @@ class _Write:
 
     attempt_id: int
     item_id: int
-    seq: int
-    values: dict
+    values: dict  # response, seq, saved_at and perhaps flagged: the UPDATE's parameters
     wake: threading.Event = field(default_factory=threading.Event)  # committed, or asked to lead
     done: bool = False
     updated: bool = False
@@ -158,7 +156,7 @@ def save_fast(attempt_id: int, qid: str, user_id: int, response, seq: int | None
     if row is None or row.user_id != user_id or not row.active or row.status != "in_progress":
         return None
     now = utcnow()
-    if row.deadline is not None and now > row.deadline + timedelta(seconds=row.grace_seconds):
+    if past_deadline(row.deadline, row.grace_seconds, now):
         return None
     if is_case_data(exam_cache.version_data(row.version_id)):
         return None
@@ -170,6 +168,6 @@ def save_fast(attempt_id: int, qid: str, user_id: int, response, seq: int | None
     values = {"response": response, "seq": new_seq, "saved_at": now}
     if flagged is not None:
         values["flagged"] = bool(flagged)
-    if not committer().save(_Write(attempt_id, row.id, new_seq, values)):
+    if not committer().save(_Write(attempt_id, row.id, values)):
         return None  # submitted or overtaken meanwhile: the full path says which
     return SaveResult(now, new_seq, False)

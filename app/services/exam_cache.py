@@ -206,3 +206,28 @@ def draw_plan(definition: ExamDefinition) -> tuple[DrawPlan, dict[str, tuple[int
 def payloads() -> LRU:
     """The LRU of rendered question payloads, keyed by (version id, presentation order key)."""
     return _stores().payloads
+
+
+def _freeze(value: object) -> Hashable:
+    """A hashable copy of a JSON value; lists keep their order (the order is the point)."""
+    if isinstance(value, dict):
+        return ("{}",) + tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("[]",) + tuple(_freeze(v) for v in value)
+    return value
+
+
+def order_key(presentation: dict | None) -> Hashable:
+    """A hashable form of an item's stored presentation order, for keying what it lays out."""
+    # Fast path for the usual {"options": [ids]}; anything else goes through _freeze (a string
+    # must not pass for the list of its characters).
+    if not presentation:
+        return ()
+    try:
+        key = tuple(sorted((k, tuple(v)) for k, v in presentation.items() if type(v) is list))
+        if len(key) == len(presentation):
+            hash(key)
+            return key
+    except TypeError:
+        pass
+    return _freeze(presentation)

@@ -43,7 +43,7 @@ from .exams import question_payload
 
 DEFAULT_MAX_ENTRIES = 8192  # a question fragment is ~2,000 characters
 DEFAULT_MAX_CHARS = 16_000_000  # and the whole cache at most ~32 MB per worker (CJK text: 2 bytes a character)
-MAX_SMALL_ENTRIES = 4096  # number labels, case flags, body shells: cleared when full
+MAX_SMALL_ENTRIES = 4096  # number labels, body shells: cleared when full
 
 # "<" followed by NUL never comes out of escaped text or sanitized stem HTML, so a token can
 # only be ours; Markup keeps Jinja from escaping it on the way through the templates.
@@ -163,29 +163,6 @@ def _element_ids(values: object) -> list | None:
     return [v.get("id") if isinstance(v, dict) else v for v in values]
 
 
-def _freeze(value: object) -> Hashable:
-    """A hashable copy of a JSON value; lists keep their order (the order is the point)."""
-    if isinstance(value, dict):
-        return ("{}",) + tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
-    if isinstance(value, list):
-        return ("[]",) + tuple(_freeze(v) for v in value)
-    return value
-
-
-def _presentation_key(presentation: dict | None) -> Hashable:
-    # Fast path for the usual {"options": [ids]}; anything else goes through _freeze.
-    if not presentation:
-        return ()
-    try:
-        key = tuple(sorted((k, tuple(v)) for k, v in presentation.items() if type(v) is list))
-        if len(key) == len(presentation):
-            hash(key)
-            return key
-    except TypeError:
-        pass
-    return _freeze(presentation)
-
-
 _NO_ORDERS = object()  # a memoised "the view does not fit"
 # Per fragment (~400 bytes each): a single's four options have only 24 orders, shared by many
 # students, and a student's reloads hit; longer lists mostly miss and cost one student view.
@@ -224,7 +201,7 @@ class Fragment(NamedTuple):
     def orders_for(self, presentation: dict | None) -> dict[str, tuple[int, ...]] | None:
         """Each group's element indexes as a student with ``presentation`` sees them; None when
         that view's elements are not this fragment's."""
-        key = _presentation_key(presentation)
+        key = exam_cache.order_key(presentation)
         found = self.orders.get(key)
         if found is None:
             found = self._orders(presentation) or _NO_ORDERS
@@ -316,7 +293,6 @@ class _Stores:
         self.fragments = FragmentCache(max_entries, max_chars)
         # Plain dicts: small, and a lost race only renders the same value twice.
         self.labels: dict[tuple[str, int], str] = {}  # (locale, n) → "Question n"
-        self.is_case: dict[int, bool] = {}  # version id → a case stand-in
         self.bodies: dict[Hashable, tuple[str, ...]] = {}  # shape → literal, slot, literal, ...
 
 
@@ -345,13 +321,6 @@ def fragment_cache() -> FragmentCache:
 def clear() -> None:
     """Forget everything cached for the current application."""
     current_app.extensions.pop("exam_page_cache", None)
-
-
-def _is_case(stores: _Stores, item: AttemptItem) -> bool:
-    found = stores.is_case.get(item.version_id)
-    if found is None:
-        found = _remember(stores.is_case, item.version_id, case_items.is_case_data(exam_cache.item_data(item)))
-    return found
 
 
 def _number_label(stores: _Stores, locale: str, number: int) -> str:
@@ -398,7 +367,7 @@ def render_questions(items: list[AttemptItem], locale: str | None = None) -> tup
     keys: list[Hashable] = []
     case_payloads: dict[int, dict] = {}
     for index, item in enumerate(items):
-        if _is_case(stores, item):  # its payload holds this student's dataset
+        if case_items.is_case_data(exam_cache.item_data(item)):  # its payload holds this student's dataset
             case_payloads[index] = payload = question_payload(item)
             keys.append(_case_key(payload, locale))
         else:  # every presentation order shares it

@@ -7,7 +7,6 @@ submits and late saves resolve to one outcome.
 
 from __future__ import annotations
 
-import json
 import random
 import secrets
 from dataclasses import dataclass
@@ -174,12 +173,17 @@ def user_attempts(exam: Exam, user: User) -> list[Attempt]:
 
 # --- attempts -----------------------------------------------------------------------------
 
+def past_deadline(deadline: datetime | None, grace_seconds: int, now: datetime | None = None) -> bool:
+    """Whether ``now`` is after ``deadline`` plus the grace period (no deadline: never)."""
+    if deadline is None:
+        return False
+    return (now or utcnow()) > deadline + timedelta(seconds=grace_seconds)
+
+
 def is_overdue(attempt: Attempt, now: datetime | None = None, grace: bool = True) -> bool:
     if attempt.deadline is None:
         return False
-    now = now or utcnow()
-    limit = attempt.deadline + timedelta(seconds=attempt.exam.grace_seconds if grace else 0)
-    return now > limit
+    return past_deadline(attempt.deadline, attempt.exam.grace_seconds if grace else 0, now)
 
 
 # --- the start response without reading back what was just written ---------------------
@@ -468,18 +472,6 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") + "Z" if value else None
 
 
-def _order_key(presentation: dict | None):
-    """A hashable form of a stored presentation order: {part: [ids]}, anything else as JSON."""
-    if not presentation:
-        return ()
-    try:
-        key = tuple(sorted((part, tuple(ids)) for part, ids in presentation.items()))
-        hash(key)
-        return key
-    except TypeError:
-        return json.dumps(presentation, sort_keys=True, default=str)
-
-
 def question_payload(item: AttemptItem) -> dict:
     """A question as the student sees it: rendered HTML, never a key.
 
@@ -495,7 +487,7 @@ def _question_payloads(items) -> list[dict]:
     cache = exam_cache.payloads()
     payloads = []
     for item in items:
-        key = (item.version_id, _order_key(item.presentation))
+        key = (item.version_id, exam_cache.order_key(item.presentation))
         shared = cache.get(key)  # a hit is never a case: those are not stored
         if shared is None:
             if case_items.is_case_data(exam_cache.item_data(item)):

@@ -62,7 +62,7 @@ def test_a_deactivated_account_cannot_save_with_its_old_session(app, client, exa
 
 
 def test_without_a_session_a_save_is_401_before_the_body_is_read(client, exam_factory):
-    exam_id = exam_factory()
+    exam_factory()
     response = client.put("/api/v1/attempts/1/answers/x", data="not json", content_type="application/json")
     assert response.status_code == 401 and "登录" in response.get_json()["error"]
 
@@ -105,7 +105,7 @@ def _queue_behind_held_turn(app, committer, writes):
                 errors[index] = exc
 
     # A commit in progress: the saves below queue behind it, then the lead passes to the oldest.
-    held = autosave._Write(0, 0, 1, {})
+    held = autosave._Write(0, 0, {})
     with committer._lock:
         committer._busy = True
         committer._queue.append(held)
@@ -130,7 +130,7 @@ def _writes_for(app, attempt_id, responses):
         items = db.session.scalars(db.select(AttemptItem).filter_by(attempt_id=attempt_id)
                                    .order_by(AttemptItem.position)).all()
         now = utcnow()
-        return [autosave._Write(attempt_id, item.id, 1, {"response": response, "seq": 1, "saved_at": now})
+        return [autosave._Write(attempt_id, item.id, {"response": response, "seq": 1, "saved_at": now})
                 for item, response in zip(items, responses)]
 
 

@@ -166,7 +166,7 @@ def test_case_items_are_never_memoised(app, client, exam_factory):
     with app.app_context():
         item = db.session.scalar(db.select(AttemptItem).filter_by(attempt_id=bodies[0]["attempt_id"],
                                                                    qid="case:customer-value"))
-        assert exam_cache.payloads().get((item.version_id, svc._order_key(item.presentation))) is None
+        assert exam_cache.payloads().get((item.version_id, exam_cache.order_key(item.presentation))) is None
         assert exam_cache.payloads().get((item.version_id, ())) is None
 
 
