@@ -40,12 +40,26 @@ def create_app(config: type[Config] | str | dict | None = None) -> Flask:
         options.pop("pool_pre_ping", None)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
+    apply_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+def apply_proxy_fix(app: Flask) -> None:
+    """Believe ``X-Forwarded-For``/``-Proto`` from exactly ``TRUSTED_PROXIES`` proxy hops.
+
+    Login limits and exam network rules key on ``request.remote_addr``; behind nginx it would be
+    nginx's own address for every student without this.
+    """
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_extensions(app: Flask) -> None:

@@ -43,6 +43,9 @@ class Config:
     DEMO_DATA_ALLOWED = True
     SAVE_GRACE_SECONDS = 60
     ITEMS_PER_PAGE = 25
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto are believed
+    # for that many hops only, so a client cannot forge its address past them.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
 
 
 class DevelopmentConfig(Config):

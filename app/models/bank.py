@@ -24,6 +24,7 @@ class Question(db.Model):
     difficulty: Mapped[int] = mapped_column(default=3)
     source: Mapped[str] = mapped_column(String(20), default="yaml")  # yaml | web | import
     active: Mapped[bool] = mapped_column(default=True)
+    use: Mapped[str] = mapped_column(String(10), default="any")  # any | exam (never offered in practice)
     # Hash of the YAML last synced: a browser edit is not undone by a sync of unchanged YAML.
     synced_hash: Mapped[str] = mapped_column(String(64), default="")
     current_version_id: Mapped[int | None] = mapped_column(

@@ -31,6 +31,13 @@ class Exam(db.Model):
     shuffle_options: Mapped[bool] = mapped_column(default=True)
     grace_seconds: Mapped[int] = mapped_column(default=60)
     published: Mapped[bool] = mapped_column(default=True)
+    # Exam-room rules (docs/security.md): who may start, save and submit, and from where.
+    access_code: Mapped[str] = mapped_column(String(64), default="")  # "" = none
+    allowed_networks: Mapped[list] = mapped_column(JSON, default=list)  # CIDR strings; [] = anywhere
+    single_device: Mapped[bool] = mapped_column(default=False)
+    closed_book: Mapped[bool] = mapped_column(default=False)  # lessons, search, practice, cases closed while writing
+    require_fullscreen: Mapped[bool] = mapped_column(default=False)
+    focus_warning_after: Mapped[int] = mapped_column(default=0)  # warn the student after N focus losses; 0 = never
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -68,6 +75,8 @@ class Attempt(db.Model):
     score: Mapped[float | None] = mapped_column(default=None)
     max_score: Mapped[float] = mapped_column(default=0.0)
     needs_manual: Mapped[bool] = mapped_column(default=False)
+    # single_device: the browser session bound to this attempt; None until bound or after a release.
+    device_token: Mapped[str | None] = mapped_column(String(64), default=None)
 
     exam: Mapped[Exam] = relationship()
     items: Mapped[list["AttemptItem"]] = relationship(back_populates="attempt", order_by="AttemptItem.position",
@@ -106,3 +115,14 @@ class AttemptItem(db.Model):
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     version = relationship("QuestionVersion", foreign_keys=[version_id])
+
+
+class AttemptEvent(db.Model):
+    """A proctoring signal reported by the exam page (focus lost, full screen left, paste)."""
+
+    __tablename__ = "attempt_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -41,6 +41,9 @@ class User(UserMixin, db.Model):
     extra_minutes: Mapped[int] = mapped_column(default=0)
     time_multiplier: Mapped[float] = mapped_column(default=1.0)
     extra_attempts: Mapped[int] = mapped_column(default=0)
+    # Bumped on logout, password change, deactivation and "log out everywhere": every session
+    # cookie signed with an older value stops working.
+    session_version: Mapped[int] = mapped_column(default=0)
 
     memberships: Mapped[list["ClassMembership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
