@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Literal, NoReturn
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, SerializerFunctionWrapHandler, model_serializer,
+                      model_validator)
 from pydantic_core import PydanticCustomError
 
 from app.domain.questions.result import Issue
