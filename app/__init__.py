@@ -111,6 +111,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(instructor_bp, url_prefix="/instructor")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    from .services.withholding import init_app as init_withholding
+
+    init_withholding(app)  # closed-book exams close lessons, search, practice and cases
 
 
 def register_errorhandlers(app: Flask) -> None:

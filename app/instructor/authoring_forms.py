@@ -6,7 +6,7 @@ Free of request and app state on purpose (tested on its own; messages go through
 found reading the fields; :func:`form_fields` turns stored question data back into the same
 fields, so that opening and saving a question unchanged gives back the same data.
 
-Field names: ``id chapter section difficulty tags points stem explanation note`` for every
+Field names: ``id chapter section difficulty tags points stem explanation use note`` for every
 type; ``option-A`` … ``option-J`` (options, ordering items), ``answer`` (single key, multiple
 keys, ``true``/``false``, numeric value), ``rank-A`` … (ordering: the right position of each
 item), ``scoring``, ``tolerance_kind`` (``abs``/``pct``) + ``tolerance`` + ``unit`` (numeric),
@@ -31,7 +31,7 @@ MAX_PAIRS = 12
 OPTION_TYPES = ("single", "multiple", "ordering")
 FORM_ERROR = "_form"
 # Fields the editor shows messages next to; problems with any other key are shown at the top.
-FIELD_NAMES = frozenset({"id", "chapter", "section", "difficulty", "tags", "points", "stem", "explanation",
+FIELD_NAMES = frozenset({"id", "chapter", "section", "difficulty", "tags", "points", "stem", "explanation", "use",
                          "options", "answer", "scoring", "tolerance", "unit", "distractors", "rubric"})
 # Question keys whose problems are shown next to another field of the form.
 _FIELD_OF_KEY = {"tolerance_pct": "tolerance", "type": FORM_ERROR}
@@ -159,6 +159,11 @@ def _common(form: FormData, parsed: ParsedForm) -> None:
         data["section"] = section
     data["stem"] = text_of(form, "stem")
     data["explanation"] = text_of(form, "explanation")
+    use = line_of(form, "use") or "any"
+    if use == "exam":
+        data["use"] = "exam"  # "any" is the default and is left out, as in the files
+    elif use != "any":
+        parsed.add("use", _("用途应为“练习和考试”或“仅用于考试”。"))
 
 
 def _options(form: FormData, parsed: ParsedForm) -> dict[str, str]:
@@ -293,6 +298,7 @@ def form_fields(data: Mapping[str, Any], chapter: str) -> Fields:
     put("tags", "、".join(data.get("tags") or []))
     put("stem", data.get("stem", ""))
     put("explanation", data.get("explanation", ""))
+    put("use", data.get("use") or "any")
     qtype = data.get("type")
     answer = data.get("answer")
     for letter, text in (data.get("options") or {}).items():

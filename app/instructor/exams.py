@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..models import Exam, Role, User
+from ..models.base import utcnow
 from ..services import exam_admin as svc
 from ..services.courseware import get_course
 from ..services.exams import ExamError
@@ -34,7 +35,7 @@ def _exam_or_404(exam_id: int) -> Exam:
 def exam_list():
     """Every exam with its classes, window, time limit and attempts."""
     page = svc.exam_rows(_page_number(), current_app.config["ITEMS_PER_PAGE"])
-    return render_template("instructor/exam_list.html", page=page)
+    return render_template("instructor/exam_list.html", page=page, now_utc=utcnow())
 
 
 # --- the editor ----------------------------------------------------------------------------
@@ -178,6 +179,21 @@ def exam_publish(exam_id: int):
     svc.set_published(exam, True, current_user)
     flash(_("考试“%(t)s”已重新发布。", t=exam.title), "success")
     return redirect(url_for("instructor.exam_list"))
+
+
+@bp.route("/exams/<int:exam_id>/close", methods=["GET", "POST"])
+def exam_close(exam_id: int):
+    """Ask, then end the exam now: it closes, running attempts are submitted, withheld questions return."""
+    exam = _exam_or_404(exam_id)
+    if request.method == "POST":
+        try:
+            submitted = svc.close_now(exam, current_user)
+        except ExamError as exc:
+            flash(str(exc), "warning")
+        else:
+            flash(_("考试“%(t)s”已结束，%(n)d 份进行中的答卷已提交。", t=exam.title, n=submitted), "success")
+        return redirect(url_for("instructor.exam_list"))
+    return render_template("instructor/exam_close.html", exam=exam, closed=svc.is_closed(exam))
 
 
 # --- accommodations -------------------------------------------------------------------------

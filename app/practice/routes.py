@@ -14,6 +14,7 @@ from ..domain.practice import DAYS_TO_CLEAR, MODE_DUE, MODE_NEW, PracticeSet
 from ..errors import error_response
 from ..services import practice as svc
 from ..services.courseware import get_course
+from ..services.withholding import withheld_qids
 from . import state
 from .forms import DEFAULT_COUNT, AnswerFormError, StartForm, response_from_form
 from .state import Scope
@@ -26,6 +27,11 @@ COURSE = "crm"
 @login_required
 def _guard():
     """Practice belongs to a logged-in student: every answer and notebook is someone's own."""
+
+
+def _withheld_note() -> bool:
+    """Whether to say that some questions are closed for now (never which, nor why in detail)."""
+    return bool(withheld_qids(current_user.id))
 
 
 def _exists(scope: Scope) -> bool:
@@ -59,7 +65,7 @@ def index():
     """Mastery per chapter, start forms, and the notebook's counts."""
     chapters, overall = svc.course_mastery(current_user.id, COURSE)
     return render_template("practice/index.html", course=get_course(COURSE), chapters=chapters, overall=overall,
-                           summary=svc.notebook_summary(current_user.id))
+                           summary=svc.notebook_summary(current_user.id), withheld_note=_withheld_note())
 
 
 @bp.route("/start", methods=["POST"])
@@ -116,10 +122,10 @@ def _render(scope: Scope, practice_set: PracticeSet | None, error: str | None = 
     while practice_set is not None and not practice_set.finished:
         answer_id = practice_set.answer_id(practice_set.current)
         feedback = svc.feedback(current_user.id, answer_id) if answer_id is not None else None
-        question = None if feedback else svc.question_payload(practice_set.current)
+        question = None if feedback else svc.question_payload(practice_set.current, current_user.id)
         if feedback or question:
             break
-        # A question retired since the set was drawn is passed over.
+        # A question retired (or withheld) since the set was drawn is passed over.
         practice_set = practice_set.advanced()
         state.save(scope, practice_set)
     if practice_set is not None and practice_set.finished:
@@ -127,7 +133,8 @@ def _render(scope: Scope, practice_set: PracticeSet | None, error: str | None = 
     answer_ids = [a for _, a in practice_set.answers] if practice_set else []
     return render_template("practice/set.html", scope=scope, title=_title(scope), practice_set=practice_set,
                            question=question, feedback=feedback, results=results, error=error,
-                           score=svc.set_score(current_user.id, answer_ids), given=request.form), status
+                           score=svc.set_score(current_user.id, answer_ids), given=request.form,
+                           withheld_note=_withheld_note()), status
 
 
 def _posted_scope() -> tuple[Scope, PracticeSet | None]:
@@ -151,10 +158,10 @@ def answer():
         message = (_("提交中缺少题目编号,请重新作答。") if not qid else
                    _("提交的题目(%(qid)s)不是本组练习的当前题目,可能是在其他窗口重新开始了练习。请回答下面的题目。", qid=qid))
         return _render(scope, practice_set, message, 400)
-    question = svc.find_practicable(qid)
+    question = svc.find_practicable(qid, current_user.id)
     try:
         if question is None:
-            raise svc.PracticeError(_("这道题已停用,请跳过。"))
+            raise svc.PracticeError(_("这道题目前不能练习，请跳过。"))
         stored = svc.record_answer(current_user.id, qid, response_from_form(question.data, request.form))
     except (AnswerFormError, svc.PracticeError) as exc:
         return _render(scope, practice_set, str(exc), 400)
@@ -180,4 +187,4 @@ def notebook():
     titles = {c.slug: c.title for c in chapters}
     return render_template("practice/notebook.html", page=page, chapters=chapters, overall=overall,
                            titles=titles, summary=svc.notebook_summary(current_user.id),
-                           today=svc.local_today(), days_to_clear=DAYS_TO_CLEAR)
+                           today=svc.local_today(), days_to_clear=DAYS_TO_CLEAR, withheld_note=_withheld_note())

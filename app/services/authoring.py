@@ -232,7 +232,8 @@ def file_shape(data: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in ALLOWED_KEYS:
         value = data.get(key)
-        if value is None or (key in ("tags", "distractors") and not value) or (key == "explanation" and value == ""):
+        if (value is None or (key in ("tags", "distractors") and not value) or (key == "explanation" and value == "")
+                or (key == "use" and value == "any")):
             continue
         if key in _FLOAT_KEYS and isinstance(value, float) and value.is_integer():
             value = int(value)  # read back as the same float: the hash does not change

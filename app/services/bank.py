@@ -17,7 +17,7 @@ from ..models import Question, QuestionVersion, User
 from ..models.base import utcnow
 from .courseware import get_course
 
-METADATA_KEYS = ("tags", "difficulty", "section")
+METADATA_KEYS = ("tags", "difficulty", "section", "use")
 
 
 @dataclass
@@ -61,6 +61,7 @@ def save_version(question: Question, data: dict, actor: User | None = None, note
     question.chapter = chapter or question.chapter
     question.type = data["type"]
     question.difficulty = int(data.get("difficulty", 3))
+    question.use = data.get("use") or "any"
     if current is not None and current.content_hash == new_hash:
         if any(current.data.get(k) != data.get(k) for k in METADATA_KEYS):
             current.data = dict(data)  # metadata is not part of what was answered
@@ -103,7 +104,9 @@ def sync_bank(course: str = "crm", root: Path | None = None) -> SyncReport:
     for loaded in result.questions:
         data = loaded.to_data()
         seen.add(loaded.id)
-        yaml_hash = _short(json.dumps([content_hash(data), loaded.chapter, [data.get(k) for k in METADATA_KEYS]],
+        # ``use`` joins the hash only when set, so files written before it existed keep their hash.
+        metadata = [data.get(k) for k in METADATA_KEYS if k != "use" or data.get(k) is not None]
+        yaml_hash = _short(json.dumps([content_hash(data), loaded.chapter, metadata],
                                       ensure_ascii=False, sort_keys=True))
         existing = find_question(loaded.id)
         if existing is not None and existing.synced_hash == yaml_hash and existing.active:

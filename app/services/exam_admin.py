@@ -25,6 +25,7 @@ from ..domain.exams.assembly import matches
 from ..extensions import db
 from ..i18n import N_
 from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
+from ..models.base import utcnow
 from .accounts import audit
 from .exams import ExamError, _as_utc, create_exam, question_pool
 
@@ -347,6 +348,33 @@ def set_published(exam: Exam, published: bool, actor: User) -> None:
     exam.published = published
     audit(actor, "exam.publish" if published else "exam.unpublish", f"exam:{exam.id}", title=exam.title)
     db.session.commit()
+
+
+def is_closed(exam: Exam) -> bool:
+    """Whether the exam's closing time has passed (an exam without one never closes by itself)."""
+    return exam.closes_at is not None and exam.closes_at <= utcnow()
+
+
+def close_now(exam: Exam, actor: User) -> int:
+    """End the exam now ("立即结束考试"): ``closes_at`` becomes now and attempts in progress are submitted.
+
+    Closing releases what the exam withheld from practice (app.services.withholding) and its
+    ``after_close`` review, so no attempt may stay open past it. Audited; returns how many
+    attempts were submitted.
+    """
+    from .exams import submit
+
+    if is_closed(exam):
+        raise ExamError(_("这场考试已经结束。"), 409)
+    now = utcnow()
+    exam.closes_at = now
+    audit(actor, "exam.close", f"exam:{exam.id}", title=exam.title)
+    db.session.commit()
+    running = db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id,
+                                                       Attempt.status == "in_progress")).all()
+    for attempt in running:
+        submit(attempt, auto=True)
+    return len(running)
 
 
 # --- accommodations -----------------------------------------------------------------------

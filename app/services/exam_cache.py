@@ -80,6 +80,7 @@ class _Pool:
     items: list[PoolItem]
     current: dict[str, tuple[int, dict]]
     plans: dict[str, DrawPlan] = field(default_factory=dict)
+    drawable: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 class _Stores:
@@ -201,6 +202,24 @@ def draw_plan(definition: ExamDefinition) -> tuple[DrawPlan, dict[str, tuple[int
                 loaded.plans.clear()  # bounded; a cleared plan is rebuilt by its next start
             loaded.plans[key] = plan
     return plan, loaded.current
+
+
+def drawable_qids(definition: ExamDefinition) -> frozenset[str]:
+    """Every question a paper of ``definition`` could contain, from its draw plan over the current pool.
+
+    Kept with the plan, so it is recomputed exactly when the plan is: when the blueprint or the
+    pool (its fingerprint) changes.
+    """
+    loaded = _pool(definition.course)
+    key = definition.model_dump_json(include={"rules", "fixed", "shuffle_questions"})
+    found = loaded.drawable.get(key)
+    if found is None:
+        found = draw_plan(definition)[0].drawable()
+        with _stores().lock:
+            if len(loaded.drawable) >= MAX_PLANS:
+                loaded.drawable.clear()
+            loaded.drawable[key] = found
+    return found
 
 
 def payloads() -> LRU:

@@ -23,6 +23,7 @@ from .courseware import get_course
 from .pagination import Page, clamp_page
 from .rendering import html, inline_html
 from .review import describe_response, lesson_link
+from .withholding import withheld_qids
 
 NOT_PRACTISED = ("essay",)  # graded by hand: no instant feedback to give
 
@@ -40,30 +41,39 @@ def local_today() -> date:
 # --- the questions ------------------------------------------------------------------------
 
 def _practicable():
+    # ``use: exam`` questions are for exams only: never practised, by anyone.
     return (select(Question).where(Question.active.is_(True), Question.current_version_id.is_not(None),
-                                   Question.type.not_in(NOT_PRACTISED)))
+                                   Question.type.not_in(NOT_PRACTISED), Question.use != "exam"))
 
 
-def practice_qids(course: str, chapter: str | None = None) -> list[str]:
-    """Ids of the questions that can be practised in ``course`` (or one of its chapters)."""
+def practice_qids(course: str, chapter: str | None = None, user_id: int | None = None) -> list[str]:
+    """Ids of the questions that can be practised in ``course`` (or one of its chapters).
+
+    With ``user_id``, without the questions withheld from that student (app.services.withholding).
+    """
     stmt = _practicable().where(Question.course == course)
     if chapter is not None:
         stmt = stmt.where(Question.chapter == chapter)
-    return [q.qid for q in db.session.scalars(stmt.order_by(Question.qid))]
+    withheld = withheld_qids(user_id)
+    return [qid for qid in db.session.scalars(stmt.with_only_columns(Question.qid).order_by(Question.qid))
+            if qid not in withheld]
 
 
-def find_practicable(qid: str) -> Question | None:
-    """The question ``qid`` if it can be practised now."""
+def find_practicable(qid: str, user_id: int | None = None) -> Question | None:
+    """The question ``qid`` if it can be practised now (by ``user_id``: not withheld from them)."""
+    if qid in withheld_qids(user_id):
+        return None
     return db.session.scalar(_practicable().where(Question.qid == qid))
 
 
-def question_payload(qid: str) -> dict | None:
+def question_payload(qid: str, user_id: int | None = None) -> dict | None:
     """The question as the student sees it before answering: rendered, never a key.
 
     Options keep their bank order so that the letters match the key shown after answering
     (ordering items and matching choices still come in an order that gives nothing away).
+    None when it cannot be practised, or is withheld from ``user_id``.
     """
-    question = find_practicable(qid)
+    question = find_practicable(qid, user_id)
     if question is None:
         return None
     data = question.data
@@ -121,15 +131,17 @@ def draw(user_id: int, course: str | None, chapter: str | None, mode: str, count
     """Question ids for a new practice set: by ``mode`` from a course or chapter, or the due notebook."""
     if mode == rules.MODE_DUE:
         return rules.order_due(notebook_states(user_id), today or local_today(), count)
-    return rules.select_questions(practice_qids(course or "crm", chapter), history(user_id), mode, count, rng)
+    return rules.select_questions(practice_qids(course or "crm", chapter, user_id), history(user_id), mode, count,
+                                  rng)
 
 
 # --- answering ----------------------------------------------------------------------------
 
 def record_answer(user_id: int, qid: str, response: object, today: date | None = None) -> PracticeAnswer:
     """Grade ``response`` to ``qid``, store it and update the notebook; PracticeError if malformed."""
-    question = find_practicable(qid)
+    question = find_practicable(qid, user_id)
     if question is None:
+        # The same words for a missing, retired or withheld question: nothing tells them apart.
         raise PracticeError(_("题目 %(q)s 不存在或不能练习。", q=qid))
     result = grade(question.data, response)
     if result.error:
@@ -176,8 +188,10 @@ def feedback(user_id: int, answer_id: int) -> dict | None:
     answer = db.session.get(PracticeAnswer, answer_id)
     if answer is None or answer.user_id != user_id:
         return None
-    version = db.session.get(QuestionVersion, answer.version_id)
     question = db.session.get(Question, answer.question_id)
+    if question.qid in withheld_qids(user_id):
+        return None  # an answer given before the exam opened: its key waits until the exam closes
+    version = db.session.get(QuestionVersion, answer.version_id)
     data = version.data
     key = answer_view(data)
     return {"qid": question.qid, "type": data.get("type"), "correct": answer.correct, "score": answer.score,
@@ -208,8 +222,9 @@ def notebook_states(user_id: int) -> list[tuple[str, rules.Leitner]]:
     rows = db.session.execute(
         select(Question.qid, NotebookEntry).join(Question, Question.id == NotebookEntry.question_id)
         .where(NotebookEntry.user_id == user_id, NotebookEntry.cleared_at.is_(None),
-               Question.active.is_(True)))
-    return [(qid, _state(entry)) for qid, entry in rows]
+               Question.active.is_(True), Question.use != "exam"))
+    withheld = withheld_qids(user_id)  # hidden while withheld, never deleted: back when the exam closes
+    return [(qid, _state(entry)) for qid, entry in rows if qid not in withheld]
 
 
 @dataclass(frozen=True)
@@ -234,8 +249,11 @@ def notebook_page(user_id: int, page: int, per_page: int):
     """One page of the student's notebook, soonest due first: rows of (entry, question, stem HTML)."""
     stmt = (select(NotebookEntry, Question).join(Question, Question.id == NotebookEntry.question_id)
             .where(NotebookEntry.user_id == user_id, NotebookEntry.cleared_at.is_(None),
-                   Question.active.is_(True))
+                   Question.active.is_(True), Question.use != "exam")
             .order_by(NotebookEntry.due_on, NotebookEntry.box, NotebookEntry.id))
+    withheld = withheld_qids(user_id)
+    if withheld:
+        stmt = stmt.where(Question.qid.not_in(sorted(withheld)))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page, _ = clamp_page(page, total, per_page)
     rows = [{"entry": entry, "question": question, "stem_html": html(question.data.get("stem", "")),

@@ -13,7 +13,7 @@ from app.domain.questions import QuestionSpec, validate_question
 HASH_VERSION = "q1"
 # Metadata that says where a question sits rather than what it asks: changing it keeps the
 # same version, so re-tagging a question does not split its statistics.
-_NOT_HASHED = frozenset({"tags", "difficulty", "section"})
+_NOT_HASHED = frozenset({"tags", "difficulty", "section", "use"})  # metadata: editing it makes no new version
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,14 @@ class DrawPlan:
     shuffle_questions: bool
     problems: tuple[str, ...]
 
+    def drawable(self) -> frozenset[str]:
+        """Every question some paper drawn from this plan could contain: fixed ids and each rule's candidates.
+
+        The one answer to "which questions can this exam ask" (practice withholds exactly these
+        while an exam that hides its key is open).
+        """
+        return frozenset([f.qid for f in self.fixed] + [qid for rule in self.candidates for qid in rule])
+
     def draw(self, seed: int) -> list[DrawnItem]:
         """The paper for ``seed``: fixed questions, then one draw per rule slot, in paper order.
 

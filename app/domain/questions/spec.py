@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Literal, NoReturn
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, SerializerFunctionWrapHandler, model_serializer,
+                      model_validator)
 from pydantic_core import PydanticCustomError
 
 from app.domain.questions.result import Issue
@@ -22,8 +23,10 @@ from app.domain.questions.text import normalise
 # Every key a question may have; each type accepts a subset (docs/question-format.md).
 ALLOWED_KEYS: tuple[str, ...] = (
     "id", "type", "difficulty", "tags", "points", "section", "stem", "options", "answer",
-    "tolerance", "tolerance_pct", "unit", "scoring", "distractors", "rubric", "explanation",
+    "tolerance", "tolerance_pct", "unit", "scoring", "distractors", "rubric", "explanation", "use",
 )  # fmt: skip
+# ``use``: ``any`` (practice and exams, the default) or ``exam`` (exams only, never practised).
+USES: tuple[str, ...] = ("any", "exam")
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\Z")
 OPTION_KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,15}\Z")
@@ -171,6 +174,7 @@ Tags = Annotated[list[str], BeforeValidator(_tags)]
 Options = Annotated[dict[str, str], BeforeValidator(_options)]
 OptionKey = Annotated[str, BeforeValidator(option_key)]
 Scoring = Literal["partial", "all_or_nothing"]
+Use = Annotated[Literal["any", "exam"], one_of(*USES)]
 
 
 class QuestionSpec(BaseModel):
@@ -192,10 +196,19 @@ class QuestionSpec(BaseModel):
     section: Anchor = None
     stem: NonEmptyText
     explanation: Text = ""
+    use: Use = "any"
 
     def rule_issues(self) -> list[Issue]:
         """Cross-field problems of this question (none by default)."""
         return []
+
+    @model_serializer(mode="wrap")
+    def _leave_out_default_use(self, handler: SerializerFunctionWrapHandler) -> dict:
+        # Stored data and exports of ordinary questions stay as they were before ``use`` existed.
+        data = handler(self)
+        if isinstance(data, dict) and data.get("use") == "any":
+            del data["use"]
+        return data
 
     @model_validator(mode="after")
     def _check_rules(self) -> QuestionSpec:

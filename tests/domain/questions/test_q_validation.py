@@ -100,7 +100,7 @@ def test_numbers_written_without_quotes_are_text():
 
 def test_each_type_accepts_only_its_keys():
     assert QUESTION_TYPES["single"].keys == {
-        "id", "type", "difficulty", "tags", "points", "section", "stem", "explanation", "options", "answer",
+        "id", "type", "difficulty", "tags", "points", "section", "stem", "explanation", "use", "options", "answer",
     }  # fmt: skip
     assert "rubric" in QUESTION_TYPES["essay"].keys
     assert "answer" not in QUESTION_TYPES["essay"].keys
