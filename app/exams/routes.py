@@ -98,5 +98,5 @@ def review(attempt_id: int):
     if attempt.status == "in_progress" and attempt.user_id == current_user.id:
         return redirect(url_for("exams.take", attempt_id=attempt.id))
     allowed = svc.review_allowed(attempt, current_user)
-    rows = review_rows(attempt) if allowed else []
+    rows = review_rows(attempt, current_user) if allowed else []
     return render_template("exams/review.html", attempt=attempt, allowed=allowed, rows=rows)

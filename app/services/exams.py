@@ -27,7 +27,7 @@ from ..models import (Attempt, AttemptItem, ClassGroup, ClassMembership, Exam, E
                       QuestionVersion, User)
 from ..models.base import utcnow
 from .accounts import audit
-from . import case_items, exam_cache
+from . import case_items, exam_cache, withholding
 from .rendering import html, inline_html
 
 
@@ -537,7 +537,9 @@ def attempt_payload(attempt: Attempt, viewer: User, with_questions: bool = False
         data["score"] = attempt.score
         data["max_score"] = attempt.max_score
         data["partially_graded"] = attempt.needs_manual
-        data["results"] = [dict(case_items.case_review(i) if case_items.is_case_item(i) else answer_view(i.version.data),
+        withheld = withholding.withheld_qids(viewer.id) if not viewer.is_instructor else frozenset()
+        data["results"] = [{"id": i.qid, "max": i.points, "withheld": True} if i.qid in withheld else
+                           dict(case_items.case_review(i) if case_items.is_case_item(i) else answer_view(i.version.data),
                                 id=i.qid, score=i.score, max=i.points,
                                 feedback=i.feedback, needs_manual=i.needs_manual and i.score is None,
                                 comment=i.manual_comment)

@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from ..domain.questions import answer_view
-from ..models import Attempt, AttemptItem
+from ..models import Attempt, AttemptItem, User
 from .rendering import html
+from .withholding import withheld_qids
 
 
 def describe_response(data: dict, response) -> str:
@@ -34,12 +35,27 @@ def lesson_link(chapter: str, section: str | None, course: str = "crm") -> str:
     return f"/lessons/{course}/{chapter}" + (f"#{section}" if section else "")
 
 
-def review_rows(attempt: Attempt) -> list[dict]:
-    """One row per item, in paper order."""
+def review_rows(attempt: Attempt, viewer: User | None = None) -> list[dict]:
+    """One row per item, in paper order.
+
+    A question that an open hidden-review exam can still ask ``viewer`` keeps its stem and the
+    student's own response, but no key, explanation or per-question result: the review of one
+    exam must not hand out the key of another (app/services/withholding.py).
+    """
+    withheld = withheld_qids(viewer.id) if viewer is not None and not viewer.is_instructor else frozenset()
     rows = []
     for item in attempt.items:
-        rows.append(review_row(item, attempt.exam.course))
+        row = review_row(item, attempt.exam.course)
+        if item.qid in withheld:
+            row = withheld_row(row)
+        rows.append(row)
     return rows
+
+
+def withheld_row(row: dict) -> dict:
+    """``row`` without anything that tells the key: answer, explanation, score, feedback, correctness."""
+    return dict(row, answer="", explanation_html="", score=None, feedback="", comment="", correct=None,
+                needs_manual=False, steps=[], withheld=True)
 
 
 def review_row(item: AttemptItem, course: str = "crm") -> dict:

@@ -327,3 +327,44 @@ def test_closed_book_ends_with_the_deadline_and_needs_the_option(app, client, wo
 def test_anonymous_visitors_still_get_the_login_redirect(app, client, world):
     assert client.get("/practice/").status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_review_of_an_open_exam_does_not_show_keys_of_a_hidden_exam(app, client, world, exam_factory):
+    """An `immediately` exam sharing questions with an open hidden-review exam keeps their keys back."""
+    from app.services.withholding import withheld_qids
+
+    open_exam = exam_factory(title="公开测验", rules=[{"types": ["single"], "count": 3, "points": 1}])
+    login(client, "student")
+    started = client.post(f"/api/v1/exams/{open_exam}/attempts").get_json()
+    attempt_id = started["attempt_id"]
+    for q in started["questions"]:
+        client.put(f"/api/v1/attempts/{attempt_id}/answers/{q['id']}", json={"response": "A"})
+    assert client.post(f"/api/v1/attempts/{attempt_id}/submit").status_code == 200
+
+    def shown():
+        page = client.get(f"/exams/attempts/{attempt_id}/review").get_data(as_text=True)
+        results = client.get(f"/api/v1/attempts/{attempt_id}").get_json()["results"]
+        return page, {r["id"]: r for r in results}
+
+    page, results = shown()  # no hidden exam yet: every key is shown
+    assert all("answer" in r and "score" in r for r in results.values())
+    assert "本题的得分、答案与解析将在相关考试结束后开放" not in page
+
+    hidden = world()  # draws from every single-choice question: all three of the open exam's
+    with app.app_context():
+        assert set(results) <= withheld_qids(uid(app, "student"))
+    page, results = shown()
+    assert all(r == {"id": qid, "max": 1.0, "withheld": True} for qid, r in results.items())
+    assert page.count("本题的得分、答案与解析将在相关考试结束后开放") == 3
+    assert "正确答案" not in page and 'id="explanation"' not in page
+
+    # The teacher still sees everything; after the hidden exam closes the student does too.
+    teacher = app.test_client()
+    login(teacher, "teacher")
+    assert all("answer" in r for r in teacher.get(f"/api/v1/attempts/{attempt_id}").get_json()["results"])
+    with app.app_context():
+        db.session.get(Exam, hidden).closes_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    page, results = shown()
+    assert all("answer" in r and "score" in r for r in results.values())
+    assert "正确答案" in page
