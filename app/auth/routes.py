@@ -76,9 +76,10 @@ def change_password():
             password_change_failures.record(current_user.id)
             form.current_password.errors.append(_("当前密码不正确。"))
         else:
-            set_new_password(current_user, form.new_password.data)
+            user = current_user._get_current_object()  # the object itself: login_user keeps it for the request
+            set_new_password(user, form.new_password.data)
             db.session.commit()
-            restamp_session(current_user)
+            restamp_session(user)
             flash(_("密码已修改，其他设备上的登录已退出。"), "success")
             return redirect(url_for("main.index"))
     return _password_page(form, everywhere)
