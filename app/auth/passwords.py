@@ -11,7 +11,7 @@ from flask import current_app
 
 # A hash to verify against for unknown usernames, so timing does not reveal which exist. It is
 # made once per parameter set (an unknown user then costs one verification, like a known one).
-_DUMMY_PASSWORD = "not-a-real-password"
+_DUMMY_PASSWORD = secrets.token_urlsafe(24)  # known to nobody, not even readers of this file
 _dummy_hashes: dict[tuple[int, int, int], str] = {}
 
 
