@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..auth.session import admin_required
+from ..errors import abort_with
 from ..extensions import db
 from ..models import AuditLog, Role, User
 from ..services.accounts import audit, create_user, find_user, set_active
@@ -49,6 +50,8 @@ def index():
 def set_user_active(user_id: int):
     """Deactivate (every session of the account ends at once) or reactivate an account."""
     user = db.get_or_404(User, user_id)
+    if request.form.get("active") not in ("0", "1"):
+        abort_with(400, _("请求无效。"))
     active = request.form.get("active") == "1"
     if user.id == current_user.id and not active:
         flash(_("不能停用自己的账号。"), "error")

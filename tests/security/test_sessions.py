@@ -214,6 +214,7 @@ def test_only_admins_deactivate_and_not_themselves(app, client, users):
     assert "不能停用自己的账号" in response.get_data(as_text=True)
     assert_logged_in(admin, "admin")
     assert admin.post("/admin/users/999999/active", data={"active": "0"}).status_code == 404
+    assert admin.post(f"/admin/users/{users['student']}/active", data={"active": "maybe"}).status_code == 400
     with app.app_context():
         assert db.session.get(User, users["student"]).active is True
 
