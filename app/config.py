@@ -34,7 +34,15 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # exams run for hours; the token lives as long as the session
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_FAILURE_LIMIT = "10 per minute"
+    # Failed logins. Per username: a password guesser gets 10 tries a minute at one account.
+    # Per address: much higher, because a school's students share one NAT (or one nginx) address;
+    # 300 a minute lets a hall of 100 students all mistype three times in the minute the exam
+    # opens, while one machine spraying many usernames is still stopped within the minute.
+    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "10 per minute")
+    LOGIN_ADDRESS_FAILURE_LIMIT = os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "300 per minute")
+    # Wrong current passwords on /auth/password, per user: a borrowed logged-in session must not
+    # become a password-guessing oracle.
+    PASSWORD_CHANGE_FAILURE_LIMIT = os.environ.get("PASSWORD_CHANGE_FAILURE_LIMIT", "5 per 10 minutes")
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     # OWASP password storage cheat sheet: argon2id, m=19 MiB, t=2, p=1.
     ARGON2_TIME_COST = 2

@@ -8,9 +8,10 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..auth.session import admin_required
+from ..errors import abort_with
 from ..extensions import db
 from ..models import AuditLog, Role, User
-from ..services.accounts import audit, create_user, find_user
+from ..services.accounts import audit, create_user, find_user, set_active
 from .forms import UserForm
 
 bp = Blueprint("admin", __name__)
@@ -43,6 +44,24 @@ def index():
         stmt = stmt.where(or_(User.username.ilike(like), User.full_name.ilike(like), User.student_number.ilike(like)))
     page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template("admin/index.html", page=page, form=form, q=q), (400 if form.errors else 200)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+def set_user_active(user_id: int):
+    """Deactivate (every session of the account ends at once) or reactivate an account."""
+    user = db.get_or_404(User, user_id)
+    if request.form.get("active") not in ("0", "1"):
+        abort_with(400, _("请求无效。"))
+    active = request.form.get("active") == "1"
+    if user.id == current_user.id and not active:
+        flash(_("不能停用自己的账号。"), "error")
+    elif user.active != active:
+        set_active(user, active)
+        audit(current_user, "user.activate" if active else "user.deactivate", f"user:{user.id}", username=user.username)
+        db.session.commit()
+        flash((_("账号“%(u)s”已启用。", u=user.username) if active
+               else _("账号“%(u)s”已停用，其所有登录已退出。", u=user.username)), "success")
+    return redirect(url_for("admin.index", q=request.form.get("q") or None))
 
 
 @bp.route("/audit")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_login import current_user
 
-from ..auth.session import instructor_required, login_required, session_user_id
+from ..auth.session import instructor_required, login_required, session_identity
 from ..database import reads_first
 from ..errors import abort_with
 from ..extensions import db, login_manager
@@ -141,7 +141,7 @@ def save_answer(attempt_id: int, question_id: str):
     """Store a response; stale sequence numbers never overwrite newer answers."""
     # Not @login_required: the fast path checks the session's user (and that the account is
     # active) in the same query that finds the item, instead of loading the user first.
-    user_id = session_user_id()
+    user_id, session_version = session_identity() or (None, 0)
     if user_id is None and not current_user.is_authenticated:
         return login_manager.unauthorized()
     data = json_object()
@@ -154,7 +154,8 @@ def save_answer(attempt_id: int, question_id: str):
     if flagged is not None and not isinstance(flagged, bool):
         abort_with(400, "字段 flagged 必须是 true 或 false")
     if user_id is not None:
-        fast = autosave.save_fast(attempt_id, question_id, user_id, data["response"], seq, flagged)
+        fast = autosave.save_fast(attempt_id, question_id, user_id, data["response"], seq, flagged,
+                                  session_version=session_version)
         if fast is not None:
             return jsonify(saved_at=_iso(fast.saved_at), seq=fast.seq, stale=False)
     if not current_user.is_authenticated:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import jsonify
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from ..auth.session import login_rate_limit, login_required
-from ..extensions import csrf
-from ..services.accounts import authenticate
+from ..auth.session import end_session, login_rate_limit, login_required, start_session
+from ..extensions import csrf, db
+from ..services.accounts import authenticate, end_all_sessions
 from . import bp
 from .docs import ERROR_SCHEMA, documented
 from .helpers import json_object, string_field
@@ -43,7 +43,7 @@ def create_session():
     user = authenticate(string_field(data, "username", 64), string_field(data, "password"))
     if user is None:
         return jsonify(error=_("用户名或密码错误。")), 401
-    login_user(user)
+    start_session(user)  # a new CSRF token: one taken before the login is refused from now on
     return jsonify(csrf_token=generate_csrf(), user=user_json(user))
 
 
@@ -57,8 +57,13 @@ def get_session():
 
 @bp.route("/session", methods=["DELETE"])
 @login_required
-@documented("Log out", responses={200: {"type": "object"}, 401: ERROR_SCHEMA}, csrf=True)
+@documented("Log out",
+            description="Ends every session of the user (this cookie, copies of it and other devices: 401 from then on) "
+                        "and drops the CSRF token.",
+            responses={200: {"type": "object"}, 401: ERROR_SCHEMA}, csrf=True)
 def delete_session():
-    """End the session."""
-    logout_user()
+    """End every session of the user."""
+    end_all_sessions(current_user)
+    db.session.commit()
+    end_session()
     return jsonify(logged_out=True)

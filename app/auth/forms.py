@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from .passwords import MIN_PASSWORD_LENGTH
@@ -32,3 +32,11 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(_l("请再次输入新密码。")), EqualTo("new_password", _l("两次输入的新密码不一致。"))],
     )
     submit = SubmitField(_l("修改密码"))
+
+
+class LogoutEverywhereForm(FlaskForm):
+    """End every session of one's account, after a ticked confirmation."""
+
+    confirm_all = BooleanField(_l("我确认要退出所有设备（包括本机）上的登录"),
+                               validators=[DataRequired(_l("请先勾选确认。"))])
+    submit_all = SubmitField(_l("退出所有设备"))

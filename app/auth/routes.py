@@ -1,4 +1,4 @@
-"""Login, logout and password change pages."""
+"""Login, logout, password change and "log out everywhere" pages."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from ..extensions import db
-from ..services.accounts import authenticate
-from .forms import ChangePasswordForm, LoginForm
-from .passwords import hash_password, verify_password
-from .session import login_rate_limit, login_required
+from ..services.accounts import authenticate, change_password as set_new_password, end_all_sessions
+from .forms import ChangePasswordForm, LoginForm, LogoutEverywhereForm
+from .passwords import verify_password
+from .session import (end_session, login_rate_limit, login_required, password_change_failures, restamp_session,
+                      start_session)
 
 bp = Blueprint("auth", __name__)
 
@@ -37,7 +38,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
-            login_user(user)
+            start_session(user)
             flash(_("欢迎,%(name)s!", name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
         flash(_("用户名或密码错误。"), "error")
@@ -47,23 +48,52 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (POST, so a link on another site cannot do it)."""
-    logout_user()
+    """Log out (POST, so a link on another site cannot do it); every session of the user ends."""
+    if current_user.is_authenticated:
+        end_all_sessions(current_user)
+        db.session.commit()
+    end_session()
     flash(_("你已退出登录。"), "info")
     return redirect(url_for("main.index"))
+
+
+def _password_page(form: ChangePasswordForm, everywhere: LogoutEverywhereForm, status: int = 200):
+    return render_template("auth/change_password.html", form=form, everywhere=everywhere), status
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Change one's own password."""
+    """Change one's own password: other sessions end, this one goes on."""
     form = ChangePasswordForm()
+    everywhere = LogoutEverywhereForm(formdata=None)
     if form.validate_on_submit():
+        if password_change_failures.exceeded(current_user.id):
+            form.current_password.errors.append(
+                _("当前密码输错次数过多，请 %(n)d 分钟后再试。", n=password_change_failures.minutes()))
+            return _password_page(form, everywhere, 429)
         if not verify_password(current_user.password_hash, form.current_password.data):
+            password_change_failures.record(current_user.id)
             form.current_password.errors.append(_("当前密码不正确。"))
         else:
-            current_user.password_hash = hash_password(form.new_password.data)
+            user = current_user._get_current_object()  # the object itself: login_user keeps it for the request
+            set_new_password(user, form.new_password.data)
             db.session.commit()
-            flash(_("密码已修改。"), "success")
+            restamp_session(user)
+            flash(_("密码已修改，其他设备上的登录已退出。"), "success")
             return redirect(url_for("main.index"))
-    return render_template("auth/change_password.html", form=form)
+    return _password_page(form, everywhere)
+
+
+@bp.route("/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """End every session of the current user, this one included (after a ticked confirmation)."""
+    everywhere = LogoutEverywhereForm()
+    if not everywhere.validate_on_submit():
+        return _password_page(ChangePasswordForm(formdata=None), everywhere, 400)
+    end_all_sessions(current_user)
+    db.session.commit()
+    end_session()
+    flash(_("已退出所有设备上的登录，请重新登录。"), "info")
+    return redirect(url_for("auth.login"))

@@ -1,16 +1,27 @@
-"""Flask-Login wiring, role decorators and the login rate limit."""
+"""Flask-Login wiring, revocable sessions, role decorators and the login rate limits.
+
+A session names its user as ``"<user id>:<session version>"`` (``User.get_id``). Logging out,
+changing the password, "log out everywhere" and deactivation bump ``User.session_version``, so
+every cookie signed before (a copy taken on a lab computer, another device) stops working.
+"""
 
 from __future__ import annotations
 
+import math
 from functools import wraps
 
-from flask import Flask, abort, jsonify, request, session
+from flask import Flask, abort, current_app, g, jsonify, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user, logout_user
+from limits import parse_many
 
 from ..extensions import db, limiter, login_manager
 from ..models import User
+from .passwords import dummy_hash
+
+# Session keys that outlive a logout or a login: only the chosen language.
+_KEPT_KEYS = ("locale",)
 
 
 def init_login(app: Flask) -> None:
@@ -18,13 +29,17 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("请先登录。")
     login_manager.login_message_category = "warning"
+    dummy_hash(app.config)  # so the first unknown username costs no extra hash
 
     @login_manager.user_loader
     def _load_user(user_id: str):
-        try:
-            return db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
+        identity = parse_identity(user_id)
+        if identity is None:
             return None
+        user = db.session.get(User, identity[0])
+        if user is None or (user.session_version or 0) != identity[1]:
+            return None  # a revoked session: anonymous from here on
+        return user
 
     @login_manager.unauthorized_handler
     def _unauthorized():
@@ -35,13 +50,55 @@ def init_login(app: Flask) -> None:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def session_user_id() -> int | None:
-    """The user id the session cookie was signed with, without loading the user (None: none)."""
-    raw = session.get("_user_id")
+def parse_identity(raw) -> tuple[int, int] | None:
+    """``"<id>:<version>"`` → (id, version); a bare id (cookies from before versions) is version 0."""
+    if raw is None:
+        return None
+    user_id, _sep, version = str(raw).partition(":")
     try:
-        return int(raw) if raw is not None else None
+        return int(user_id), int(version or 0)
     except (TypeError, ValueError):
         return None
+
+
+def session_identity() -> tuple[int, int] | None:
+    """(user id, session version) the session cookie was signed with, without loading the user.
+
+    Whoever trusts this without the user loader must compare the version with the user's own
+    ``session_version`` (the autosave fast path does, in its one query).
+    """
+    return parse_identity(session.get("_user_id"))
+
+
+def session_user_id() -> int | None:
+    """The user id the session cookie was signed with, without loading the user (None: none)."""
+    identity = session_identity()
+    return identity[0] if identity else None
+
+
+def _fresh_session() -> None:
+    """Empty the session except the language, and drop the CSRF token so a new one is made."""
+    kept = {key: session[key] for key in _KEPT_KEYS if key in session}
+    session.clear()
+    session.update(kept)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # Flask-WTF's per-request copy
+
+
+def start_session(user: User) -> None:
+    """Log ``user`` in on a clean session with a new CSRF token (nothing of a previous user's survives)."""
+    _fresh_session()
+    login_user(user)
+
+
+def restamp_session(user: User) -> None:
+    """Keep the current session valid after ``user``'s session version was bumped (own password change)."""
+    login_user(user)
+
+
+def end_session() -> None:
+    """Log out here: clear the session (language kept) and the CSRF token."""
+    _fresh_session()
+    logout_user()  # after the clear: it may mark a remember-me cookie for deletion
 
 
 def login_required(view):
@@ -93,6 +150,7 @@ def _login_username_key() -> str:
 
 
 def _login_address_key() -> str:
+    # Behind TRUSTED_PROXIES hops ProxyFix has already put the client's address here.
     return "login-addr:" + (request.remote_addr or "unknown")
 
 
@@ -101,14 +159,62 @@ def _is_login_failure(response) -> bool:
 
 
 def login_rate_limit(view):
-    """After LOGIN_FAILURE_LIMIT failures for one username or one address: 429."""
-    from flask import current_app
+    """429 after LOGIN_FAILURE_LIMIT failures for one username or LOGIN_ADDRESS_FAILURE_LIMIT for one address.
 
-    def limit_value():
+    Only failures count. The address limit is far higher than the username one: a school's
+    students share one NAT address, and one student's typos must not lock out the hall.
+    """
+
+    def username_limit():
         return current_app.config["LOGIN_FAILURE_LIMIT"]
 
-    view = limiter.limit(limit_value, key_func=_login_username_key, deduct_when=_is_login_failure,
+    def address_limit():
+        return current_app.config["LOGIN_ADDRESS_FAILURE_LIMIT"]
+
+    view = limiter.limit(username_limit, key_func=_login_username_key, deduct_when=_is_login_failure,
                          methods=["POST"])(view)
-    view = limiter.limit(limit_value, key_func=_login_address_key, deduct_when=_is_login_failure,
+    view = limiter.limit(address_limit, key_func=_login_address_key, deduct_when=_is_login_failure,
                          methods=["POST"])(view)
     return view
+
+
+class FailureLimit:
+    """Failures counted by hand in the limiter's storage, for checks a decorator cannot express.
+
+    ``config_key`` names a limit string such as ``"5 per 10 minutes"``; ``key`` what is counted
+    (a user id). When the storage fails and RATELIMIT_SWALLOW_ERRORS is set, nothing is limited.
+    """
+
+    def __init__(self, config_key: str, scope: str) -> None:
+        self.config_key = config_key
+        self.scope = scope
+
+    def _items(self):
+        return parse_many(current_app.config[self.config_key])
+
+    def _run(self, action, key: str) -> bool:
+        if not limiter.enabled:
+            return True
+        try:
+            return all([action(item, self.scope, key) for item in self._items()])  # every window counts
+        except Exception:
+            if current_app.config.get("RATELIMIT_SWALLOW_ERRORS"):
+                current_app.logger.exception("rate limit storage failed")
+                return True
+            raise
+
+    def exceeded(self, key) -> bool:
+        """True when ``key`` used up its failures for now."""
+        return not self._run(limiter.limiter.test, str(key))
+
+    def record(self, key) -> None:
+        """Count one failure for ``key``."""
+        self._run(limiter.limiter.hit, str(key))
+
+    def minutes(self) -> int:
+        """The longest window of the limit, in whole minutes (for messages)."""
+        return max(1, math.ceil(max(item.get_expiry() for item in self._items()) / 60))
+
+
+password_change_failures = FailureLimit("PASSWORD_CHANGE_FAILURE_LIMIT", "password-change")
+

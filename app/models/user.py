@@ -53,6 +53,10 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login reads this
         return self.active
 
+    def get_id(self) -> str:
+        """Flask-Login's session name for this user: ``"<id>:<session_version>"`` (see app/auth/session.py)."""
+        return f"{self.id}:{self.session_version or 0}"
+
     @property
     def is_instructor(self) -> bool:
         """Instructors and admins may use the instructor area."""

@@ -29,6 +29,27 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
+def end_all_sessions(user: User) -> None:
+    """Revoke every session of ``user`` (every device, copied cookies too); the caller commits.
+
+    Bumps the session version in SQL, so two concurrent bumps both count.
+    """
+    user.session_version = User.session_version + 1
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password and end every session of ``user``; the caller commits."""
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(user)
+
+
+def set_active(user: User, active: bool) -> None:
+    """Activate or deactivate an account; deactivation ends its sessions at once. The caller commits."""
+    user.active = active
+    if not active:
+        end_all_sessions(user)
+
+
 def create_user(username: str, password: str, role: Role = Role.STUDENT, full_name: str = "",
                 student_number: str = "") -> User:
     """Create and flush a user; the caller commits."""

@@ -100,7 +100,9 @@ def test_rate_limit_after_ten_failures_for_one_username(client, auth, users):
     assert other.status_code == 302
 
 
-def test_rate_limit_per_address_across_usernames(client, users):
+def test_rate_limit_per_address_across_usernames(app, client, users):
+    # The address limit is configurable (300 a minute by default, see tests/security/test_login_limits.py).
+    app.config["LOGIN_ADDRESS_FAILURE_LIMIT"] = "10 per minute"
     for i in range(10):
         r = client.post("/auth/login", data={"username": f"ghost{i}", "password": "x"},
                         environ_overrides={"REMOTE_ADDR": "10.1.1.1"})
@@ -108,6 +110,9 @@ def test_rate_limit_per_address_across_usernames(client, users):
     r = client.post("/auth/login", data={"username": "student2", "password": PASSWORD},
                     environ_overrides={"REMOTE_ADDR": "10.1.1.1"})
     assert r.status_code == 429
+    other = client.post("/auth/login", data={"username": "student2", "password": PASSWORD},
+                        environ_overrides={"REMOTE_ADDR": "10.1.1.2"})
+    assert other.status_code == 302
 
 
 def test_api_rate_limit_returns_json_429(client, users):
