@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
 import zipfile
 from collections.abc import Sequence
 from typing import Any
 
+from ..tabular import TableError, xlsx_rows
 from .grading import norm_key
 from .model import Step, Variant
 
@@ -90,20 +90,9 @@ def _read_xlsx(data: bytes) -> tuple[list[list[Any]], str | None]:
     except (zipfile.BadZipFile, OSError, ValueError):
         return [], corrupt
     try:
-        from openpyxl import load_workbook
-
-        with warnings.catch_warnings():
-            # openpyxl warns about styles or extensions it ignores; they do not matter here.
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheet = workbook.worksheets[0]
-                rows = [
-                    list(row)
-                    for _, row in zip(range(MAX_ROWS + 2), sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
-                ]
-            finally:
-                workbook.close()
+        rows = xlsx_rows(data, MAX_ROWS + 2, MAX_COLUMNS)
+    except TableError as exc:
+        return [], str(exc)
     except Exception:  # noqa: BLE001 - any failure inside a corrupt workbook means "unreadable"
         return [], corrupt
     return rows, None
