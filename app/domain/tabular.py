@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -31,6 +32,29 @@ class Table:
 
     header: list[str]
     rows: list[tuple[int, list[str]]]
+
+
+# Spreadsheet apps run a cell that starts with one of these as a formula (CSV/formula injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def safe_cell(value: Any) -> Any:
+    """A value as it may go into an exported CSV or XLSX cell without being run as a formula.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    single quote, which spreadsheets show as text. Numbers stay numbers (``-1.5`` included), and
+    so does text that is just a plain number such as ``"-3"``; anything else is left as it is.
+    Every CSV and XLSX writer of the app passes headers and cells through here.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def safe_row(values) -> list[Any]:
+    """:func:`safe_cell` applied to every cell of a row."""
+    return [safe_cell(v) for v in values]
 
 
 def decode_csv_bytes(data: bytes) -> str:

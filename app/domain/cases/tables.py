@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Sequence
 from typing import Any
 
-from ..tabular import TableError, xlsx_rows
+from ..tabular import TableError, safe_row, xlsx_rows
 from .grading import norm_key
 from .model import Step, Variant
 
@@ -172,8 +172,8 @@ def _dataset_rows(variant: Variant) -> tuple[list[str], list[list[Any]]]:
 def _csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row("" if v is None else v for v in row) for row in rows)
     # The BOM makes Excel open the file as UTF-8 instead of the local code page.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -184,9 +184,9 @@ def _xlsx_bytes(header: list[str], rows: list[list[Any]], title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
-    sheet.append(header)
+    sheet.append(safe_row(header))
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
