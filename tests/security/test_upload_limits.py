@@ -27,6 +27,13 @@ def _rewrite(data: bytes, member: str, change) -> bytes:
     return out.getvalue()
 
 
+def _claim_whole_grid(xml: bytes) -> bytes:
+    xml = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD1048576"/>', xml)
+    # One empty cell in the far corner, as a stray format leaves it: openpyxl pads every row in
+    # between to the declared 16,384 columns.
+    return xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"/></row></sheetData>')
+
+
 def hostile_xlsx(rows) -> bytes:
     """A normal small workbook whose sheet claims the whole Excel grid as its dimension."""
     book = Workbook()
@@ -34,8 +41,7 @@ def hostile_xlsx(rows) -> bytes:
         book.active.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    data = _rewrite(buffer.getvalue(), "xl/worksheets/sheet1.xml",
-                    lambda xml: re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD1048576"/>', xml))
+    data = _rewrite(buffer.getvalue(), "xl/worksheets/sheet1.xml", _claim_whole_grid)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert b'<dimension ref="A1:XFD1048576"/>' in archive.read("xl/worksheets/sheet1.xml")
     assert len(data) < 8 * 1024
