@@ -56,6 +56,8 @@ def hostile(app, exam_factory):
         exam = db.session.get(Exam, exam_id)
         attempt = exam_svc.start_or_resume(exam, db.session.scalar(db.select(User).filter_by(username="student")))
         exam_svc.submit(attempt)
+        db.session.scalar(db.select(User).filter_by(username="student")).username = "+1+1"  # not a roster-valid name, but the export must not trust names
+        db.session.commit()
         return exam_id, find_class("一班").id
 
 
@@ -64,13 +66,13 @@ def test_class_gradebook_exports_escape_headers_and_cells(client, auth, hostile)
     auth.login("teacher")
     rows = _csv_rows(client.get(f"/instructor/gradebook/{class_id}/export.csv").data)
     assert rows[0][3].startswith("'" + TITLE) and rows[0][4] == f"'{TITLE} 状态"
-    student = next(r for r in rows if r[0] == "student")
+    student = next(r for r in rows if r[0] == "'+1+1")
     assert student[1:3] == ["'@SUM(A1)", "'-2+3"]
     sheet = _sheet(client.get(f"/instructor/gradebook/{class_id}/export.xlsx").data)
     _assert_no_formula(sheet)
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][3].startswith("'" + TITLE)
-    student = next(r for r in values if r[0] == "student")
+    student = next(r for r in values if r[0] == "'+1+1")
     assert student[1:3] == ("'@SUM(A1)", "'-2+3")
 
 
@@ -85,7 +87,7 @@ def test_exam_gradebook_api_exports_escape_cells(client, auth, hostile, fmt):
         sheet = _sheet(data)
         _assert_no_formula(sheet)
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    student = next(r for r in rows if r[0] == "student")
+    student = next(r for r in rows if r[0] == "'+1+1")
     assert student[1:3] == ["'@SUM(A1)", "'-2+3"]
 
 
