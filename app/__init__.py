@@ -46,6 +46,9 @@ def create_app(config: type[Config] | str | dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    from . import security_headers
+
+    security_headers.init_app(app)
     return app
 
 

@@ -16,9 +16,7 @@ from flask_babel import gettext as _
 
 from ..domain.cases import Step, Variant, parse_table_upload, solution
 from ..domain.cases.grading import norm_key
-
-MAX_CELL = 100
-MAX_TEXT = 1000
+from ..domain.cases.limits import MAX_CELL, MAX_TEXT, answer_problems
 GRID_KINDS = ("table", "classification")
 
 
@@ -116,6 +114,11 @@ def merge_uploads(variant: Variant, answers: dict[str, Any],
         else:
             merged[step_id] = {row: {k: _plain(v) for k, v in cells.items() if v not in (None, "")}
                                for row, cells in mapping.items()}
+    # An uploaded cell has no form field's length cap: check every step's shape and size here.
+    for step_id, problem in answer_problems(variant, merged).items():
+        if step_id in errors:
+            continue
+        errors.setdefault(step_id or (variant.steps[0].id if variant.steps else ""), []).append(problem)
     return merged, errors
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 
 from ..domain.cases import get_case, grade, make_variant, solution
+from ..domain.cases.limits import answers_problem_text
 from ..domain.cases.model import Variant
 from ..extensions import db
 from ..models import AttemptItem, Question, QuestionVersion
@@ -84,11 +85,17 @@ def case_payload(item: AttemptItem) -> dict:
                      "steps": [step_view(s) for s in variant.steps]}}
 
 
-def check_case_response(response) -> str | None:
-    """A case response is a mapping of step id → value (or null to clear)."""
-    if response is None or isinstance(response, dict):
-        return None
-    return "案例题的答案应为 {步骤编号: 值} 形式的对象"
+def check_case_response(item: AttemptItem, response) -> str | None:
+    """Why ``response`` may not be stored for this case item (naming the step), or None.
+
+    A case response is null (to clear) or a mapping of the variant's step ids to values of each
+    step's shape, within the size caps of :mod:`app.domain.cases.limits`.
+    """
+    try:
+        variant = variant_for(item)
+    except ValueError as exc:
+        return str(exc)
+    return answers_problem_text(variant, response)
 
 
 def grade_case_item(item: AttemptItem) -> tuple[float, str]:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..database import immediate_transaction
 from ..domain.cases import TEXTBOOK, Variant, get_case, grade, list_cases, make_variant
+from ..domain.cases.limits import answers_problem_text
 from ..extensions import db
 from ..models import CaseAssignment, CaseAssignmentClass, CaseWork, ClassGroup, ClassMembership, User
 from ..models.base import utcnow
@@ -207,9 +208,17 @@ def _check_open(work: CaseWork) -> None:
         raise CaseError(_("已过截止时间，不能再保存或提交。"), 409)
 
 
+def _check_shape(work: CaseWork, answers: dict) -> None:
+    """Refuse answers that do not fit the variant's steps or size caps (nothing is stored)."""
+    problem = answers_problem_text(variant_for(work), answers)
+    if problem:
+        raise CaseError(problem, 422)
+
+
 def save_answers(work: CaseWork, answers: dict) -> CaseWork:
     """Store the draft answers without grading."""
     _check_open(work)
+    _check_shape(work, answers)
     work.answers = answers
     work.saved_at = utcnow()
     db.session.commit()
@@ -219,6 +228,7 @@ def save_answers(work: CaseWork, answers: dict) -> CaseWork:
 def submit_answers(work: CaseWork, answers: dict) -> CaseWork:
     """Save and grade; the latest submission replaces the previous result."""
     _check_open(work)
+    _check_shape(work, answers)
     result = grade(variant_for(work), answers).to_dict()
     now = utcnow()
     work.answers = answers

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ..auth.passwords import generate_password
 from ..domain.roster import RosterRow, RowError
+from ..domain.tabular import safe_row
 from ..extensions import db
 from ..models import ClassGroup, ClassMembership, Role, User
 from .accounts import audit, create_user, find_user
@@ -30,7 +31,7 @@ class RosterResult:
         writer = csv.writer(out)
         writer.writerow(["username", "full name", "student number", "class", "password"])
         for row, password in self.created:
-            writer.writerow([row.username, row.full_name, row.student_number, row.class_name, password])
+            writer.writerow(safe_row([row.username, row.full_name, row.student_number, row.class_name, password]))
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

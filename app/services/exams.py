@@ -353,7 +353,7 @@ def save_response(attempt: Attempt, qid: str, response, seq: int | None, flagged
     if item is None:
         raise ExamError(f"本试卷中没有题目 {qid}", 404)
     if case_items.is_case_item(item):
-        problem = case_items.check_case_response(response)
+        problem = case_items.check_case_response(item, response)
         if problem:
             raise ExamError(problem, 422)
     elif response is not None:

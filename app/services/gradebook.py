@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from ..database import immediate_transaction
 from ..domain.statistics import histogram
+from ..domain.tabular import safe_row
 from ..extensions import db
 from ..i18n import N_
 from ..models import Attempt, ClassGroup, ClassMembership, Exam, ExamClass, Role, User
@@ -253,23 +254,13 @@ def exam_table(rows: Sequence[dict]) -> tuple[list[str], list[list]]:
                           for r in rows]
 
 
-# Spreadsheet apps run cells starting with these as formulas (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_text(value) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def csv_bytes(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
     """UTF-8 CSV with a byte-order mark, so Excel shows Chinese correctly."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow(safe_row(header))  # headers hold exam titles
     for row in rows:
-        writer.writerow([_safe_text(v) for v in row])
+        writer.writerow(safe_row(row))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -283,11 +274,11 @@ def xlsx_bytes(header: Sequence[str], rows: Sequence[Sequence], title: str,
     sheet = book.active
     # Sheet titles are at most 31 characters and may not contain []:*?/\ .
     sheet.title = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "成绩"
-    sheet.append(list(header))
+    sheet.append(safe_row(header))  # headers hold exam titles
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_safe_text(v) if i in text_columns else v for i, v in enumerate(row)])
+        sheet.append(safe_row(row))
     for column in text_columns:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
             cell.number_format = "@"

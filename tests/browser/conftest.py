@@ -46,3 +46,21 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+def wait_for_js(page, expression: str, timeout: float = 15000) -> None:
+    """Wait until ``expression`` is truthy in the page.
+
+    ``page.wait_for_function`` evaluates its predicate with ``eval`` inside the page, which the
+    app's Content-Security-Policy (``script-src 'self'``) blocks; ``page.evaluate`` goes through
+    the DevTools protocol, which the policy does not govern, so we poll with it.
+    """
+    import time
+
+    end = time.monotonic() + timeout / 1000
+    while True:
+        if page.evaluate(expression):
+            return
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(100)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser.conftest import wait_for_js
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
@@ -38,7 +39,7 @@ def test_take_exam_reload_keep_answers_submit_and_review(live_server, page, exam
     ordering.locator("li").first.locator(".move-down").click()
     single.locator(".flag-btn").click()
 
-    page.wait_for_function("document.getElementById('save-state').textContent.trim() === '已保存'")
+    wait_for_js(page, "document.getElementById('save-state').textContent.trim() === '已保存'")
     page.wait_for_timeout(300)
     assert page.inner_text("#answered-count") == "5"
     assert "flagged" in page.locator("#navigator a").nth(
@@ -77,7 +78,7 @@ def test_answers_made_offline_are_resent_after_reconnect(live_server, page, exam
     page.wait_for_selector("#save-warning:not(.d-none)", timeout=10000)
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("document.getElementById('save-state').textContent.trim() === '已保存'", timeout=20000)
+    wait_for_js(page, "document.getElementById('save-state').textContent.trim() === '已保存'", timeout=20000)
     # The server has it: a fresh page load shows it without any local copy.
     page.evaluate("localStorage.clear()")
     page.reload()
@@ -94,7 +95,7 @@ def test_case_item_steps_autosave_and_grade(live_server, page, exam_factory):
     case = page.locator('.exam-question[data-type="case"]')
     case.locator('[data-step="lifetime_value"] input').fill("26,000")
     case.locator('[data-step="dynamic_table"] input[data-row="satisfied"][data-col="customers"]').fill("1")
-    page.wait_for_function("document.getElementById('save-state').textContent.trim() === '已保存'")
+    wait_for_js(page, "document.getElementById('save-state').textContent.trim() === '已保存'")
     page.reload()
     case = page.locator('.exam-question[data-type="case"]')
     assert case.locator('[data-step="lifetime_value"] input').input_value() == "26,000"

@@ -52,3 +52,28 @@ def test_unknown_case_is_refused(client, users, mini_bank):
     headers = login(client, "teacher")
     response = client.post("/api/v1/exams", json={"title": "x", "cases": [{"id": "nope"}]}, headers=headers)
     assert response.status_code == 422 and "nope" in json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def test_case_answers_outside_the_step_shapes_are_refused_and_nothing_is_stored(app, client, exam_factory):
+    exam_id = exam_factory(rules=[{"types": ["single"], "count": 1}], cases=[{"id": "customer-value", "points": 20}])
+    headers = login(client)
+    body = client.post(f"/api/v1/exams/{exam_id}/attempts", headers=headers).get_json()
+    url = f"/api/v1/attempts/{body['attempt_id']}/answers/case:customer-value"
+    good = {"lifetime_value": "2.6万", "dynamic_table": {"satisfied": {"customers": 2}}}
+    assert client.put(url, json={"response": good, "seq": 1}, headers=headers).status_code == 200
+    hostile = [
+        ({"junk": "x" * 1000}, "没有这个步骤：junk"),
+        ({"lifetime_value": "9" * 5000}, "第 1 步（lifetime_value）"),
+        ({"dynamic_table": {"satisfied": {"customers": 1, "padding": "x"}}}, "没有列「padding」"),
+        ({"dynamic_table": {f"row{i}": 1 for i in range(5000)}}, "没有行编号"),
+        ({"lifetime_value": {"nested": ["x"] * 100000}}, "应为数字或文字"),
+    ]
+    for seq, (response, words) in enumerate(hostile, start=2):
+        refused = client.put(url, json={"response": response, "seq": seq}, headers=headers)
+        assert refused.status_code == 422 and words in refused.get_json()["error"]
+    state = client.get(f"/api/v1/attempts/{body['attempt_id']}").get_json()
+    assert state["responses"]["case:customer-value"]["response"] == good
+    with app.app_context():
+        item = db.session.scalar(db.select(AttemptItem).filter_by(attempt_id=body["attempt_id"],
+                                                                  qid="case:customer-value"))
+        assert item.response == good and item.seq == 1

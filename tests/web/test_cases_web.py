@@ -461,3 +461,32 @@ def test_an_assignment_whose_case_was_removed_gives_a_clear_404(app, client, aut
     auth.login("teacher")
     assert client.get(f"/instructor/cases/{assignment_id}/students/{users['student']}").status_code == 404
     assert client.get(f"/instructor/cases/{assignment_id}").status_code == 200
+
+
+def test_an_uploaded_cell_longer_than_a_typed_one_is_refused_without_saving(app, client, auth, assign):
+    assignment_id = assign("customer-value")
+    auth.login("student")
+    _, variant = _open(client, app, assignment_id)
+    step = variant.step("dynamic_table")
+    values = solution(variant)["dynamic_table"]
+    values["satisfied"]["customers"] = "长" * 5000  # no form field caps an uploaded cell
+    response = _upload(client, assignment_id, step.id, "答案.xlsx", _table_xlsx(step, values), action="save")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "第 6 步（dynamic_table）的答案无效：行 satisfied 列 customers：内容太长" in page
+    assert _work(app, assignment_id).answers == {}
+
+
+def test_the_case_service_refuses_answers_outside_the_step_shapes(app, client, auth, assign):
+    from app.services import cases as svc
+
+    assignment_id = assign("customer-value")
+    auth.login("student")
+    _open(client, app, assignment_id)
+    with app.app_context():
+        work = db.session.merge(_work(app, assignment_id))
+        for call in (svc.save_answers, svc.submit_answers):
+            with pytest.raises(svc.CaseError) as refused:
+                call(work, {"lifetime_value": "1", "extra": "x" * 100_000})
+            assert refused.value.status == 422 and "没有这个步骤：extra" in str(refused.value)
+    assert _work(app, assignment_id).answers == {}

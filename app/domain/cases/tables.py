@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
 import zipfile
 from collections.abc import Sequence
 from typing import Any
 
+from ..tabular import TableError, safe_row, xlsx_rows
 from .grading import norm_key
 from .model import Step, Variant
 
@@ -90,20 +90,9 @@ def _read_xlsx(data: bytes) -> tuple[list[list[Any]], str | None]:
     except (zipfile.BadZipFile, OSError, ValueError):
         return [], corrupt
     try:
-        from openpyxl import load_workbook
-
-        with warnings.catch_warnings():
-            # openpyxl warns about styles or extensions it ignores; they do not matter here.
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheet = workbook.worksheets[0]
-                rows = [
-                    list(row)
-                    for _, row in zip(range(MAX_ROWS + 2), sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
-                ]
-            finally:
-                workbook.close()
+        rows = xlsx_rows(data, MAX_ROWS + 2, MAX_COLUMNS)
+    except TableError as exc:
+        return [], str(exc)
     except Exception:  # noqa: BLE001 - any failure inside a corrupt workbook means "unreadable"
         return [], corrupt
     return rows, None
@@ -183,8 +172,8 @@ def _dataset_rows(variant: Variant) -> tuple[list[str], list[list[Any]]]:
 def _csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row("" if v is None else v for v in row) for row in rows)
     # The BOM makes Excel open the file as UTF-8 instead of the local code page.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -195,9 +184,9 @@ def _xlsx_bytes(header: list[str], rows: list[list[Any]], title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
-    sheet.append(header)
+    sheet.append(safe_row(header))
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
