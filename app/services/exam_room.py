@@ -14,6 +14,7 @@ the attempt.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,8 @@ from ..models import Attempt, AttemptEvent, Exam, User
 from ..models.base import utcnow
 from .accounts import audit
 from .exams import ExamError, is_overdue
+
+log = logging.getLogger(__name__)
 
 SESSION_DEVICE = "exam_device"  # this browser session's device token
 SESSION_CODES = "exam_codes"  # ids of exams whose access code this session typed correctly
@@ -126,6 +129,18 @@ def _code_limit():
     return parse(current_app.config.get("EXAM_CODE_FAILURE_LIMIT", DEFAULT_CODE_LIMIT))
 
 
+def _limiter_call(method: str, limit, keys) -> bool:
+    """``test`` or ``hit`` on the limiter's storage; with RATELIMIT_SWALLOW_ERRORS a storage that
+    is down (Redis) lets students through, as the login limit does, instead of failing the start."""
+    try:
+        return getattr(limiter.limiter, method)(limit, *keys)
+    except Exception:
+        if not current_app.config.get("RATELIMIT_SWALLOW_ERRORS"):
+            raise
+        log.warning("rate-limit storage unavailable; access-code failures are not counted", exc_info=True)
+        return True
+
+
 def check_access_code(exam: Exam, user: User, typed: object) -> None:
     """Raise ExamError unless ``exam`` has no code, this session already gave it, or ``typed`` is it
     (instructors, who can read the code in the editor, are not asked).
@@ -137,11 +152,11 @@ def check_access_code(exam: Exam, user: User, typed: object) -> None:
         return
     limit, keys = _code_limit(), ("exam-code", str(user.id), str(exam.id))
     enabled = limiter.enabled and current_app.config.get("RATELIMIT_ENABLED", True)
-    if enabled and not limiter.limiter.test(limit, *keys):
+    if enabled and not _limiter_call("test", limit, keys):
         raise ExamError(_("访问码错误次数过多，请稍后再试，或请监考老师帮助。"), 429)
     if not room.codes_match(exam.access_code, typed):
         if enabled:
-            limiter.limiter.hit(limit, *keys)
+            _limiter_call("hit", limit, keys)
         if typed is None or (isinstance(typed, str) and not typed.strip()):
             raise ExamError(_("请输入监考老师公布的考试访问码。"), 403)
         raise ExamError(_("考试访问码不正确，请核对后重新输入。"), 403)
