@@ -409,7 +409,7 @@ ROOM = {"access_code": "CRM-2026", "allowed_networks": ["192.168.10.0/24", "10.1
         "closed_book": True, "require_fullscreen": True, "focus_warning_after": 3}
 
 
-def test_the_api_creates_an_exam_with_the_room_rules_and_the_yaml_shows_them(app, client, exam_factory):
+def test_the_api_creates_an_exam_with_the_room_rules_and_the_yaml_shows_them(app, client, exam_factory, tmp_path):
     exam_factory()
     headers = login(client, "teacher")
     created = client.post("/api/v1/exams", headers=headers, json=dict(
@@ -423,10 +423,9 @@ def test_the_api_creates_an_exam_with_the_room_rules_and_the_yaml_shows_them(app
     data = yaml.safe_load(text)
     assert {k: data[k] for k in ROOM} == ROOM
     # The YAML file creates the same exam again (the CLI's path).
-    path = app.instance_path + "-room.yaml"
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    result = app.test_cli_runner().invoke(args=["exam", "create", path])
+    path = tmp_path / "room.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["exam", "create", str(path)])
     assert result.exit_code == 0, result.output
     with app.app_context():
         again = db.session.scalars(db.select(Exam).order_by(Exam.id.desc())).first()
