@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from . import exams, instructor, openapi, session  # noqa: E402,F401  (routes register on import)
+from . import exams, instructor, openapi, proctoring, session  # noqa: E402,F401  (routes register on import)

@@ -10,7 +10,7 @@ from ..database import reads_first
 from ..errors import abort_with
 from ..extensions import db, login_manager
 from ..models import Exam
-from ..services import autosave
+from ..services import autosave, exam_room
 from ..services import exams as svc
 from . import bp
 from .docs import ERROR_SCHEMA, documented
@@ -45,6 +45,42 @@ RESPONSE_BODY = {"type": "object", "required": ["response"], "properties": {
     "seq": {"type": "integer", "minimum": 0, "description": "per-question sequence number from the client; "
                                                           "a save with a lower number than the stored one is ignored"},
     "flagged": {"type": "boolean"}}}
+
+
+EXAM_DEFINITION = {"type": "object", "required": ["title"], "properties": {
+    "title": {"type": "string", "maxLength": 200}, "description": {"type": "string"},
+    "course": {"type": "string", "default": "crm"},
+    "time_limit_minutes": {"type": ["integer", "null"], "minimum": 1, "maximum": 1440},
+    "opens_at": {"type": ["string", "null"], "format": "date-time"},
+    "closes_at": {"type": ["string", "null"], "format": "date-time"},
+    "max_attempts": {"type": "integer", "minimum": 0, "description": "0 = unlimited"},
+    "grading_method": {"type": "string", "enum": ["highest", "last", "first"]},
+    "review_policy": {"type": "string", "enum": ["immediately", "after_close", "never"]},
+    "shuffle_questions": {"type": "boolean"}, "shuffle_options": {"type": "boolean"},
+    "grace_seconds": {"type": "integer", "minimum": 0, "maximum": 3600},
+    "classes": {"type": "array", "items": {"type": "string"}},
+    "rules": {"type": "array", "items": {"type": "object"}}, "fixed": {"type": "array", "items": {"type": "object"}},
+    "cases": {"type": "array", "items": {"type": "object"}},
+    "access_code": {"type": "string", "maxLength": 64, "default": "",
+                    "description": "students must type it to start (or to resume from another browser session); "
+                                   "empty = no code"},
+    "allowed_networks": {"type": "array", "items": {"type": "string"}, "default": [],
+                         "description": "CIDR ranges (e.g. 192.168.10.0/24; a bare address is one host) the "
+                                        "client address (request.remote_addr, after TRUSTED_PROXIES) must be in "
+                                        "to start, open, save, submit or report events; empty = anywhere. "
+                                        "A bad entry gives 422 naming it."},
+    "single_device": {"type": "boolean", "default": False,
+                      "description": "bind each attempt to the first browser session that opens it; another "
+                                     "session gets 403 until an instructor releases it in the live monitor"},
+    "closed_book": {"type": "boolean", "default": False,
+                    "description": "lessons, search, practice and cases are closed to the student while writing"},
+    "require_fullscreen": {"type": "boolean", "default": False,
+                           "description": "the exam page asks for full screen; leaving it is reported"},
+    "focus_warning_after": {"type": "integer", "minimum": 0, "default": 0,
+                            "description": "show the student a warning after this many focus losses; 0 = off"}}}
+START_BODY = {"type": "object", "properties": {"access_code": {
+    "type": "string", "description": "required when the exam has an access code, unless this browser session "
+                                     "already gave it for this exam"}}}
 
 
 def _iso(value):
@@ -82,8 +118,10 @@ def list_exams():
 @documented("Create an exam from a blueprint (instructors)",
             description="Body: the exam definition (title, time_limit_minutes, opens_at, closes_at, max_attempts, "
                         "grading_method, review_policy, classes, rules[{chapters, types, tags, difficulty_min, "
-                        "difficulty_max, count, points}], fixed[{id, points}]). 422 names the rule that cannot be filled.",
-            request={"type": "object", "required": ["title"]},
+                        "difficulty_max, count, points}], fixed[{id, points}], and the exam-room rules access_code, "
+                        "allowed_networks, single_device, closed_book, require_fullscreen, focus_warning_after; see "
+                        "docs/exam-definition.md). 422 names the rule that cannot be filled or the invalid field.",
+            request=EXAM_DEFINITION,
             responses={201: EXAM_SUMMARY, 400: ERROR_SCHEMA, 403: ERROR_SCHEMA, 422: ERROR_SCHEMA}, csrf=True)
 def create_exam():
     """Create an exam; 422 with the reason when a rule cannot be filled."""
@@ -99,17 +137,31 @@ def create_exam():
 @bp.route("/exams/<int:exam_id>/attempts", methods=["POST"])
 @login_required
 @documented("Start or resume the user's attempt",
-            responses={200: ATTEMPT_SCHEMA, 201: ATTEMPT_SCHEMA, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA}, csrf=True)
+            description="The body is optional unless the exam has an access code. 403 when the code is missing or "
+                        "wrong (repeated wrong codes: 429), when the client is outside the exam's allowed_networks, "
+                        "or when a single_device attempt is bound to another browser session.",
+            request=START_BODY,
+            responses={200: ATTEMPT_SCHEMA, 201: ATTEMPT_SCHEMA, 400: ERROR_SCHEMA, 403: ERROR_SCHEMA,
+                       404: ERROR_SCHEMA, 409: ERROR_SCHEMA, 429: ERROR_SCHEMA}, csrf=True)
 @reads_first
 def start_attempt(exam_id: int):
     """Start a new attempt or return the open one, with the questions (never a key)."""
     exam = db.session.get(Exam, exam_id)
     if exam is None:
         abort_with(404, "找不到该考试")
+    data = json_object() if request.data else {}
     try:
+        # Not assigned: 404 before any room rule answers (a 403 would tell the exam exists).
+        # Without room rules start_or_resume checks it, so it is not queried twice.
+        if (exam.access_code or exam.allowed_networks) and not svc.may_take(exam, current_user):
+            abort_with(404, "找不到该考试")
+        exam_room.check_network(exam)
+        exam_room.check_access_code(exam, current_user, data.get("access_code"))
+        rules = exam_room.RoomRules.of(exam, current_user)
         attempt = svc.start_or_resume(exam, current_user)
+        exam_room.guard(attempt, rules)
     except svc.ExamError as exc:
-        if exc.status == 404:  # not assigned: start_or_resume checks it, so it is not queried twice
+        if exc.status == 404:
             abort_with(404, "找不到该考试")
         return _fail(exc)
     return jsonify(svc.attempt_payload(attempt, current_user, with_questions=True))
@@ -118,11 +170,15 @@ def start_attempt(exam_id: int):
 @bp.route("/attempts/<int:attempt_id>", methods=["GET"])
 @login_required
 @documented("An attempt's state, saved responses and (where the review policy allows) results",
-            responses={200: ATTEMPT_SCHEMA, 404: ERROR_SCHEMA})
+            description="403 for the owner of an attempt in progress under the exam-room rules (unpublished "
+                        "exam, outside allowed_networks, another browser session of a single_device attempt).",
+            responses={200: ATTEMPT_SCHEMA, 403: ERROR_SCHEMA, 404: ERROR_SCHEMA})
 def get_attempt(attempt_id: int):
     """The attempt; auto-submitted first if its time ran out."""
     try:
         attempt = svc.attempt_for(attempt_id, current_user)
+        if attempt.status == "in_progress" and attempt.user_id == current_user.id:
+            exam_room.guard_attempt(attempt, current_user)  # it carries the questions
     except svc.ExamError as exc:
         return _fail(exc)
     svc.refresh_if_overdue(attempt)
@@ -131,11 +187,14 @@ def get_attempt(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/answers/<question_id>", methods=["PUT"])
 @documented("Save one answer (autosave)",
-            description="Saved durably before the reply. 409 after submission or after the deadline plus grace.",
+            description="Saved durably before the reply. 409 after submission or after the deadline plus grace; "
+                        "403 (answer not saved, nothing lost) while the exam is unpublished, from outside its "
+                        "allowed_networks, or from another browser session of a single_device attempt.",
             request=RESPONSE_BODY,
             responses={200: {"type": "object", "properties": {"saved_at": {"type": "string"}, "seq": {"type": "integer"},
                                                               "stale": {"type": "boolean"}}},
-                       400: ERROR_SCHEMA, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA, 422: ERROR_SCHEMA}, csrf=True)
+                       400: ERROR_SCHEMA, 403: ERROR_SCHEMA, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA,
+                       422: ERROR_SCHEMA}, csrf=True)
 @reads_first
 def save_answer(attempt_id: int, question_id: str):
     """Store a response; stale sequence numbers never overwrite newer answers."""
@@ -155,7 +214,7 @@ def save_answer(attempt_id: int, question_id: str):
         abort_with(400, "字段 flagged 必须是 true 或 false")
     if user_id is not None:
         fast = autosave.save_fast(attempt_id, question_id, user_id, data["response"], seq, flagged,
-                                  session_version=session_version)
+                                  exam_room.current_request(), session_version=session_version)
         if fast is not None:
             return jsonify(saved_at=_iso(fast.saved_at), seq=fast.seq, stale=False)
     if not current_user.is_authenticated:
@@ -164,6 +223,7 @@ def save_answer(attempt_id: int, question_id: str):
         attempt = svc.attempt_for(attempt_id, current_user)
         if attempt.user_id != current_user.id:
             raise svc.ExamError("只能修改自己的答卷", 404)
+        exam_room.guard_attempt(attempt, current_user)
         result = svc.save_response(attempt, question_id, data["response"], seq, flagged)
     except svc.ExamError as exc:
         return _fail(exc)
@@ -175,7 +235,7 @@ def save_answer(attempt_id: int, question_id: str):
 @documented("Submit (idempotent)",
             responses={200: {"type": "object", "properties": {"score": {"type": "number"}, "max_score": {"type": "number"},
                                                               "submitted": {"type": "boolean"}}},
-                       404: ERROR_SCHEMA}, csrf=True)
+                       403: ERROR_SCHEMA, 404: ERROR_SCHEMA}, csrf=True)
 @reads_first
 def submit_attempt(attempt_id: int):
     """Submit and grade once; the score only where the review policy allows."""
@@ -183,6 +243,8 @@ def submit_attempt(attempt_id: int):
         attempt = svc.attempt_for(attempt_id, current_user)
         if attempt.user_id != current_user.id:
             raise svc.ExamError("只能提交自己的答卷", 404)
+        if attempt.status == "in_progress":  # a repeated submit of a finished attempt stays idempotent
+            exam_room.guard_attempt(attempt, current_user)
     except svc.ExamError as exc:
         return _fail(exc)
     attempt = svc.submit(attempt, auto=svc.is_overdue(attempt))

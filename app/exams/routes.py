@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..auth.session import login_required
 from ..database import reads_first
+from ..errors import abort_with
 from ..extensions import db
 from ..models import Exam
-from ..services import exam_page
+from ..services import exam_page, exam_room
 from ..services import exams as svc
 from ..services.review import review_rows
 
@@ -48,7 +49,9 @@ def detail(exam_id: int):
     return render_template("exams/detail.html", exam=exam, attempts=attempts, allowed=allowed,
                            in_progress=in_progress, minutes=svc.effective_minutes(exam, current_user),
                            can_start=svc.is_open(exam) and (allowed is None or len(attempts) < allowed),
-                           review_allowed=lambda a: svc.review_allowed(a, current_user))
+                           review_allowed=lambda a: svc.review_allowed(a, current_user),
+                           needs_code=bool(exam.access_code) and not current_user.is_instructor
+                           and exam.id not in session.get(exam_room.SESSION_CODES, []))
 
 
 @bp.route("/<int:exam_id>/start", methods=["POST"])
@@ -58,7 +61,11 @@ def start(exam_id: int):
     """Start or resume, then go to the attempt page."""
     exam = _exam_or_404(exam_id)
     try:
+        exam_room.check_network(exam)
+        exam_room.check_access_code(exam, current_user, request.form.get("access_code", ""))
+        rules = exam_room.RoomRules.of(exam, current_user)
         attempt = svc.start_or_resume(exam, current_user)
+        exam_room.guard(attempt, rules)
     except svc.ExamError as exc:
         flash(str(exc), "error")
         return redirect(url_for("exams.detail", exam_id=exam_id))
@@ -83,10 +90,18 @@ def take(attempt_id: int):
     svc.refresh_if_overdue(attempt)
     if attempt.status != "in_progress" or attempt.user_id != current_user.id:
         return redirect(url_for("exams.review", attempt_id=attempt.id))
+    try:
+        exam_room.guard_attempt(attempt, current_user)
+    except svc.ExamError as exc:
+        abort_with(exc.status, str(exc))
     state = svc.attempt_payload(attempt, current_user)
     # Assembled from cached per-question HTML: rendering every question per request dominated the cost.
     body = exam_page.render_body(attempt, state, svc.effective_minutes(attempt.exam, current_user))
-    return render_template("exams/take.html", attempt=attempt, body=body)
+    exam = attempt.exam
+    proctor = {"attempt_id": attempt.id, "require_fullscreen": exam.require_fullscreen,
+               "warn_after": exam.focus_warning_after or 0,
+               "focus_lost": exam_room.focus_losses(attempt) if exam.focus_warning_after else 0}
+    return render_template("exams/take.html", attempt=attempt, body=body, proctor=proctor)
 
 
 @bp.route("/attempts/<int:attempt_id>/review")

@@ -19,6 +19,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..domain.exams.room import bad_networks
+
 TYPE_LABELS = {
     "single": _l("单选"), "multiple": _l("多选"), "true_false": _l("判断"), "ordering": _l("排序"),
     "numeric": _l("计算"), "fill_blank": _l("填空"), "matching": _l("匹配"), "essay": _l("简答"),
@@ -105,6 +107,14 @@ class ExamForm(FlaskForm):
                           validators=[Length(max=5000)])
     cases = TextAreaField(_l("案例实训(每行一个“案例编号:分值”,分值可省略,默认 10 分)"),
                           validators=[Length(max=2000)])
+    access_code = StringField(_l("考试访问码（留空为不需要）"), validators=[Length(max=64)])
+    allowed_networks = TextAreaField(_l("允许的考场网络（每行一个网段，如 192.168.10.0/24；留空为不限）"),
+                                     validators=[Length(max=5000)])
+    single_device = BooleanField(_l("只允许在一台设备上作答"))
+    closed_book = BooleanField(_l("闭卷（作答期间关闭课程内容、搜索、练习和案例）"))
+    require_fullscreen = BooleanField(_l("要求全屏作答"))
+    focus_warning_after = IntegerField(_l("离开页面多少次后提醒学生（0 为不提醒）"), default=0, validators=[
+        Optional(), NumberRange(0, 1000, _l("提醒次数为 0–1000。"))])
     save = SubmitField(_l("保存考试"))
     check = SubmitField(_l("检查规则"))
     add_rule = SubmitField(_l("添加规则"))
@@ -120,6 +130,12 @@ class ExamForm(FlaskForm):
         """The window must not be empty."""
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError(_l("关闭时间必须晚于开放时间。"))
+
+    def validate_allowed_networks(self, field) -> None:
+        """Each line an address or CIDR range (``ipaddress.ip_network(strict=False)``)."""
+        bad = bad_networks(split_networks(field.data))
+        if bad:
+            raise ValidationError(_l("不是有效的网段（CIDR，如 192.168.1.0/24）：%(n)s", n="、".join(bad)))
 
     def validate_fixed(self, field) -> None:
         """Each line is ``id`` or ``id:points``."""
@@ -186,6 +202,11 @@ def format_fixed(items: list[dict]) -> str:
     return "\n".join(f"{i['id']}:{i['points']:g}" for i in items)
 
 
+def split_networks(text: str | None) -> list[str]:
+    """Network ranges, one a line (commas, semicolons and spaces also separate)."""
+    return [t for t in _SPLIT.split(text or "") if t]
+
+
 def split_tags(text: str) -> list[str]:
     """Tags separated by commas, 、, semicolons or spaces."""
     return [t for t in _SPLIT.split(text or "") if t]
@@ -214,6 +235,9 @@ def definition_from_form(form: ExamForm) -> dict:
         "shuffle_questions": form.shuffle_questions.data, "shuffle_options": form.shuffle_options.data,
         "grace_seconds": form.grace_seconds.data, "classes": list(form.classes.data or []),
         "rules": rules, "fixed": fixed, "cases": cases,
+        "access_code": (form.access_code.data or "").strip(), "allowed_networks": split_networks(form.allowed_networks.data),
+        "single_device": form.single_device.data, "closed_book": form.closed_book.data,
+        "require_fullscreen": form.require_fullscreen.data, "focus_warning_after": form.focus_warning_after.data or 0,
     }
 
 
@@ -224,6 +248,7 @@ def form_data(definition: dict) -> dict:
                      for r in definition.get("rules") or []]
     data["fixed"] = format_fixed(definition.get("fixed") or [])
     data["cases"] = format_fixed(definition.get("cases") or [])
+    data["allowed_networks"] = "\n".join(definition.get("allowed_networks") or [])
     return data
 
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Attempt, Exam
 from ..models.base import utcnow
+from ..services import exam_room
 from ..services import monitor as svc
 from ..services.exams import ExamError
 from ..services.gradebook import settle_overdue
@@ -67,4 +68,17 @@ def close_attempt(exam_id: int, attempt_id: int):
         flash(str(exc), "error")
     else:
         flash(_("答卷已收卷并评分。"), "success")
+    return _back(exam)
+
+
+@bp.route("/exams/<int:exam_id>/monitor/attempts/<int:attempt_id>/release-device", methods=["POST"])
+def release_device(exam_id: int, attempt_id: int):
+    """Let a single-device attempt move to another device (the next one to open it binds)."""
+    exam, attempt = _attempt_or_404(exam_id, attempt_id)
+    try:
+        exam_room.release_device(attempt, current_user)
+    except ExamError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("已允许该学生更换设备：下一台打开答卷的设备将被绑定。"), "success")
     return _back(exam)

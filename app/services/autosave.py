@@ -2,9 +2,9 @@
 
 An exam hall saves answers all the time, so a save must cost little and wait little:
 
-* **One read.** A single Core query joins the item, its attempt, the exam (grace period) and the
-  attempt's owner (still active, session not revoked), instead of the ORM loading the session user, the attempt, the
-  exam and the item one by one.
+* **One read.** A single Core query joins the item, its attempt, the exam (grace period and
+  exam-room rules) and the attempt's owner (still active, session not revoked), instead of the
+  ORM loading the session user, the attempt, the exam and the item one by one.
 * **Group commit.** Every acknowledged save must be durable (SQLite ``synchronous=FULL`` or
   PostgreSQL's WAL flush), and a durable commit costs a disk flush. Saves that arrive while a
   commit is in progress queue up; the next thread to take the write turn commits every queued
@@ -26,22 +26,26 @@ from flask import current_app
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, bindparam, text
 
 from ..database import _writer_queue, reset_read_only, set_read_only
+from ..domain.exams.room import room_decision
 from ..domain.questions import grade
 from ..extensions import db
 from ..models.base import utcnow
 from . import exam_cache
 from .case_items import is_case_data
+from .exam_room import RoomRequest
 from .exams import SaveResult, past_deadline
 
 # Plain SQL with typed parameters: these two statements run on every save, and SQLAlchemy's
 # cache key for a text statement costs a fraction of an expression tree's.
 _LOOKUP = text(
     'SELECT i.id, i.seq, i.version_id, a.user_id, a.status, a.deadline, e.grace_seconds, u.active, '
-    'u.session_version '
+    'u.session_version, '
+    'e.published, e.allowed_networks, e.single_device, a.device_token '  # exam-room rules (room_decision)
     'FROM attempt_item i JOIN attempt a ON a.id = i.attempt_id JOIN exam e ON e.id = a.exam_id '
     'JOIN "user" u ON u.id = a.user_id WHERE i.attempt_id = :attempt_id AND i.qid = :qid'
 ).columns(id=Integer, seq=Integer, version_id=Integer, user_id=Integer, status=String, deadline=DateTime,
-          grace_seconds=Integer, active=Boolean, session_version=Integer)
+          grace_seconds=Integer, active=Boolean, session_version=Integer, published=Boolean,
+          allowed_networks=JSON, single_device=Boolean, device_token=String)
 _SET = "response = :response, seq = :seq, saved_at = :saved_at"
 _WHERE = (" WHERE id = :item_id AND seq < :seq AND attempt_id IN "
           "(SELECT id FROM attempt WHERE id = :attempt_id AND status = 'in_progress')")
@@ -150,17 +154,27 @@ def committer() -> GroupCommitter:
 
 
 def save_fast(attempt_id: int, qid: str, user_id: int, response, seq: int | None,
-              flagged: bool | None = None, session_version: int = 0) -> SaveResult | None:
+              flagged: bool | None = None, room: RoomRequest | None = None,
+              session_version: int = 0) -> SaveResult | None:
     """Save one answer of the user's own open attempt; ``None`` means: take the full path.
 
-    ``session_version`` is the one the session cookie carries: a revoked session (logged out,
-    password changed, deactivated) goes to the full path, whose user loader refuses it.
+    ``room`` is the request's address and device; without it only exams with no room rules
+    (published, any network, any device) are saved here. ``session_version`` is the one the
+    session cookie carries: a revoked session (logged out, password changed, deactivated) goes
+    to the full path, whose user loader refuses it.
     """
     row = db.session.execute(_LOOKUP, {"attempt_id": attempt_id, "qid": qid}).first()
     db.session.commit()  # end the read before queueing for the write
     if row is None or row.user_id != user_id or not row.active or row.status != "in_progress":
         return None
     if (row.session_version or 0) != session_version:
+        return None
+    room = room or RoomRequest(None, None)
+    # Any refusal (or a device still to bind) goes to the full path, which says why (or binds).
+    # is_instructor=False: an instructor's preview of an unpublished exam takes the full path.
+    if room_decision(published=row.published, is_instructor=False, networks=row.allowed_networks,
+                     remote_addr=room.remote_addr, single_device=row.single_device, bound_hash=row.device_token,
+                     session_hash=room.session_hash) is not None:
         return None
     now = utcnow()
     if past_deadline(row.deadline, row.grace_seconds, now):

@@ -27,7 +27,7 @@ from ..i18n import N_
 from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
 from ..models.base import utcnow
 from .accounts import audit
-from .exams import ExamError, _as_utc, create_exam, question_pool
+from .exams import ExamError, _as_utc, create_exam, question_pool, room_settings
 
 PAPER_FIELDS = ("course", "rules", "fixed", "cases", "shuffle_questions", "shuffle_options")
 MAX_YAML_BYTES = 256 * 1024
@@ -108,6 +108,9 @@ def exam_definition_data(exam: Exam) -> dict:
         "grace_seconds": exam.grace_seconds, "classes": sorted(_class_names_of(exam)),
         "rules": [r.model_dump() for r in blueprint.rules], "fixed": [f.model_dump() for f in blueprint.fixed],
         "cases": [c.model_dump() for c in blueprint.cases],
+        "access_code": exam.access_code or "", "allowed_networks": list(exam.allowed_networks or []),
+        "single_device": exam.single_device, "closed_book": exam.closed_book,
+        "require_fullscreen": exam.require_fullscreen, "focus_warning_after": exam.focus_warning_after or 0,
     }
 
 
@@ -321,6 +324,8 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
     exam.max_attempts, exam.grading_method = definition.max_attempts, definition.grading_method
     exam.review_policy, exam.grace_seconds = definition.review_policy, definition.grace_seconds
     exam.shuffle_questions, exam.shuffle_options = definition.shuffle_questions, definition.shuffle_options
+    for name, value in room_settings(definition).items():
+        setattr(exam, name, value)
     wanted = {g.id for g in classes}
     for link in list(exam.classes):
         if link.class_id not in wanted:

@@ -91,7 +91,7 @@ def create_exam(data: dict, actor: User | None) -> Exam:
         max_attempts=definition.max_attempts, grading_method=definition.grading_method,
         review_policy=definition.review_policy, shuffle_questions=definition.shuffle_questions,
         shuffle_options=definition.shuffle_options, grace_seconds=definition.grace_seconds,
-        created_by_id=actor.id if actor else None,
+        created_by_id=actor.id if actor else None, **room_settings(definition),
     )
     db.session.add(exam)
     db.session.flush()
@@ -100,6 +100,15 @@ def create_exam(data: dict, actor: User | None) -> Exam:
     audit(actor, "exam.create", f"exam:{exam.id}", title=exam.title)
     db.session.commit()
     return exam
+
+
+ROOM_FIELDS = ("access_code", "allowed_networks", "single_device", "closed_book", "require_fullscreen",
+               "focus_warning_after")
+
+
+def room_settings(definition: ExamDefinition) -> dict:
+    """The exam-room fields of a definition, as ``Exam`` column values."""
+    return {name: getattr(definition, name) for name in ROOM_FIELDS}
 
 
 def exam_definition(exam: Exam) -> ExamDefinition:

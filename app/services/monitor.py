@@ -13,6 +13,7 @@ from ..i18n import N_
 from ..models import Attempt, AttemptItem, Exam, User
 from ..models.base import utcnow
 from .accounts import audit
+from .exam_room import event_counts, recent_events
 from .exams import ExamError, is_overdue, submit
 from .gradebook import exam_students
 
@@ -33,6 +34,12 @@ class MonitorRow:
     last_saved: datetime | None
     seconds_left: int | None
     status: str
+    events: dict | None = None  # proctoring signals of the attempt: {kind: count}
+    last_event: datetime | None = None
+
+    @property
+    def device_bound(self) -> bool:
+        return self.attempt is not None and self.attempt.device_token is not None
 
     @property
     def status_label(self) -> str:
@@ -82,6 +89,7 @@ def monitor_rows(exam: Exam, now: datetime | None = None) -> list[MonitorRow]:
             entry[1] += 1
             if saved_at and (entry[2] is None or saved_at > entry[2]):
                 entry[2] = saved_at
+    signals = event_counts(progress)
     rows = []
     for user in students:
         attempt = latest.get(user.id)
@@ -89,8 +97,46 @@ def monitor_rows(exam: Exam, now: datetime | None = None) -> list[MonitorRow]:
         left = None
         if attempt and attempt.status == "in_progress" and attempt.deadline:
             left = max(0, int((attempt.deadline - now).total_seconds()))
+        signal = signals.get(attempt.id) if attempt else None
         rows.append(MonitorRow(user, attempt, counts.get(user.id, 0), answered, total, saved, left,
-                               _status(attempt, now)))
+                               _status(attempt, now), signal["events"] if signal else None,
+                               signal["last"] if signal else None))
+    return rows
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") + "Z" if value else None
+
+
+def monitor_attempts(exam: Exam, now: datetime | None = None, recent: int = 20) -> list[dict]:
+    """Every attempt of the exam (in progress and done) as JSON-ready rows for the monitor API."""
+    now = now or utcnow()
+    pairs = db.session.execute(select(Attempt, User).join(User, User.id == Attempt.user_id)
+                               .where(Attempt.exam_id == exam.id).order_by(Attempt.id)).all()
+    ids = [a.id for a, _u in pairs]
+    answered = dict.fromkeys(ids, 0)
+    totals = dict.fromkeys(ids, 0)
+    if ids:
+        for attempt_id, response in db.session.execute(select(AttemptItem.attempt_id, AttemptItem.response)
+                                                        .where(AttemptItem.attempt_id.in_(ids))):
+            answered[attempt_id] += is_answered(response)
+            totals[attempt_id] += 1
+    signals, latest = event_counts(ids), recent_events(ids, recent)
+    rows = []
+    for attempt, user in pairs:
+        student = {"id": user.id, "username": user.username, "full_name": user.full_name or "",
+                   "student_number": user.student_number or ""}
+        counts = signals[attempt.id]["events"]
+        rows.append({
+            "attempt_id": attempt.id, "number": attempt.number, "status": attempt.status,
+            "state": _status(attempt, now), "student": student, "user_id": user.id, "username": user.username,
+            "full_name": student["full_name"], "student_number": student["student_number"],
+            "started_at": _iso(attempt.started_at), "deadline": _iso(attempt.deadline),
+            "submitted_at": _iso(attempt.submitted_at), "answered": answered[attempt.id],
+            "questions": totals[attempt.id], "device_bound": attempt.device_token is not None,
+            "events": dict(counts), **counts, "last_event_at": _iso(signals[attempt.id]["last"]),
+            "event_times": [{"kind": kind, "at": _iso(at)} for kind, at in latest[attempt.id]],
+        })
     return rows
 
 

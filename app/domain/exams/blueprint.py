@@ -102,6 +102,29 @@ class ExamDefinition(BaseModel):
     rules: list[Rule] = Field(default_factory=list)
     fixed: list[FixedItem] = Field(default_factory=list)
     cases: list[CaseItem] = Field(default_factory=list)
+    # Exam-room rules (docs/exam-definition.md).
+    access_code: str = Field("", max_length=64, description="students type it to start; empty = none")
+    allowed_networks: list[str] = Field(default_factory=list, description="CIDR ranges; empty = anywhere")
+    single_device: bool = False
+    closed_book: bool = False
+    require_fullscreen: bool = False
+    focus_warning_after: int = Field(0, ge=0, le=1000, description="warn after N focus losses; 0 = off")
+
+    @field_validator("access_code")
+    @classmethod
+    def _strip_code(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("allowed_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        from .room import bad_networks
+
+        value = [v.strip() for v in value if v.strip()]
+        bad = bad_networks(value)
+        if bad:
+            raise ValueError("不是有效的网段（CIDR，如 192.168.1.0/24）：" + "、".join(bad))
+        return value
 
     @field_validator("title")
     @classmethod

@@ -233,6 +233,8 @@
         if (local[qid] && local[qid].seq <= entry.seq) { delete local[qid]; persistLocal(); }
         setStatus(section, text.unsaved, "text-danger");
       } else {
+        // 403: refused by the exam-room rules (paused exam, network, device); keep the local copy and retry.
+        if (result.status === 403 && result.body.error) document.getElementById("save-warning").textContent = result.body.error;
         throw new Error("HTTP " + result.status);
       }
     }).catch(function () {
