@@ -6,6 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AttemptEvent
+from tests.browser.conftest import wait_for_js
 from tests.browser.test_exam_browser import login
 from tests.web.test_exams_api import login as api_login
 
@@ -68,9 +69,9 @@ def test_full_screen_gate_and_leaving_full_screen(app, live_server, page, exam_f
     page.wait_for_selector("#fullscreen-gate", state="visible")
     button = page.locator("#fullscreen-btn")
     assert button.inner_text().strip() == "进入全屏开始作答"
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'fullscreen-btn'")
+    wait_for_js(page, "document.activeElement && document.activeElement.id === 'fullscreen-btn'")
     page.keyboard.press("Enter")  # keyboard users get in too
-    page.wait_for_function("!!document.fullscreenElement")
+    wait_for_js(page, "!!document.fullscreenElement")
     page.wait_for_selector("#fullscreen-gate", state="hidden")
     page.evaluate("() => document.exitFullscreen()")
     page.wait_for_selector("#fullscreen-gate", state="visible")
