@@ -104,3 +104,47 @@ def test_case_item_steps_autosave_and_grade(live_server, page, exam_factory):
     page.click("#confirm-submit")
     page.wait_for_url("**/review")
     assert page.locator(".case-review").count() == 1
+
+
+@pytest.fixture
+def csrf_on(app_config):
+    """CSRF protection on, as in production (before the app is built)."""
+    app_config["WTF_CSRF_ENABLED"] = True
+
+
+def test_session_ended_elsewhere_keeps_answers_and_uploads_after_login(csrf_on, live_server, page, exam_factory,
+                                                                       browser):
+    """Logging out on another device ends this session too: the exam page says so and loses nothing.
+
+    The new login renews the CSRF token; the page fetches it before resending.
+    """
+    exam_id = exam_factory(shuffle_options=False)
+    base = live_server
+    login(page, base)
+    page.goto(f"{base}/exams/{exam_id}")
+    page.click("text=开始考试")
+    page.wait_for_selector("#exam-app")
+    attempt_url = page.url
+
+    other = browser.new_context(locale="zh-CN").new_page()  # the student's second device
+    login(other, base)
+    status = other.evaluate("""() => fetch('/auth/logout', {method: 'POST', credentials: 'same-origin',
+        headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+        body: 'csrf_token=' + encodeURIComponent(document.querySelector('meta[name="csrf-token"]').content)})
+        .then(r => r.status)""")
+    assert status == 200  # redirected to the home page
+
+    essay = page.locator('.exam-question[data-type="essay"] textarea')
+    essay.fill("会话失效后写下的答案")
+    page.wait_for_selector("#save-warning:not(.d-none)", timeout=10000)
+    assert "登录已失效" in page.inner_text("#save-warning")
+
+    # Log in again in a new tab of the same browser; the exam page uploads what it kept.
+    again = page.context.new_page()
+    login(again, base)
+    again.close()
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_for_js(page, "document.getElementById('save-state').textContent.trim() === '已保存'", timeout=40000)
+    page.evaluate("localStorage.clear()")
+    page.goto(attempt_url)
+    assert page.locator('.exam-question[data-type="essay"] textarea').input_value() == "会话失效后写下的答案"

@@ -235,6 +235,9 @@
       } else {
         // 403: refused by the exam-room rules (paused exam, network, device); keep the local copy and retry.
         if (result.status === 403 && result.body.error) document.getElementById("save-warning").textContent = result.body.error;
+        // 401: this session was ended (logged out elsewhere, password changed); the answers stay here until a new login.
+        if (result.status === 401) document.getElementById("save-warning").textContent = text.logged_out;
+        if (result.status === 401 || result.status === 400) sessionStale = true;
         throw new Error("HTTP " + result.status);
       }
     }).catch(function () {
@@ -257,11 +260,29 @@
     retryTimer = setTimeout(function () { retryTimer = null; flushAll(); }, delay);
   }
 
+  // After a 401 (session ended) or a 400 (CSRF token of an older session), a new login in another
+  // tab gives this page a new session cookie: fetch its CSRF token before resending.
+  var sessionStale = false;
+  function refreshToken() {
+    return fetch("/api/v1/session", { credentials: "same-origin" }).then(function (res) {
+      if (!res.ok) return;
+      return res.json().then(function (body) {
+        if (!body.csrf_token) return;
+        csrf = body.csrf_token;
+        document.querySelector('meta[name="csrf-token"]').content = csrf;
+        sessionStale = false;
+      });
+    }).catch(function () { /* offline: try again with the next resend */ });
+  }
+
   function flushAll() {
-    return Promise.all(Object.keys(local).map(function (qid) {
-      clearTimeout(timers[qid]);
-      return byQid[qid] ? send(qid) : (delete local[qid], Promise.resolve());
-    }));
+    var ready = sessionStale ? refreshToken() : Promise.resolve();
+    return ready.then(function () {
+      return Promise.all(Object.keys(local).map(function (qid) {
+        clearTimeout(timers[qid]);
+        return byQid[qid] ? send(qid) : (delete local[qid], Promise.resolve());
+      }));
+    });
   }
 
   function onClosed(message) {
@@ -286,14 +307,15 @@
         method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf },
       });
     }).then(function (res) {
+      if (res.status === 401) { sessionStale = true; throw new Error(text.logged_out); }
       if (!res.ok && res.status !== 409) throw new Error("HTTP " + res.status);
       closed = true;
       local = {};
       persistLocal();
       window.location.href = reviewUrl;
-    }).catch(function () {
+    }).catch(function (err) {
       submitting = false;
-      window.alert(text.submit_failed);
+      window.alert(err && err.message === text.logged_out ? text.logged_out : text.submit_failed);
     });
   }
 
@@ -377,6 +399,7 @@
   document.getElementById("submit-btn-bottom").addEventListener("click", askSubmit);
   document.getElementById("confirm-submit").addEventListener("click", doSubmit);
   window.addEventListener("online", flushAll);
+  window.addEventListener("focus", function () { if (sessionStale && pendingCount() > 0) flushAll(); });
   window.addEventListener("beforeunload", function (ev) {
     if (!closed && pendingCount() > 0) { ev.preventDefault(); ev.returnValue = ""; }
   });

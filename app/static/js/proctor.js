@@ -18,7 +18,7 @@
     if (stopped) return;
     fetch(url, {
       method: "POST", credentials: "same-origin", keepalive: true,
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfMeta ? csrfMeta.content : csrf },
       body: JSON.stringify({ kind: kind }),
     }).then(function (res) {
       if (res.status === 409 || res.status === 429) stopped = true;
