@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Exam, Role, User
 from ..services import exam_admin as svc
 from ..services.courseware import get_course
+from ..services.pagination import page_arg
 from ..services.exams import ExamError
 from .exam_forms import (AccommodationForm, ExamForm, RuleForm, YamlUploadForm, definition_from_form, form_data,
                          paper_formdata)
@@ -23,7 +24,7 @@ from .routes import bp
 
 
 def _page_number() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 def _exam_or_404(exam_id: int) -> Exam:
