@@ -77,6 +77,10 @@ BAD_EXAM_YAML: list[tuple[str, str]] = [
     ("python tag", "title: T\nfixed: !!python/object:os.system [ls]\n"),
     ("4,400-digit integer", "title: T\nmax_attempts: " + "9" * 4_400 + "\nfixed: [{id: ch01-q901}]\n"),
     ("NaN points", "title: T\nfixed: [{id: ch01-q901, points: .nan}]\n"),
+    ("4,000-digit points", "title: T\nfixed: [{id: ch01-q901, points: " + "9" * 4_000 + "}]\n"),
+    ("4,000-digit count", "title: T\nrules: [{count: " + "9" * 4_000 + "}]\n"),
+    ("mixed time zones", "title: T\nopens_at: 2026-03-01 09:00:00\ncloses_at: 2026-03-02T09:00:00+08:00\n"
+                         "fixed: [{id: ch01-q901}]\n"),
     ("inf points", "title: T\nrules: [{count: 1, points: .inf}]\n"),
     ("deep nesting", "title: T\nfixed: " + "[" * 5_000 + "]" * 5_000 + "\n"),
     ("binary", "\x00\x01\x02"),
@@ -94,6 +98,12 @@ BAD_BANK_YAML: list[tuple[str, str]] = [
     ("4,400-digit points", _Q.format(type="single", extra="    points: " + "9" * 4_400
                                      + "\n    options: {A: 甲, B: 乙}\n    answer: A\n")),
     ("4,400-digit answer", _Q.format(type="numeric", extra="    answer: " + "9" * 4_400 + "\n")),
+    ("4,000-digit points", _Q.format(type="single", extra="    points: " + "9" * 4_000
+                                     + "\n    options: {A: 甲, B: 乙}\n    answer: A\n")),
+    ("4,000-digit tolerance", _Q.format(type="numeric", extra="    answer: 1\n    tolerance: " + "9" * 4_000 + "\n")),
+    ("overflowing float answer", _Q.format(type="numeric", extra="    answer: 1.0e+400\n")),
+    ("huge difficulty", _Q.format(type="single", extra="    difficulty: " + "9" * 4_000
+                                  + "\n    options: {A: 甲, B: 乙}\n    answer: A\n")),
     ("NaN points", _Q.format(type="single", extra="    points: .nan\n    options: {A: 甲, B: 乙}\n    answer: A\n")),
     ("inf tolerance", _Q.format(type="numeric", extra="    answer: 10\n    tolerance: .inf\n")),
     ("NaN answer", _Q.format(type="numeric", extra="    answer: .nan\n")),
