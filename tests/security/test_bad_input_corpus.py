@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+from html.parser import HTMLParser
 
 import pytest
 
@@ -395,3 +396,65 @@ def test_bad_numeric_answers_are_never_stored_as_nan(app, tmp_path, case, value)
     practice = student.get("/practice/")
     assert_no_500(practice, "practice")
 
+
+
+# --- every form of every page ----------------------------------------------------------------------
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: (action, field names)."""
+
+    def __init__(self, page_url: str):
+        super().__init__()
+        self.page_url, self.forms, self._current = page_url, [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "get").lower() == "post":
+            self._current = (attrs.get("action") or self.page_url, [])
+            self.forms.append(self._current)
+        elif tag in ("input", "textarea", "select") and self._current is not None and attrs.get("name"):
+            if (attrs.get("type") or "").lower() not in ("file", "submit", "button"):
+                self._current[1].append(attrs["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+
+
+def harvest_forms(app, client, world) -> dict[str, set[str]]:
+    """Every POST form reachable from a GET page of the URL map: action → field names."""
+    values = argument_values(world)
+    forms: dict[str, set[str]] = {}
+    for rule in rules(app, {"GET"}):
+        if "logout" in rule.endpoint:
+            continue
+        url = build_url(app, rule, values)
+        response = client.get(url)
+        if response.status_code != 200 or "html" not in (response.content_type or ""):
+            continue
+        parser = _Forms(url)
+        parser.feed(response.get_data(as_text=True))
+        for action, names in parser.forms:
+            if "logout" in action or action.startswith("http"):
+                continue
+            forms.setdefault(action.split("#")[0], set()).update(names)
+    return forms
+
+
+@pytest.mark.parametrize("username", ["teacher", "student"])
+def test_bad_numbers_in_every_form_of_every_page(app, corpus_world, username):
+    """Each field of each POST form found on any page gets each bad number (and a long digit run)."""
+    client = _client(app, "teacher" if username == "teacher" else PAYLOADS["username"])
+    forms = harvest_forms(app, client, corpus_world)
+    assert len(forms) >= (10 if username == "teacher" else 1), sorted(forms)
+    failures = []
+    for action, names in sorted(forms.items()):
+        if not names - {"csrf_token"}:
+            continue  # nothing to fill in (publish, unpublish, submit buttons)
+        for case, value in BAD_NUMBERS + [("NUL", "1\x00")]:
+            data = {name: value for name in names if name != "csrf_token"}
+            response = client.post(action, data=data)
+            if response.status_code >= 500:
+                failures.append((case, action, response.status_code))
+    assert not failures, failures
+    assert_main_pages_work(app, corpus_world)
