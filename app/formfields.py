@@ -24,7 +24,7 @@ class FiniteDecimalField(DecimalField):
         result = parse_plain_number(valuelist[0])
         if not result.ok:
             self.data = None
-            raise ValueError(_l("请输入一个有限的数字,例如 1 或 0.5。"))
+            raise ValueError(_l("请输入一个有限的数字，例如 1 或 0.5。"))
         self.data = result.value
 
 

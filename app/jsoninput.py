@@ -55,16 +55,23 @@ def json_depth(text: str) -> int:
     return deepest
 
 
-def _too_deep() -> JSONInputError:
-    from flask_babel import gettext as _
+def _(message: str, **values) -> str:
+    # strict_loads also reads files for CLI commands, where there may be no app to translate with.
+    from flask import has_app_context
 
-    return JSONInputError(_("JSON 嵌套过深(最多 %(n)d 层)。", n=MAX_JSON_DEPTH))
+    if has_app_context():
+        from flask_babel import gettext
+
+        return gettext(message, **values)
+    return message % values if values else message
+
+
+def _too_deep() -> JSONInputError:
+    return JSONInputError(_("JSON 嵌套过深（最多 %(n)d 层）。", n=MAX_JSON_DEPTH))
 
 
 def _non_finite(_value: str):
-    from flask_babel import gettext as _
-
-    raise JSONInputError(_("JSON 中不能有 NaN 或 Infinity,数字必须是有限的数值。"))
+    raise JSONInputError(_("JSON 中不能有 NaN 或 Infinity，数字必须是有限的数值。"))
 
 
 def _finite_float(text: str) -> float:
@@ -80,17 +87,13 @@ def strict_loads(data: str | bytes | bytearray, **kwargs):
         try:
             text = bytes(data).decode("utf-8-sig" if data[:3] == b"\xef\xbb\xbf" else "utf-8")
         except UnicodeDecodeError:
-            from flask_babel import gettext as _
-
             raise JSONInputError(_("请求体不是有效的 UTF-8 编码。")) from None
     else:
         text = data
     if json_depth(text) > MAX_JSON_DEPTH:
         raise _too_deep()
     if "\\u" in text and (_NUL.search(text) or _LONE_SURROGATE.search(text)) or "\x00" in text:
-        from flask_babel import gettext as _
-
-        raise JSONInputError(_("JSON 文本中有无法保存的字符(NUL 或不成对的代理字符)。"))
+        raise JSONInputError(_("JSON 文本中有无法保存的字符（NUL 或不成对的代理字符）。"))
     kwargs.setdefault("parse_constant", _non_finite)
     kwargs.setdefault("parse_float", _finite_float)
     try:
@@ -126,7 +129,7 @@ class StrictRequest(Request):
         from .errors import abort_with
 
         if e is None:
-            abort_with(400, _("请求体必须是 JSON(Content-Type: application/json)。"))
+            abort_with(400, _("请求体必须是 JSON（Content-Type: application/json）。"))
         if isinstance(e, JSONInputError):
             abort_with(400, e.message)
         if "digits" in str(e):
@@ -147,7 +150,7 @@ def _refuse_nul_in_fields():
     for multi in fields:
         for key, value in multi.items(multi=True):
             if "\x00" in key or "\x00" in value:
-                abort_with(400, _("提交的内容中有无法保存的字符(NUL)。"))
+                abort_with(400, _("提交的内容中有无法保存的字符（NUL）。"))
 
 
 def init_json_input(app) -> None:

@@ -138,7 +138,7 @@ _MESSAGES = {
     "float_type": N_("必须是数字"), "bool_parsing": N_("必须是 true 或 false"),
     "bool_type": N_("必须是 true 或 false"), "datetime_parsing": _DATETIME, "datetime_type": _DATETIME,
     "datetime_from_date_parsing": _DATETIME, "string_type": N_("必须是文字"), "string_too_short": N_("不能为空"),
-    "finite_number": N_("必须是有限的数字(不能是 NaN 或无穷大)"), "list_type": N_("必须是列表"), "dict_type": _MAPPING, "model_type": _MAPPING, "model_attributes_type": _MAPPING,
+    "finite_number": N_("必须是有限的数字（不能是 NaN 或无穷大）"), "list_type": N_("必须是列表"), "dict_type": _MAPPING, "model_type": _MAPPING, "model_attributes_type": _MAPPING,
 }
 _FIELDS = {"": list(ExamDefinition.model_fields),
            "rules": list(Rule.model_fields) + ["chapter", "type", "tag", "difficulty"],

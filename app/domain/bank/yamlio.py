@@ -65,13 +65,13 @@ def _value_message(node: yaml.Node, exc: Exception) -> str:
     value = str(getattr(node, "value", ""))
     shown = value if len(value) <= 40 else value[:20] + "…"
     if "digits" in str(exc) or "Exceeds the limit" in str(exc):
-        return f"数值过大(整数最多 4300 位):{shown}"
+        return f"数值过大（整数最多 4300 位）：{shown}"
     kind = _SCALAR_KINDS.get(node.tag)
     if node.tag == "tag:yaml.org,2002:timestamp":
-        return f"不是有效的日期时间(日期不存在或超出范围):{shown}"
+        return f"不是有效的日期时间（日期不存在或超出范围）：{shown}"
     if kind:
-        return f"不是有效的{kind}:{shown}"
-    return f"无法读取的值({node.tag}):{shown}"
+        return f"不是有效的{kind}：{shown}"
+    return f"无法读取的值（{node.tag}）：{shown}"
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -150,7 +150,7 @@ def _yaml_message(exc: yaml.YAMLError) -> tuple[int, str]:
     context = getattr(exc, "context_mark", None)
     if context is not None and mark is not None and context.line != mark.line:
         detail += f"(起始于第 {context.line + 1} 行)"
-    return line, (f"值错误:{detail}" if isinstance(exc, _ValueError) else f"YAML 语法错误:{detail}")
+    return line, (f"值错误：{detail}" if isinstance(exc, _ValueError) else f"YAML 语法错误:{detail}")
 
 
 def _reader_message(text: str, exc: ReaderError) -> tuple[int, str]:

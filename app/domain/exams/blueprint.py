@@ -127,7 +127,7 @@ class ExamDefinition(BaseModel):
             raise ValueError("至少需要一条抽题规则、一道指定题目或一个案例")
         if self.opens_at and self.closes_at and (self.opens_at.tzinfo is None) != (self.closes_at.tzinfo is None):
             # Comparing them raised TypeError (a 500); which zone a bare time means is the service's call.
-            raise ValueError("开放时间与关闭时间要么都带时区(如 +08:00),要么都不带")
+            raise ValueError("开放时间与关闭时间要么都带时区（如 +08:00），要么都不带")
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValueError("关闭时间必须晚于开放时间")
         ids = [f.id for f in self.fixed]

@@ -141,5 +141,5 @@ def parse_plain_number(value: object) -> NumberResult:
     if not text:
         return _fail("没有填写数字")
     if not _PLAIN.match(text):
-        return _fail(f"不是有效的数字:{value.strip()[:20]!r}")
+        return _fail(f"不是有效的数字：{value.strip()[:20]!r}")
     return _checked(Decimal(text))
