@@ -93,7 +93,10 @@ def _local(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return value.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)
+    try:
+        return value.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)
+    except OverflowError:  # stored before exam times were limited to 1970–2200; the editor then flags it
+        return value
 
 
 def exam_definition_data(exam: Exam) -> dict:

@@ -471,3 +471,28 @@ def test_bad_json_files_on_the_command_line(app, tmp_path, case, body):
         assert result.exception is None or isinstance(result.exception, SystemExit), (case, args, repr(result.exception))
         if result.exit_code != 0:
             assert "bad.json" in result.output, (case, args, result.output)
+
+
+@pytest.mark.parametrize("closes_at,opens_at", [("9999-12-31 23:59:59", None), (None, "0001-01-01 00:00:00")])
+def test_an_exam_stored_with_an_extreme_time_before_the_rule_does_not_break_pages(app, corpus_world, closes_at,
+                                                                                 opens_at):
+    """Rows written before the 1970–2200 rule (or by hand) still render: lists, the exam page, the editor."""
+    from datetime import datetime
+
+    from app.extensions import db
+    from app.models import Exam
+
+    with app.app_context():
+        exam = db.session.get(Exam, corpus_world.exam)
+        exam.closes_at = datetime.fromisoformat(closes_at) if closes_at else None
+        exam.opens_at = datetime.fromisoformat(opens_at) if opens_at else None
+        db.session.commit()
+    assert_main_pages_work(app, corpus_world)
+    student = _client(app, PAYLOADS["username"])
+    assert_no_500(student.post(f"/api/v1/exams/{corpus_world.exam}/attempts", json={}), "start")
+    assert_no_500(student.get(f"/api/v1/attempts/{corpus_world.attempt}"), "attempt")
+    assert_no_500(student.get(f"/exams/attempts/{corpus_world.attempt}"), "take")
+    teacher = _client(app, "teacher")
+    for url in (f"/instructor/exams/{corpus_world.exam}/definition.yaml", f"/instructor/exams/{corpus_world.exam}/monitor",
+                "/instructor/gradebook", "/api/v1/exams"):
+        assert_no_500(teacher.get(url), url)
