@@ -186,7 +186,7 @@ def exam_publish(exam_id: int):
 @bp.route("/accommodations")
 def accommodations():
     """Students, searchable and paginated, with their extra time and attempts."""
-    q = (request.args.get("q") or "").strip()
+    q = (request.args.get("q") or "").strip()[:100]
     page = svc.search_students(q, _page_number(), current_app.config["ITEMS_PER_PAGE"])
     return render_template("instructor/accommodations.html", page=page, q=q)
 

@@ -358,7 +358,7 @@ def set_published(exam: Exam, published: bool, actor: User) -> None:
 def search_students(query: str, page: int, per_page: int):
     """Students matching ``query`` in username, full name or student number; paginated."""
     stmt = select(User).where(User.role == Role.STUDENT).order_by(User.student_number, User.username)
-    query = (query or "").strip()
+    query = (query or "").strip()[:100]  # SQLite refuses LIKE patterns over 50,000 bytes (a 500)
     if query:
         like = f"%{query}%"
         stmt = stmt.where(or_(User.username.ilike(like), User.full_name.ilike(like), User.student_number.ilike(like)))

@@ -52,6 +52,13 @@ QUERY_INTS: list[tuple[str, str]] = [
     ("NaN", "NaN"),
     ("4,400 digits", "9" * 4_400),
 ]
+# Text values for the text query arguments of every GET route (search, filters, formats).
+QUERY_TEXTS: list[tuple[str, str]] = [
+    ("long", "字" * 20_000), ("path", "../../etc/passwd"), ("brackets", "[" * 5_000), ("regex", "(.*)*$^[a-"),
+    ("sql", "' OR 1=1 --"), ("percent", "%%%_"), ("emoji", "😀" * 100), ("control", "\x01\x1b[31m"),
+]
+QUERY_TEXT_NAMES = ["q", "course", "chapter", "type", "types", "tag", "tags", "format", "fmt", "status", "sort",
+                    "order", "difficulty", "anonymous", "graded", "class", "class_id", "exam", "next", "lang", "seed"]
 QUERY_NAMES = ["page", "per_page", "a", "b", "seed", "question", "version", "limit", "offset", "n"]
 # Date-time values for opens_at / closes_at in the editor form, the API and YAML.
 BAD_DATES: list[tuple[str, str]] = [
@@ -496,3 +503,20 @@ def test_an_exam_stored_with_an_extreme_time_before_the_rule_does_not_break_page
     for url in (f"/instructor/exams/{corpus_world.exam}/definition.yaml", f"/instructor/exams/{corpus_world.exam}/monitor",
                 "/instructor/gradebook", "/api/v1/exams"):
         assert_no_500(teacher.get(url), url)
+
+
+@pytest.mark.parametrize("username", ["teacher", "student", "admin"])
+def test_bad_query_texts_on_every_get_route(app, corpus_world, username):
+    client = _client(app, PAYLOADS["username"] if username == "student" else username)
+    values = argument_values(corpus_world)
+    failures = []
+    for rule in rules(app, {"GET"}):
+        if rule.endpoint in ("api.openapi",) or "logout" in rule.endpoint:
+            continue
+        url = build_url(app, rule, values)
+        for case, value in QUERY_TEXTS:
+            response = client.get(url, query_string={name: value for name in QUERY_TEXT_NAMES})
+            if response.status_code >= 500:
+                failures.append((case, url, response.status_code))
+    assert not failures, failures[:40]
+    assert_main_pages_work(app, corpus_world)
