@@ -520,3 +520,29 @@ def test_bad_query_texts_on_every_get_route(app, corpus_world, username):
                 failures.append((case, url, response.status_code))
     assert not failures, failures[:40]
     assert_main_pages_work(app, corpus_world)
+
+
+def test_bad_numbers_in_every_case_answer_field(app, corpus_world):
+    """A practice run of every case: each answer field of its work page gets each bad number."""
+    from app.domain.cases import list_cases
+
+    student = _client(app, PAYLOADS["username"])
+    failures, posted = [], 0
+    for case_info in list_cases():
+        started = student.post(f"/cases/practice/{case_info['id']}")
+        assert started.status_code == 302, (case_info["id"], started.status_code)
+        work_url = started.headers["Location"]
+        parser = _Forms(work_url)
+        parser.feed(student.get(work_url).get_data(as_text=True))
+        for action, names in parser.forms:
+            fields = [n for n in names if n != "csrf_token"]
+            if not fields:
+                continue
+            for case, value in BAD_NUMBERS + [("long text", "字" * 20_000)]:
+                response = student.post(action, data={name: value for name in fields})
+                posted += 1
+                if response.status_code >= 500:
+                    failures.append((case, case_info["id"], action, response.status_code))
+    assert posted > 0
+    assert not failures, failures
+    assert_main_pages_work(app, corpus_world)
