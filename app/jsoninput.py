@@ -20,8 +20,9 @@ MAX_JSON_DEPTH = 64
 # JSON bodies are answers and definitions; a megabyte is far beyond any honest one.
 MAX_JSON_BYTES = 1024 * 1024
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-_BRACKETS = re.compile(r"[\[\]{}]")
+# A string (to its closing quote, or to the end when unterminated — so a match never fails
+# and the scan stays linear on `"\"\"\"…`) or one bracket.
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\\?\Z)|[\[\]{}]', re.S)
 # A NUL character or half of a UTF-16 surrogate pair in a string: PostgreSQL refuses to store
 # either (SQLite takes them), so they would be a 500 only in production.
 _NUL = re.compile(r"(?<!\\)\\u0000")
@@ -43,8 +44,11 @@ def json_depth(text: str) -> int:
     if opening <= MAX_JSON_DEPTH:
         return opening  # an upper bound, and cheap: the usual body never needs the scan
     depth = deepest = 0
-    for match in _BRACKETS.finditer(_STRING.sub('""', text)):
-        if match.group() in "[{":
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token[0] == '"':
+            continue
+        if token in "[{":
             depth += 1
             if depth > deepest:
                 deepest = depth

@@ -33,6 +33,8 @@ JSON_BODIES: list[tuple[str, bytes]] = [
     ("overflowing float", b'{"response": 1e999, "seq": 1e999}'),
     ("4,400-digit integer", b'{"response": ' + b"9" * 4_400 + b', "seq": ' + b"9" * 4_400 + b"}"),
     ("huge seq", b'{"response": "A", "seq": 99999999999999999999999999}'),
+    # The depth scan must stay linear here (a regex over strings once took minutes on this).
+    ("unterminated string of escaped quotes", b"[]" * 40 + b'"' + b'\\"' * 200_000),
     ("not JSON", b"{response: A}"),
     ("invalid UTF-8", b'{"response": "\xff\xfe"}'),
     ("lone surrogate", b'{"response": "\\ud800", "username": "\\udfff"}'),
