@@ -24,10 +24,9 @@ MAX_JSON_BYTES = 1024 * 1024
 # and the scan stays linear on `"\"\"\"…`) or one bracket.
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\\?\Z)|[\[\]{}]', re.S)
 # A NUL character or half of a UTF-16 surrogate pair in a string: PostgreSQL refuses to store
-# either (SQLite takes them), so they would be a 500 only in production.
-_NUL = re.compile(r"(?<!\\)\\u0000")
-_LONE_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
-                             r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+# either (SQLite takes them), so they would be a 500 only in production. JSON can only carry
+# them as \u escapes, so the parsed data is searched only when the text has one.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class JSONInputError(ValueError):
@@ -96,14 +95,26 @@ def strict_loads(data: str | bytes | bytearray, **kwargs):
         text = data
     if json_depth(text) > MAX_JSON_DEPTH:
         raise _too_deep()
-    if "\\u" in text and (_NUL.search(text) or _LONE_SURROGATE.search(text)) or "\x00" in text:
-        raise JSONInputError(_("JSON 文本中有无法保存的字符（NUL 或不成对的代理字符）。"))
     kwargs.setdefault("parse_constant", _non_finite)
     kwargs.setdefault("parse_float", _finite_float)
     try:
-        return json.loads(text, **kwargs)
+        data = json.loads(text, **kwargs)
     except RecursionError:  # pragma: no cover - the depth scan comes first
         raise _too_deep() from None
+    if "\\u" in text and _unstorable(data):
+        raise JSONInputError(_("JSON 文本中有无法保存的字符（NUL 或不成对的代理字符）。"))
+    return data
+
+
+def _unstorable(value) -> bool:
+    """True when a string (key or value) anywhere in ``value`` holds NUL or a lone surrogate."""
+    if isinstance(value, str):
+        return _UNSTORABLE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_unstorable(v) for v in value)
+    return False
 
 
 class StrictJSONProvider(DefaultJSONProvider):

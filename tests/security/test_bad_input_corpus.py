@@ -548,3 +548,14 @@ def test_bad_numbers_in_every_case_answer_field(app, corpus_world):
     assert posted > 0
     assert not failures, failures
     assert_main_pages_work(app, corpus_world)
+
+
+def test_escaped_text_that_looks_like_an_escape_is_kept(app, corpus_world):
+    """Only real NUL and lone surrogates are refused: the text "\\ud800 \\u0000" and emoji save as typed."""
+    student = _client(app, PAYLOADS["username"])
+    text = "我写了 \\ud800 和 \\u0000 😀"
+    response = student.put(f"/api/v1/attempts/{corpus_world.attempt}/answers/ch01-q902",
+                           data=json.dumps({"response": text, "seq": 7}).encode(), content_type="application/json")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    saved = student.get(f"/api/v1/attempts/{corpus_world.attempt}").get_json()["responses"]
+    assert saved["ch01-q902"]["response"] == text
