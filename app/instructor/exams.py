@@ -142,7 +142,8 @@ def exam_upload(exam_id: int | None):
             saved = svc.save_exam(exam, data, current_user)
         except ExamError as exc:
             db.session.rollback()
-            errors, status = [str(exc), *exc.details], exc.status
+            name = (upload.definition.data.filename or "")[:100]
+            errors, status = [f"{name}: {exc}" if name else str(exc), *exc.details], exc.status
         else:
             flash(_("已从文件保存考试“%(t)s”。", t=saved.title), "success")
             return redirect(url_for("instructor.exam_list"))

@@ -348,8 +348,9 @@ def test_bad_exam_yaml_upload_and_cli(app, corpus_world, tmp_path, case, text):
     response = teacher.post("/instructor/exams/upload", data=data, content_type="multipart/form-data")
     assert_refused(response, (case, "upload"), api=False)
     page = response.get_data(as_text=True)
+    assert "exam.yaml" in page, case  # the message names the file…
     if case != "binary":
-        assert "行" in page, case  # the message names a line
+        assert "行" in page, case  # …and a line
     path = tmp_path / "exam.yaml"
     path.write_text(text, encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["exam", "create", str(path)])
