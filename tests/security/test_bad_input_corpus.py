@@ -221,11 +221,12 @@ def test_deep_json_message_names_the_nesting(app, corpus_world):
 
 def test_json_over_the_size_limit_is_refused(app, corpus_world):
     student = _client(app, PAYLOADS["username"])
-    body = json.dumps({"response": "字" * (1024 * 1024)}).encode()
+    # 2 MB: over the JSON limit (1 MB) but under the upload limit (5 MB), so this is json_object's 413.
+    body = json.dumps({"response": "a" * (2 * 1024 * 1024)}).encode()
     response = student.put(f"/api/v1/attempts/{corpus_world.attempt}/answers/ch01-q902", data=body,
                            content_type="application/json")
     assert response.status_code == 413
-    assert response.get_json()["error"]
+    assert "1024 KB" in response.get_json()["error"]
 
 
 def test_deep_json_with_the_real_csrf_token(csrf_app, tmp_path):
@@ -560,3 +561,13 @@ def test_escaped_text_that_looks_like_an_escape_is_kept(app, corpus_world):
     assert response.status_code == 200, response.get_data(as_text=True)
     saved = student.get(f"/api/v1/attempts/{corpus_world.attempt}").get_json()["responses"]
     assert saved["ch01-q902"]["response"] == text
+
+
+def test_nesting_limit_is_64_levels(app, corpus_world):
+    """64 levels (the object itself counts) are parsed and judged on content; 65 are refused as too deep."""
+    client = app.test_client()
+    for levels, too_deep in ((64, False), (65, True)):
+        body = '{"username": ' + "[" * (levels - 1) + "]" * (levels - 1) + ', "password": "x"}'
+        response = client.post("/api/v1/session", data=body.encode(), content_type="application/json")
+        assert response.status_code == 400, (levels, response.status_code)
+        assert ("嵌套" in response.get_json()["error"]) is too_deep, (levels, response.get_json())
