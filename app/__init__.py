@@ -41,6 +41,9 @@ def create_app(config: type[Config] | str | dict | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     apply_proxy_fix(app)
+    from .jsoninput import init_json_input
+
+    init_json_input(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

@@ -56,7 +56,7 @@ def init_errors(app: Flask) -> None:
         message = None
         if code == 429:
             message = _("登录失败次数过多,请一分钟后再试。") if "login" in request.path or request.path.endswith("/session") else None
-        elif code in (400, 403, 404, 409, 422) and exc.description and getattr(exc, "_custom", False):
+        elif code in (400, 403, 404, 409, 413, 422) and exc.description and getattr(exc, "_custom", False):
             message = exc.description
         response = error_response(code, message)
         if code == 405 and exc.get_headers():

@@ -16,7 +16,10 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return value.astimezone(tz).strftime(fmt)
+    try:
+        return value.astimezone(tz).strftime(fmt)
+    except OverflowError:  # a year-9999 time stored before exam times were limited to 1970–2200
+        return value.strftime(fmt) + " UTC"
 
 
 def init_templating(app: Flask) -> None:

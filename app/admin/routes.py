@@ -37,7 +37,7 @@ def index():
             db.session.commit()
             flash(_("账号“%(u)s”已创建。", u=user.username), "success")
             return redirect(url_for("admin.index"))
-    q = (request.args.get("q") or "").strip()
+    q = (request.args.get("q") or "").strip()[:100]  # SQLite refuses LIKE patterns over 50,000 bytes
     stmt = select(User).order_by(User.role, User.username)
     if q:
         like = f"%{q}%"

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..domain.cases import grade, list_cases, make_variant
+from ..jsoninput import strict_loads
 
 
 def _variant(case_id: str, seed: int | None, textbook: bool):
@@ -71,10 +72,10 @@ def grade_command(case_id, seed, textbook, answers_path, as_json):
     """Grade an answers file ``{"<step id>": value}`` against one variant."""
     variant = _variant(case_id, seed, textbook)
     try:
-        answers = json.loads(answers_path.read_text(encoding="utf-8-sig"))
+        answers = strict_loads(answers_path.read_text(encoding="utf-8-sig"))  # depth-checked, finite numbers
     except FileNotFoundError:
         raise click.ClickException(f"找不到答案文件 {answers_path}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError) as exc:
         raise click.ClickException(f"{answers_path}: 不是有效的 JSON 文件({exc})") from None
     result = grade(variant, answers).to_dict()
     if as_json:

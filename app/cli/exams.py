@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
-import yaml
 from flask.cli import with_appcontext
 
 from ..models import User
@@ -33,10 +31,18 @@ def close_overdue_command():
 @with_appcontext
 def create_command(path: Path, username: str | None):
     """Create an exam from a YAML or JSON definition file (the fields of POST /api/v1/exams)."""
+    from ..jsoninput import strict_loads
+    from ..services.exam_admin import load_yaml
+
     try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (UnicodeDecodeError, yaml.YAMLError, json.JSONDecodeError) as exc:
+        raw = path.read_bytes()
+        # YAML goes through the editor's upload reader: values that cannot be built (2026-02-30,
+        # !!int abc, 4,400 digits) and invalid fields are reported with their line.
+        data = strict_loads(raw) if path.suffix == ".json" else load_yaml(raw)
+    except svc.ExamError as exc:
+        details = "\n".join(f"  {line}" for line in exc.details)
+        raise click.ClickException(f"{path}: {exc}\n{details}".rstrip()) from None
+    except (OSError, ValueError) as exc:
         raise click.ClickException(f"{path}: 无法读取考试定义:{exc}") from None
     actor = db.session.scalar(db.select(User).where(User.username == username)) if username else None
     try:

@@ -14,6 +14,7 @@ from ..models import Question
 from ..services import authoring as svc
 from ..services.bank import find_question
 from ..services.regrade import regrade_question, stale_items
+from ..services.pagination import page_arg
 from .authoring_forms import (FIELD_NAMES, FORM_ERROR, TYPES, ParsedForm, form_fields, option_rows, pair_rows,
                               parse_form)
 from .routes import bp
@@ -66,7 +67,7 @@ def bank():
     filters, notes = svc.BankFilter.from_args(request.args)
     rows = svc.bank_rows()
     tags = sorted({t for r in rows for t in r.tags})
-    page = svc.paginate([r for r in rows if filters.keeps(r)], request.args.get("page", 1, type=int),
+    page = svc.paginate([r for r in rows if filters.keeps(r)], page_arg(),
                         current_app.config["ITEMS_PER_PAGE"])
     return render_template("instructor/bank.html", page=page, filters=filters, notes=notes, tags=tags,
                            counts=svc.bank_counts(rows), chapters=svc.chapter_choices(), types=QUESTION_TYPES)

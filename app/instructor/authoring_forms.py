@@ -17,13 +17,14 @@ item), ``scoring``, ``tolerance_kind`` (``abs``/``pct``) + ``tolerance`` + ``uni
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from flask_babel import gettext as _
+
+from ..domain.questions.numbers import parse_plain_number
 
 TYPES = ("single", "multiple", "true_false", "ordering", "numeric", "fill_blank", "matching", "essay")
 LETTERS = "ABCDEFGHIJ"  # the exam page labels options A–J
@@ -38,7 +39,6 @@ _FIELD_OF_KEY = {"tolerance_pct": "tolerance", "type": FORM_ERROR}
 _TAG_SPLIT = re.compile(r"[,，、;；\n]")
 _ALTERNATIVE_SPLIT = re.compile(r"[|｜；]")
 _INTEGER = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 class FormData(Protocol):
@@ -104,16 +104,15 @@ def line_of(form: FormData, name: str) -> str:
 
 
 def parse_number(text: str) -> int | float | None:
-    """``"26000"`` → 26000, ``"0.15"`` → 0.15; None for anything else (units, commas, nan)."""
-    text = text.strip()
-    if len(text) > 40:  # longer is a typo, and int() refuses very long digit strings
+    """``"26000"`` → 26000, ``"0.15"`` → 0.15; None for anything else (units, commas, nan).
+
+    Parsing is the app's one parser for typed numbers (``parse_plain_number``): finite, at most
+    10³⁰, never a 4,400-digit ``int()``.
+    """
+    result = parse_plain_number(text)
+    if result.value is None:
         return None
-    if _INTEGER.match(text):
-        return int(text)
-    if not _DECIMAL.match(text):
-        return None
-    number = float(text)
-    return number if math.isfinite(number) else None
+    return int(result.value) if _INTEGER.match(text.strip()) else float(result.value)
 
 
 def show_number(value: object) -> str:

@@ -13,13 +13,15 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, Form, FormField, IntegerField,
+from wtforms import (BooleanField, DateTimeLocalField, FieldList, Form, FormField, IntegerField,
                      SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.exams.room import bad_networks
+from ..domain.exams import EARLIEST_YEAR, LATEST_YEAR, time_in_range
+from ..formfields import FiniteDecimalField, finite_decimal
 
 TYPE_LABELS = {
     "single": _l("单选"), "multiple": _l("多选"), "true_false": _l("判断"), "ordering": _l("排序"),
@@ -45,6 +47,12 @@ def _positive_points(form, field) -> None:
         raise ValidationError(_l("分值必须大于 0 且不超过 100。"))
 
 
+def _exam_time(form, field) -> None:
+    # The definition's own rule (app/domain/exams/blueprint.py), shown next to the field.
+    if field.data is not None and not time_in_range(field.data):
+        raise ValidationError(_l("时间必须在 %(a)d 年至 %(b)d 年之间。", a=EARLIEST_YEAR, b=LATEST_YEAR))
+
+
 class RuleForm(Form):
     """One drawing rule: filters, how many questions and the points of each."""
 
@@ -58,7 +66,7 @@ class RuleForm(Form):
         InputRequired(_l("请填写最高难度。")), NumberRange(1, 5, _l("难度为 1–5。"))])
     count = IntegerField(_l("题数"), default=5, validators=[
         InputRequired(_l("请填写题数。")), NumberRange(1, 200, _l("题数为 1–200。"))])
-    points = DecimalField(_l("每题分值"), default=1, places=None, validators=[
+    points = FiniteDecimalField(_l("每题分值"), default=1, places=None, validators=[
         InputRequired(_l("请填写分值。")), _positive_points])
 
     def validate_chapters(self, field) -> None:
@@ -90,9 +98,9 @@ class ExamForm(FlaskForm):
     time_limit_minutes = IntegerField(_l("时间限制(分钟,留空为不限时)"), validators=[
         Optional(), NumberRange(1, 1440, _l("时间限制为 1–1440 分钟。"))])
     opens_at = DateTimeLocalField(_l("开放时间(北京时间,留空为立即开放)"), format=DATETIME_FORMATS,
-                                  validators=[Optional()])
+                                  validators=[Optional(), _exam_time])
     closes_at = DateTimeLocalField(_l("关闭时间(北京时间,留空为不关闭)"), format=DATETIME_FORMATS,
-                                   validators=[Optional()])
+                                   validators=[Optional(), _exam_time])
     max_attempts = IntegerField(_l("作答次数(0 为不限)"), default=1, validators=[
         InputRequired(_l("请填写作答次数。")), NumberRange(0, 100, _l("作答次数为 0–100。"))])
     grading_method = SelectField(_l("多次作答时计分"), choices=GRADING_METHODS)
@@ -163,7 +171,7 @@ class AccommodationForm(FlaskForm):
 
     extra_minutes = IntegerField(_l("额外时间(分钟)"), default=0, validators=[
         InputRequired(_l("请填写额外时间。")), NumberRange(0, 600, _l("额外时间为 0–600 分钟。"))])
-    time_multiplier = DecimalField(_l("时间倍数"), default=Decimal("1.0"), places=None, validators=[
+    time_multiplier = FiniteDecimalField(_l("时间倍数"), default=Decimal("1.0"), places=None, validators=[
         InputRequired(_l("请填写时间倍数。")), NumberRange(1, 3, _l("时间倍数为 1.0–3.0。"))])
     extra_attempts = IntegerField(_l("额外作答次数"), default=0, validators=[
         InputRequired(_l("请填写额外作答次数。")), NumberRange(0, 10, _l("额外作答次数为 0–10。"))])
@@ -183,10 +191,8 @@ def parse_fixed(text: str, default: float = 1.0) -> tuple[list[dict], list[str]]
         qid = qid.strip()
         points = default
         if sep:
-            try:
-                points = float(points_text.strip())
-            except ValueError:
-                points = -1.0
+            number = finite_decimal(points_text)
+            points = float(number) if number is not None else -1.0
             if not 0 < points <= 100:
                 errors.append(str(_l("“%(t)s”的分值必须是 0–100 之间的正数", t=token)))
                 continue

@@ -17,6 +17,7 @@ from ..models import Exam, Role, User
 from ..models.base import utcnow
 from ..services import exam_admin as svc
 from ..services.courseware import get_course
+from ..services.pagination import page_arg
 from ..services.exams import ExamError
 from .exam_forms import (AccommodationForm, ExamForm, RuleForm, YamlUploadForm, definition_from_form, form_data,
                          paper_formdata)
@@ -24,7 +25,7 @@ from .routes import bp
 
 
 def _page_number() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 def _exam_or_404(exam_id: int) -> Exam:
@@ -142,7 +143,8 @@ def exam_upload(exam_id: int | None):
             saved = svc.save_exam(exam, data, current_user)
         except ExamError as exc:
             db.session.rollback()
-            errors, status = [str(exc), *exc.details], exc.status
+            name = (upload.definition.data.filename or "")[:100]
+            errors, status = [f"{name}: {exc}" if name else str(exc), *exc.details], exc.status
         else:
             flash(_("已从文件保存考试“%(t)s”。", t=saved.title), "success")
             return redirect(url_for("instructor.exam_list"))
@@ -201,7 +203,7 @@ def exam_close(exam_id: int):
 @bp.route("/accommodations")
 def accommodations():
     """Students, searchable and paginated, with their extra time and attempts."""
-    q = (request.args.get("q") or "").strip()
+    q = (request.args.get("q") or "").strip()[:100]
     page = svc.search_students(q, _page_number(), current_app.config["ITEMS_PER_PAGE"])
     return render_template("instructor/accommodations.html", page=page, q=q)
 

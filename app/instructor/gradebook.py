@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import ClassGroup, ClassMembership, Exam
 from ..services import gradebook as svc
-from ..services.pagination import Page
+from ..services.pagination import Page, page_arg
 from ..services.pagination import paginate_list as paginate_items
 from .routes import bp
 
@@ -24,7 +24,7 @@ ROWS_PER_PAGE = 50
 
 def paginate_list(items: list, per_page: int) -> Page:
     """The ``page`` query parameter's slice of ``items``."""
-    return paginate_items(items, request.args.get("page", 1, type=int), per_page)
+    return paginate_items(items, page_arg(), per_page)
 
 
 @bp.route("/gradebook")

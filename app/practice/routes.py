@@ -15,6 +15,7 @@ from ..errors import error_response
 from ..services import practice as svc
 from ..services.courseware import get_course
 from ..services.withholding import withheld_qids
+from ..services.pagination import page_arg
 from . import state
 from .forms import DEFAULT_COUNT, AnswerFormError, StartForm, response_from_form
 from .state import Scope
@@ -181,7 +182,7 @@ def next_question():
 @bp.route("/notebook")
 def notebook():
     """The student's own wrong-answer notebook, soonest due first, with mastery per chapter."""
-    page = svc.notebook_page(current_user.id, request.args.get("page", 1, type=int),
+    page = svc.notebook_page(current_user.id, page_arg(),
                              current_app.config["ITEMS_PER_PAGE"])
     chapters, overall = svc.course_mastery(current_user.id, COURSE)
     titles = {c.slug: c.title for c in chapters}

@@ -22,6 +22,7 @@ from ..domain.bank.yamlio import decode, iter_duplicates, locate, parse_text
 from ..domain.cases import get_case, list_cases
 from ..domain.exams import CaseItem, ExamDefinition, FixedItem, Rule, check_rules
 from ..domain.exams.assembly import matches
+from ..domain.questions.numbers import parse_plain_number
 from ..extensions import db
 from ..i18n import N_
 from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
@@ -93,7 +94,10 @@ def _local(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return value.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)
+    try:
+        return value.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)
+    except OverflowError:  # stored before exam times were limited to 1970–2200; the editor then flags it
+        return value
 
 
 def exam_definition_data(exam: Exam) -> dict:
@@ -141,7 +145,7 @@ _MESSAGES = {
     "float_type": N_("必须是数字"), "bool_parsing": N_("必须是 true 或 false"),
     "bool_type": N_("必须是 true 或 false"), "datetime_parsing": _DATETIME, "datetime_type": _DATETIME,
     "datetime_from_date_parsing": _DATETIME, "string_type": N_("必须是文字"), "string_too_short": N_("不能为空"),
-    "list_type": N_("必须是列表"), "dict_type": _MAPPING, "model_type": _MAPPING, "model_attributes_type": _MAPPING,
+    "finite_number": N_("必须是有限的数字（不能是 NaN 或无穷大）"), "list_type": N_("必须是列表"), "dict_type": _MAPPING, "model_type": _MAPPING, "model_attributes_type": _MAPPING,
 }
 _FIELDS = {"": list(ExamDefinition.model_fields),
            "rules": list(Rule.model_fields) + ["chapter", "type", "tag", "difficulty"],
@@ -387,7 +391,7 @@ def close_now(exam: Exam, actor: User) -> int:
 def search_students(query: str, page: int, per_page: int):
     """Students matching ``query`` in username, full name or student number; paginated."""
     stmt = select(User).where(User.role == Role.STUDENT).order_by(User.student_number, User.username)
-    query = (query or "").strip()
+    query = (query or "").strip()[:100]  # SQLite refuses LIKE patterns over 50,000 bytes (a 500)
     if query:
         like = f"%{query}%"
         stmt = stmt.where(or_(User.username.ilike(like), User.full_name.ilike(like), User.student_number.ilike(like)))
@@ -402,8 +406,12 @@ def set_accommodations(student: User, extra_minutes: int, time_multiplier: float
     """
     if student.role != Role.STUDENT:
         raise ExamError(_("只能为学生设置考试特殊安排"), 422)
-    if not (0 <= extra_minutes <= 600 and 1.0 <= time_multiplier <= 3.0 and 0 <= extra_attempts <= 10):
+    multiplier = parse_plain_number(time_multiplier).value  # None for NaN, inf, text
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (extra_minutes, extra_attempts))
+    if not (whole and multiplier is not None and 0 <= extra_minutes <= 600 and 1 <= multiplier <= 3
+            and 0 <= extra_attempts <= 10):
         raise ExamError(_("额外时间 0–600 分钟,时间倍数 1.0–3.0,额外作答次数 0–10"), 422)
+    time_multiplier = float(multiplier)
     before = {"extra_minutes": student.extra_minutes, "time_multiplier": student.time_multiplier,
               "extra_attempts": student.extra_attempts}
     after = {"extra_minutes": extra_minutes, "time_multiplier": round(time_multiplier, 2),

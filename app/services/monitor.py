@@ -156,7 +156,7 @@ def exam_attempt(exam: Exam, attempt_id: int) -> Attempt | None:
 def parse_minutes(text: object) -> int:
     """Minutes to add: a whole number from 1 to 600."""
     raw = str(text if text is not None else "").strip()
-    if not raw.isdigit() or not raw.isascii():
+    if not raw.isdigit() or not raw.isascii() or len(raw) > 6:  # int() raises beyond 4,300 digits
         raise ExamError(_("延长时间应为 1 到 600 之间的整数分钟。"), 400)
     minutes = int(raw)
     if not 1 <= minutes <= MAX_EXTENSION_MINUTES:

@@ -4,11 +4,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Far beyond any list here; keeps LIMIT/OFFSET inside a 64-bit integer on every database
+# (``?page=99999999999999999999`` raised OverflowError in the SQLite driver: a 500).
+MAX_PAGE = 1_000_000
+MAX_PER_PAGE = 200
+
+
+def page_number(raw: object) -> int:
+    """A page number from a query string value: garbage, zero or negative is 1; huge is MAX_PAGE.
+
+    Callers clamp it further to the last page there is (``clamp_page``, ``db.paginate``).
+    """
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return min(max(raw, 1), MAX_PAGE)
+    text = str(raw or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return 1
+    # Digits only: the length alone says it is huge (int() refuses over 4,300 digits).
+    return MAX_PAGE if len(text) > 7 else min(max(int(text), 1), MAX_PAGE)
+
+
+def page_arg(name: str = "page") -> int:
+    """``page_number`` of the current request's query argument ``name`` (every paged view reads it here)."""
+    from flask import request
+
+    return page_number(request.args.get(name))
+
 
 def clamp_page(page: int | None, total: int, per_page: int) -> tuple[int, int]:
     """The page number clamped to the pages there are, and the number of pages (at least 1)."""
     pages = max(1, -(-total // per_page))
-    return min(max(page or 1, 1), pages), pages
+    return min(page_number(page), pages), pages
 
 
 @dataclass(frozen=True)

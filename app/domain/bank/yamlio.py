@@ -51,6 +51,29 @@ class LineList(list):  # type: ignore[type-arg]
     item_lines: list[int]
 
 
+_SCALAR_KINDS = {"tag:yaml.org,2002:int": "整数", "tag:yaml.org,2002:float": "数字",
+                 "tag:yaml.org,2002:timestamp": "日期时间", "tag:yaml.org,2002:bool": "true/false",
+                 "tag:yaml.org,2002:binary": "base64 数据"}
+
+
+class _ValueError(ConstructorError):
+    """A well-formed YAML value that cannot be built (reported as a value error, not syntax)."""
+
+
+def _value_message(node: yaml.Node, exc: Exception) -> str:
+    """Why a scalar could not be built: an impossible date, a bad ``!!int``, 4,400 digits…"""
+    value = str(getattr(node, "value", ""))
+    shown = value if len(value) <= 40 else value[:20] + "…"
+    if "digits" in str(exc) or "Exceeds the limit" in str(exc):
+        return f"数值过大（整数最多 4300 位）：{shown}"
+    kind = _SCALAR_KINDS.get(node.tag)
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return f"不是有效的日期时间（日期不存在或超出范围）：{shown}"
+    if kind:
+        return f"不是有效的{kind}：{shown}"
+    return f"无法读取的值（{node.tag}）：{shown}"
+
+
 class _LineLoader(yaml.SafeLoader):
     """SafeLoader building LineMapping/LineList and refusing aliases (no alias bombs)."""
 
@@ -59,6 +82,18 @@ class _LineLoader(yaml.SafeLoader):
             event = self.peek_event()
             raise ComposerError(None, None, "不支持 YAML 别名(*名称),请直接写出内容", event.start_mark)
         return super().compose_node(parent, index)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # PyYAML builds scalars with int()/datetime(): an impossible date (2026-02-30), a bad
+        # tag (!!int abc, !!timestamp nope) or a 4,400-digit integer raised ValueError or
+        # AttributeError, not a YAMLError, so it surfaced as a traceback. Here it becomes a
+        # ConstructorError at the value's own line.
+        try:
+            return super().construct_object(node, deep)
+        except (yaml.YAMLError, RecursionError):
+            raise
+        except (ValueError, TypeError, AttributeError, OverflowError, ArithmeticError) as exc:
+            raise _ValueError(None, None, _value_message(node, exc), node.start_mark) from None
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Iterator[LineMapping]:
@@ -115,7 +150,7 @@ def _yaml_message(exc: yaml.YAMLError) -> tuple[int, str]:
     context = getattr(exc, "context_mark", None)
     if context is not None and mark is not None and context.line != mark.line:
         detail += f"(起始于第 {context.line + 1} 行)"
-    return line, f"YAML 语法错误:{detail}"
+    return line, (f"值错误：{detail}" if isinstance(exc, _ValueError) else f"YAML 语法错误:{detail}")
 
 
 def _reader_message(text: str, exc: ReaderError) -> tuple[int, str]:

@@ -26,6 +26,8 @@ _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 MAX_INPUT_LENGTH = 60
+# Beyond this an answer is a typo; it also keeps float() away from OverflowError.
+_LARGEST = 10**30
 
 
 def parse_number(raw: object) -> tuple[float | None, str | None]:
@@ -37,6 +39,8 @@ def parse_number(raw: object) -> tuple[float | None, str | None]:
     if isinstance(raw, bool):
         return None, "请填写数字，而不是是/否。"
     if isinstance(raw, int):
+        if abs(raw) > _LARGEST:  # float() raised OverflowError on a 400-digit JSON integer
+            return None, "数值过大。"
         return float(raw), None
     if isinstance(raw, float):
         if math.isfinite(raw):
@@ -82,7 +86,7 @@ def _parse_text(text: str) -> float | None:
         return None
     try:
         value = Decimal(s) * multiplier
-    except InvalidOperation:
+    except ArithmeticError:  # InvalidOperation, and Overflow on "1e999999999"
         return None
     result = float(value)
     if not math.isfinite(result):

@@ -1,4 +1,5 @@
 """Exam definitions (blueprints) and paper assembly: pure functions over plain data."""
 
-from .blueprint import CaseItem, ExamDefinition, FixedItem, Rule, parse_definition  # noqa: F401
+from .blueprint import (EARLIEST_YEAR, LATEST_YEAR, CaseItem, ExamDefinition, FixedItem, Rule,  # noqa: F401
+                        parse_definition, time_in_range)
 from .assembly import DrawnItem, PoolItem, RuleCheck, assemble, check_rules  # noqa: F401

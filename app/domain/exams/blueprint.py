@@ -9,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 TYPE_LABELS = {"single": "单选", "multiple": "多选", "true_false": "判断", "ordering": "排序", "numeric": "计算",
                "fill_blank": "填空", "matching": "匹配", "essay": "简答"}
+# Exam times outside these years are typing slips; beyond them, converting a time between
+# zones overflowed (year 1 or 9999) and every exam list showing the exam was a 500.
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
 QUESTION_TYPES = ("single", "multiple", "true_false", "ordering", "numeric", "fill_blank", "matching", "essay")
 
 
@@ -23,7 +26,7 @@ class Rule(BaseModel):
     difficulty_min: int = Field(1, ge=1, le=5)
     difficulty_max: int = Field(5, ge=1, le=5)
     count: int = Field(ge=1, le=200)
-    points: float = Field(1.0, gt=0, le=100)
+    points: float = Field(1.0, gt=0, le=100, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -69,7 +72,7 @@ class FixedItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(min_length=1, max_length=100)
-    points: float = Field(1.0, gt=0, le=100)
+    points: float = Field(1.0, gt=0, le=100, allow_inf_nan=False)
 
 
 class CaseItem(BaseModel):
@@ -78,7 +81,7 @@ class CaseItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(min_length=1, max_length=100)
-    points: float = Field(10.0, gt=0, le=100)
+    points: float = Field(10.0, gt=0, le=100, allow_inf_nan=False)
 
 
 class ExamDefinition(BaseModel):
@@ -134,10 +137,20 @@ class ExamDefinition(BaseModel):
             raise ValueError("标题不能为空")
         return value
 
+    @field_validator("opens_at", "closes_at")
+    @classmethod
+    def _year_in_range(cls, value: datetime | None) -> datetime | None:
+        if value is not None and not time_in_range(value):
+            raise ValueError(f"时间必须在 {EARLIEST_YEAR} 年至 {LATEST_YEAR} 年之间")
+        return value
+
     @model_validator(mode="after")
     def _check(self):
         if not self.rules and not self.fixed and not self.cases:
             raise ValueError("至少需要一条抽题规则、一道指定题目或一个案例")
+        if self.opens_at and self.closes_at and (self.opens_at.tzinfo is None) != (self.closes_at.tzinfo is None):
+            # Comparing them raised TypeError (a 500); which zone a bare time means is the service's call.
+            raise ValueError("开放时间与关闭时间要么都带时区（如 +08:00），要么都不带")
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValueError("关闭时间必须晚于开放时间")
         ids = [f.id for f in self.fixed]
@@ -147,6 +160,11 @@ class ExamDefinition(BaseModel):
         if len(case_ids) != len(set(case_ids)):
             raise ValueError("案例不能重复")
         return self
+
+
+def time_in_range(value: datetime) -> bool:
+    """True when an exam time lies in the years EARLIEST_YEAR…LATEST_YEAR (the one rule for every path)."""
+    return EARLIEST_YEAR <= value.year <= LATEST_YEAR
 
 
 def parse_definition(data: object) -> tuple[ExamDefinition | None, list[str]]:

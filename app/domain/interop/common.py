@@ -89,7 +89,7 @@ def decode_meta(comment: str) -> tuple[dict | None, str | None]:
         return None, None
     try:
         meta = json.loads(body[len(META_MARK):])
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a comment of 100,000 "["
         return None, "元数据注释不是合法的 JSON,已忽略"
     if not isinstance(meta, dict):
         return None, "元数据注释应是一个 JSON 对象,已忽略"
