@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -58,11 +58,11 @@ def init_errors(app: Flask) -> None:
             message = _("登录失败次数过多,请一分钟后再试。") if "login" in request.path or request.path.endswith("/session") else None
         elif code in (400, 403, 404, 409, 413, 422) and exc.description and getattr(exc, "_custom", False):
             message = exc.description
-        response = error_response(code, message)
-        if code == 405 and exc.get_headers():
+        response = make_response(error_response(code, message))
+        if code == 405:
             for key, value in exc.get_headers():
                 if key.lower() == "allow":
-                    response[0].headers["Allow"] = value
+                    response.headers["Allow"] = value
         return response
 
     @app.errorhandler(Exception)

@@ -252,6 +252,37 @@ def test_a_string_full_of_brackets_is_not_nesting(app, corpus_world):
     assert response.status_code == 200, response.get_data(as_text=True)
 
 
+# --- methods a route does not take ------------------------------------------------------------------
+
+@pytest.mark.parametrize("username", ["teacher", "student", None])
+def test_every_route_answers_a_method_it_does_not_take_with_405(app, corpus_world, username):
+    """A GET on a POST-only page (a bookmarked form action) was a 500: the HTML 405 lost its Allow header.
+
+    (A path that another rule matches as a prefix may redirect instead, e.g. /practice/start.)
+    """
+    client = _client(app, PAYLOADS["username"] if username == "student" else username) if username else app.test_client()
+    values = argument_values(corpus_world)
+    failures, checked = [], 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        url = build_url(app, rule, values)
+        for method in sorted({"GET", "POST", "PUT", "DELETE"} - rule.methods):
+            others = [r for r in app.url_map.iter_rules() if r is not rule and method in r.methods
+                      and r.rule == rule.rule]
+            if others:
+                continue  # another rule on the same path takes this method
+            response = client.open(url, method=method)
+            checked += 1
+            if response.status_code >= 500 or response.status_code < 300:
+                failures.append((method, url, response.status_code))
+            elif response.status_code == 405 and "Allow" not in response.headers or (_is_api(url) and not (response.get_json(silent=True) or {}).get("error")):
+                failures.append((method, url, "no Allow header or JSON error"))
+    assert not failures, failures[:40]
+    assert checked > 100
+    assert_main_pages_work(app, corpus_world)
+
+
 # --- query integers ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("username", ["teacher", "student", "admin"])
