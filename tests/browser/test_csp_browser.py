@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import AttemptItem, Exam, User
 from app.services import exams as exam_svc
 from tests.browser.conftest import wait_for_js
-from tests.conftest import PASSWORD
+from tests.browser.test_exam_browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
@@ -49,14 +49,6 @@ def shot(page, name: str) -> None:
     if SHOTS:
         os.makedirs(SHOTS, exist_ok=True)
         page.screenshot(path=os.path.join(SHOTS, name), full_page=False)
-
-
-def login(page, base, username="student"):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
-    page.wait_for_url(f"{base}/")
 
 
 def test_the_exam_page_works_under_the_policy(app, live_server, watched, exam_factory):
