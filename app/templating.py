@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 from flask_babel import get_locale
 
+from .domain.questions.presented import option_letter
+
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """Show a stored UTC time in the site's time zone."""
@@ -25,6 +27,8 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def init_templating(app: Flask) -> None:
     """Register filters and globals."""
     app.add_template_filter(local_time, "local_time")
+    # A global, not a context value: imported macros (exams/_question.html) see globals only.
+    app.add_template_global(option_letter, "option_letter")
 
     @app.context_processor
     def _globals():

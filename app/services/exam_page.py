@@ -37,6 +37,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from ..domain.questions import QuestionSpec, get_question_type
+from ..domain.questions.presented import option_letter
 from ..models import Attempt, AttemptItem
 from . import case_items, exam_cache
 from .exams import question_payload
@@ -86,13 +87,13 @@ class _Group(NamedTuple):
 # Program codes for the tokens: indexes into the values list that _emit fills them from.
 _CODES = {"number": 0, "position": 1, "index": 2, "letter": 3}
 _TOKEN = re.compile("<\x00(number|position|index|letter|start:\\w+|element|end)\x00>")
-# INDEX_TOKEN and LETTER_TOKEN by place: what loop.index and 'ABCDEFGHIJ'[loop.index0] give in
-# the plain macro (Jinja renders a letter past J as "").
-_PLACES = tuple((str(k + 1), "ABCDEFGHIJ"[k] if k < 10 else "") for k in range(64))
+# INDEX_TOKEN and LETTER_TOKEN by place: what loop.index and option_letter(loop.index0) give in
+# the plain macro; review and practice letter options with the same function.
+_PLACES = tuple((str(k + 1), option_letter(k)) for k in range(64))
 
 
 def _place(k: int) -> tuple[str, str]:
-    return _PLACES[k] if k < len(_PLACES) else (str(k + 1), "")
+    return _PLACES[k] if k < len(_PLACES) else (str(k + 1), option_letter(k))
 
 
 def _compile(html: str) -> tuple:

@@ -526,7 +526,11 @@ def payload_from_view(view: dict, qid: str, position: int, points: float) -> dic
 
 
 def attempt_payload(attempt: Attempt, viewer: User, with_questions: bool = False) -> dict:
-    """The attempt's state and saved responses; results only where the review policy allows."""
+    """The attempt's state and saved responses; results only where the review policy allows.
+
+    Responses and ``results`` speak bank option ids, like the ``questions`` options they refer
+    to; only the HTML pages letter options by presented place (docs/exam-definition.md).
+    """
     # Right after start_or_resume inserted it: the items as inserted, not read back. Only for
     # students, whose in-progress attempt never shows results.
     fresh = _take_fresh_start(attempt, viewer)

@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from ..domain.questions import answer_view
+from ..domain.questions.presented import ordering_texts, presented_options, presented_summary
 from ..models import Attempt, AttemptItem, User
-from .rendering import html
+from .rendering import html, inline_html
 from .withholding import withheld_qids
 
 
@@ -29,6 +30,35 @@ def describe_response(data: dict, response) -> str:
     if qtype == "matching" and isinstance(response, dict):
         return ";".join(f"{k} → {v}" for k, v in response.items())
     return str(response)
+
+
+def as_presented(data: dict, presentation: dict | None, response) -> dict:
+    """The response, the key and (choice types) every option as the student saw the question.
+
+    ``response`` and ``answer`` are texts in the presented letters (the exam page's A, B, C… by
+    place, app/domain/questions/presented.py), not bank ids; ``options`` lists every option of a
+    single, multiple or true/false question in presented order with ``letter``, ``html``,
+    ``chosen`` and ``right``, or is empty for other types (their texts come from elsewhere).
+    """
+    options = presented_options(data, presentation, response)
+    if options is not None:
+        for option in options:
+            option["html"] = inline_html(option["text"]) if option["letter"] else option["text"]
+            if not option["letter"]:  # true/false: the judgement words in the reader's language
+                option["text"] = option["html"] = _judgement(option["id"] == "true")
+        chosen = presented_summary(options, "chosen")
+        return {"response": chosen or _("(未作答)"), "answer": presented_summary(options, "right"),
+                "options": options}
+    texts = ordering_texts(data, response)
+    if texts is not None:
+        given, key = texts
+        return {"response": " → ".join(given) or _("(未作答)"), "answer": " → ".join(key), "options": []}
+    return {"response": describe_response(data, response), "answer": answer_view(data).get("display", ""),
+            "options": []}
+
+
+def _judgement(value: bool) -> str:
+    return pgettext("true_false", "正确") if value else pgettext("true_false", "错误")
 
 
 def lesson_link(chapter: str, section: str | None, course: str = "crm") -> str:
@@ -55,23 +85,24 @@ def review_rows(attempt: Attempt, viewer: User | None = None) -> list[dict]:
 def withheld_row(row: dict) -> dict:
     """``row`` without anything that tells the key: answer, explanation, score, feedback, correctness."""
     return dict(row, answer="", explanation_html="", score=None, feedback="", comment="", correct=None,
-                needs_manual=False, steps=[], withheld=True)
+                needs_manual=False, steps=[], withheld=True, options=[], graded=False)
 
 
 def review_row(item: AttemptItem, course: str = "crm") -> dict:
     data = item.version.data
     if data.get("type") == "case":
         return _case_row(item, course)
-    key = answer_view(data)
+    seen = as_presented(data, item.presentation, item.response)
     question = item.version.question
+    graded = item.graded_at is not None and item.score is not None  # a teacher's grade replaces the wait
     return {
         "position": item.position, "qid": item.qid, "type": data.get("type"),
         "stem_html": html(data.get("stem", "")),
-        "response": describe_response(data, item.response),
-        "answer": key.get("display", ""),
+        "response": seen["response"], "answer": seen["answer"], "options": seen["options"],
         "explanation_html": html(data.get("explanation", "")),
-        "score": item.score, "points": item.points, "feedback": item.feedback,
+        "score": item.score, "points": item.points, "feedback": "" if graded else item.feedback,
         "needs_manual": item.needs_manual and item.score is None, "comment": item.manual_comment,
+        "graded": graded,
         "lesson_url": lesson_link(question.chapter, data.get("section"), course),
         "correct": item.score is not None and item.score >= item.points - 1e-9,
     }
@@ -94,7 +125,7 @@ def _case_row(item: AttemptItem, course: str) -> dict:
         "position": item.position, "qid": item.qid, "type": "case", "stem_html": html(variant.text_md),
         "response": "", "answer": "", "explanation_html": "", "steps": steps,
         "score": item.score, "points": item.points, "feedback": "", "needs_manual": False,
-        "comment": item.manual_comment, "lesson_url": lesson_link(question.chapter, None, course),
+        "comment": item.manual_comment, "options": [], "graded": False, "lesson_url": lesson_link(question.chapter, None, course),
         "correct": item.score is not None and item.score >= item.points - 1e-9,
     }
 
