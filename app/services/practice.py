@@ -15,14 +15,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..domain import practice as rules
-from ..domain.questions import answer_view, grade, student_view
+from ..domain.questions import grade, student_view
 from ..extensions import db
 from ..models import NotebookEntry, PracticeAnswer, Question, QuestionVersion
 from ..models.base import utcnow
 from .courseware import get_course
 from .pagination import Page, clamp_page
 from .rendering import html, inline_html
-from .review import describe_response, lesson_link
+from .review import as_presented, lesson_link
 from .withholding import withheld_qids
 
 NOT_PRACTISED = ("essay",)  # graded by hand: no instant feedback to give
@@ -193,11 +193,12 @@ def feedback(user_id: int, answer_id: int) -> dict | None:
         return None  # an answer given before the exam opened: its key waits until the exam closes
     version = db.session.get(QuestionVersion, answer.version_id)
     data = version.data
-    key = answer_view(data)
+    # The practice page never shuffles and labels options by bank id: those are the letters seen.
+    seen = as_presented(data, None, answer.response, bank_letters=True)
     return {"qid": question.qid, "type": data.get("type"), "correct": answer.correct, "score": answer.score,
             "max_score": answer.max_score, "feedback": grade(data, answer.response).feedback,
-            "stem_html": html(data.get("stem", "")), "response": describe_response(data, answer.response),
-            "answer": key.get("display", ""), "explanation_html": html(data.get("explanation", "")),
+            "stem_html": html(data.get("stem", "")), "response": seen["response"], "options": seen["options"],
+            "answer": seen["answer"], "explanation_html": html(data.get("explanation", "")),
             "lesson_url": lesson_link(question.chapter, data.get("section"), question.course)}
 
 

@@ -32,15 +32,16 @@ def describe_response(data: dict, response) -> str:
     return str(response)
 
 
-def as_presented(data: dict, presentation: dict | None, response) -> dict:
+def as_presented(data: dict, presentation: dict | None, response, bank_letters: bool = False) -> dict:
     """The response, the key and (choice types) every option as the student saw the question.
 
     ``response`` and ``answer`` are texts in the presented letters (the exam page's A, B, C… by
     place, app/domain/questions/presented.py), not bank ids; ``options`` lists every option of a
     single, multiple or true/false question in presented order with ``letter``, ``html``,
     ``chosen`` and ``right``, or is empty for other types (their texts come from elsewhere).
+    ``bank_letters``: for practice, whose page keeps bank order and shows the bank ids as letters.
     """
-    options = presented_options(data, presentation, response)
+    options = presented_options(data, presentation, response, bank_letters)
     if options is not None:
         for option in options:
             option["html"] = inline_html(option["text"]) if option["letter"] else option["text"]

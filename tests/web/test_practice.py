@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select, update
 
 from app import create_app
@@ -218,7 +219,11 @@ def test_wrong_answer_shows_the_key_and_enters_the_notebook(app, client, auth, u
     assert "回答错误" in page and "已记入错题本" in page
     from app.domain.questions import answer_view
 
-    assert html(answer_view(data)["display"]).removeprefix("<p>").removesuffix("</p>")[:10] in page
+    if qtype == "ordering":  # items carry no letters on the page: the key is their texts in order
+        shown = " → ".join(data["options"][k] for k in data["answer"])
+        assert f'id="right-answer">{escape(shown)}<' in page
+    else:
+        assert html(answer_view(data)["display"]).removeprefix("<p>").removesuffix("</p>")[:10] in page
     assert html(data["explanation"]) in page
     assert "下一题" in page
     with app.app_context():
@@ -472,3 +477,43 @@ def test_mastery_per_chapter(app, client, auth, users, bank):
     row = re.search(rf'<tr data-chapter="{CH5}">.*?</tr>',
                     client.get("/practice/").get_data(as_text=True), re.S).group(0)
     assert f"0 / {total}" in row
+
+
+def _options_shown(page: str) -> list[tuple[str, str, bool, bool]]:
+    """The feedback's option rows: (id, letter, chosen, right), in the order shown."""
+    return [(i, letter, chosen == "true", right == "true") for i, letter, chosen, right in re.findall(
+        r'class="review-option[^"]*" data-id="([^"]*)" data-letter="([^"]*)" data-chosen="(\w+)" data-right="(\w+)"',
+        page)]
+
+
+def test_true_false_feedback_is_in_words_with_both_judgements_marked(app, client, auth, users, bank):
+    qid = qids_of(app, qtype="true_false")[0]
+    data = qdata(app, qid)
+    auth.login()
+    put_set(client, app, [qid])
+    response = post_answer(client, qid, form_fields(data, wrong_response(data)))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    given, key = ("错误", "正确") if data["answer"] else ("正确", "错误")
+    assert f'id="your-answer">{given}<' in page and f'id="right-answer">{key}<' in page
+    assert 'id="your-answer">true<' not in page and 'id="your-answer">false<' not in page
+    assert _options_shown(page) == [("true", "", not data["answer"], data["answer"]),
+                                    ("false", "", data["answer"], not data["answer"])]
+    assert "你的选择（错误）" in page and "✗" in page
+
+
+def test_multiple_feedback_lists_every_option_with_marks(app, client, auth, users, bank):
+    qid = qids_of(app, qtype="multiple")[0]
+    data = qdata(app, qid)
+    auth.login()
+    put_set(client, app, [qid])
+    key = list(data["answer"])
+    picked = [key[0], next(k for k in data["options"] if k not in key)]  # one right, one wrong
+    response = post_answer(client, qid, form_fields(data, picked))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    # Practice keeps bank order and labels options by bank id, so those are the letters seen.
+    assert _options_shown(page) == [(k, k, k in picked, k in key) for k in data["options"]]
+    assert "你的选择（正确）" in page and "你的选择（错误）" in page
+    if len(key) > 1:
+        assert 'class="badge text-bg-secondary ms-1">正确答案<' in page  # a right option not picked
+    your = re.search(r'id="your-answer">([^<]*)<', page).group(1)
+    assert your == escape(";".join(f"{k}. {data['options'][k]}" for k in data["options"] if k in picked))

@@ -33,13 +33,16 @@ def _parsed(question_type: Any, spec: Any, response: object) -> object:
         return None
 
 
-def presented_options(question: Any, order: Mapping[str, object] | None, response: object) -> list[dict] | None:
+def presented_options(question: Any, order: Mapping[str, object] | None, response: object,
+                      bank_letters: bool = False) -> list[dict] | None:
     """Every option of a single, multiple or true/false question in the order the student saw them.
 
     Each option is ``{"id", "text", "letter", "chosen", "right"}``: ``letter`` is the presented
     letter ("" for true/false, which shows no letters), ``chosen`` whether the student picked it,
     ``right`` whether the key has it. ``order`` is the item's stored presentation (``None`` or
-    ``{}``: the default order, as the exam page uses). None for any other type or invalid data.
+    ``{}``: the default order, as the exam page uses). ``bank_letters``: a page that never shuffles
+    and labels options by their bank ids (practice) sees those ids as letters. None for any other
+    type or invalid data.
     """
     resolved = resolve(question)
     if isinstance(resolved, str) or resolved[1].type not in CHOICE_TYPES:
@@ -53,7 +56,7 @@ def presented_options(question: Any, order: Mapping[str, object] | None, respons
     chosen = set(parsed) if isinstance(parsed, list) else {parsed}
     right = set(key) if isinstance(key, list) else {key}
     ids = question_type.resolve_order(spec, order or None, None)["options"]
-    return [{"id": ident, "text": spec.options[ident], "letter": option_letter(place),
+    return [{"id": ident, "text": spec.options[ident], "letter": ident if bank_letters else option_letter(place),
              "chosen": ident in chosen, "right": ident in right} for place, ident in enumerate(ids)]
 
 
