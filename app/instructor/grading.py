@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import AttemptItem, Exam
+from ..domain.questions.essay import rubric_total
 from ..services import grading as svc
 from ..services.review import describe_response
 from ..services.rendering import html
@@ -43,6 +44,9 @@ def _entry(item: AttemptItem, student) -> dict:
         "rubric": rubric if isinstance(rubric, list) else [rubric],
         "answer": describe_response(data, item.response),
         "bank_points": data.get("points", 1),
+        # The rubric's own total when it names one that differs from this item's points.
+        "rubric_total": total if (total := rubric_total(rubric)) is not None and abs(total - item.points) > 1e-9
+        else None,
     }
 
 

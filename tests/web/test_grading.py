@@ -155,3 +155,43 @@ def test_student_answers_are_inert_on_every_results_page(app, client, auth, essa
         page = response.get_data(as_text=True)
         assert "<script>alert(1)" not in page and "<img src=x" not in page, path
     assert "&lt;img src=x onerror=alert(2)&gt;" in client.get(f"/instructor/gradebook/{class_id}").get_data(as_text=True)
+
+
+def test_graded_essay_shows_as_graded_not_waiting(app, client, auth, essays):
+    exam_id, (attempt_id, item_id), _ = essays
+    auth.login("student")
+    before = client.get(f"/exams/attempts/{attempt_id}/review").get_data(as_text=True)
+    assert "等待教师评分" in before and "待评分" in before
+    auth.logout()
+    auth.login("teacher")
+    client.post(f"/instructor/grading/items/{item_id}", data={"score": "2.5", "comment": "要点不全。"})
+    for who in ("teacher", "student"):
+        if who == "student":
+            auth.logout()
+            auth.login("student")
+        review = client.get(f"/exams/attempts/{attempt_id}/review").get_data(as_text=True)
+        assert "等待教师评分" not in review and "待评分" not in review, who
+        assert "已评分" in review and "2.5 / 5" in review and "要点不全。" in review, who
+
+
+def test_rubric_names_the_items_own_points(app, client, auth, essays):
+    from app.domain.questions.essay import rubric_total
+
+    exam_id, (_attempt_id, item_id), _ = essays
+    with app.app_context():
+        item = db.session.get(AttemptItem, item_id)
+        total, points = rubric_total(item.version.data["rubric"]), item.points
+    assert total is not None and total != points  # the shipped rubric is written for another total
+    auth.login("teacher")
+    page = client.get(f"/instructor/grading/exams/{exam_id}").get_data(as_text=True)
+    block = page.split(f'id="item-{item_id}"')[1]
+    assert f'<span class="rubric-scale">（本题 {points:g} 分）</span>' in block
+    assert f"满分 {total:g} 分" in block  # the rubric text itself is left as written
+
+
+def test_rubric_total_reads_the_named_total():
+    from app.domain.questions.essay import rubric_total
+
+    assert rubric_total("满分 10 分。(1)…(2 分)") == 10
+    assert rubric_total(["要点一(2 分)", "总分：8分"]) == 8
+    assert rubric_total("(1)要点(2 分)") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from typing import Annotated, Literal
 
@@ -11,6 +12,21 @@ from app.domain.questions.base import QuestionType, ResponseError
 from app.domain.questions.spec import QuestionSpec, as_nonempty_text, describe, fail
 
 MAX_ESSAY_LENGTH = 50_000
+
+
+# "满分 10 分" / "共 10 分" / "总分 10 分" / "满分10分": the total a rubric was written for.
+_RUBRIC_TOTAL = re.compile(r"(?:满分|总分|共计|总计)\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def rubric_total(rubric: object) -> float | None:
+    """The total a rubric names (``满分 10 分``), or None when it names none.
+
+    A rubric written for 10 points on an item worth 5 must be shown beside the item's own
+    points; the rubric text itself stays as the author wrote it.
+    """
+    text = "\n".join(str(p) for p in rubric) if isinstance(rubric, list) else str(rubric or "")
+    found = _RUBRIC_TOTAL.search(text)
+    return float(found.group(1)) if found else None
 
 
 def _rubric(value: object) -> str | list[str]:
