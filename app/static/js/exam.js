@@ -319,7 +319,12 @@
     });
   }
 
-  function askSubmit() {
+  // The 交卷 button that opened the dialog: focus goes back to it when the dialog closes without
+  // submitting (Escape, 继续作答, ×); Bootstrap only does that for data-api triggers, and focus
+  // would otherwise fall to <body>, the start of the page for a keyboard user.
+  var submitOpener = null;
+  function askSubmit(ev) {
+    submitOpener = ev && ev.currentTarget ? ev.currentTarget : document.getElementById("submit-btn");
     var unanswered = sections.filter(function (s) { return !isAnswered(s); }).length;
     document.getElementById("confirm-text").textContent = unanswered
       ? text.unanswered.replace("{n}", String(unanswered)) : text.all_answered;
@@ -398,6 +403,9 @@
   document.getElementById("submit-btn").addEventListener("click", askSubmit);
   document.getElementById("submit-btn-bottom").addEventListener("click", askSubmit);
   document.getElementById("confirm-submit").addEventListener("click", doSubmit);
+  document.getElementById("confirm-modal").addEventListener("hidden.bs.modal", function () {
+    if (!submitting && submitOpener) submitOpener.focus();
+  });
   window.addEventListener("online", flushAll);
   window.addEventListener("focus", function () { if (sessionStale && pendingCount() > 0) flushAll(); });
   window.addEventListener("beforeunload", function (ev) {
