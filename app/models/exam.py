@@ -116,6 +116,11 @@ class AttemptItem(db.Model):
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     version = relationship("QuestionVersion", foreign_keys=[version_id])
 
+    @property
+    def teacher_graded(self) -> bool:
+        """A teacher has graded this item: their score replaces the automatic "waiting" feedback."""
+        return self.graded_at is not None and self.score is not None
+
 
 class AttemptEvent(db.Model):
     """A proctoring signal reported by the exam page (focus lost, full screen left, paste)."""

@@ -554,8 +554,8 @@ def attempt_payload(attempt: Attempt, viewer: User, with_questions: bool = False
         data["results"] = [{"id": i.qid, "max": i.points, "withheld": True} if i.qid in withheld else
                            dict(case_items.case_review(i) if case_items.is_case_item(i) else answer_view(i.version.data),
                                 id=i.qid, score=i.score, max=i.points,
-                                feedback=i.feedback, needs_manual=i.needs_manual and i.score is None,
-                                comment=i.manual_comment)
+                                feedback="" if i.teacher_graded else i.feedback, graded=i.teacher_graded,
+                                needs_manual=i.needs_manual and i.score is None, comment=i.manual_comment)
                            for i in attempt.items]
     return data
 

@@ -95,7 +95,7 @@ def review_row(item: AttemptItem, course: str = "crm") -> dict:
         return _case_row(item, course)
     seen = as_presented(data, item.presentation, item.response)
     question = item.version.question
-    graded = item.graded_at is not None and item.score is not None  # a teacher's grade replaces the wait
+    graded = item.teacher_graded
     return {
         "position": item.position, "qid": item.qid, "type": data.get("type"),
         "stem_html": html(data.get("stem", "")),

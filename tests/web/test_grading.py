@@ -172,6 +172,8 @@ def test_graded_essay_shows_as_graded_not_waiting(app, client, auth, essays):
         review = client.get(f"/exams/attempts/{attempt_id}/review").get_data(as_text=True)
         assert "等待教师评分" not in review and "待评分" not in review, who
         assert "已评分" in review and "2.5 / 5" in review and "要点不全。" in review, who
+    result = next(r for r in client.get(f"/api/v1/attempts/{attempt_id}").get_json()["results"] if r["graded"])
+    assert result["feedback"] == "" and result["score"] == 2.5 and result["comment"] == "要点不全。"
 
 
 def test_rubric_names_the_items_own_points(app, client, auth, essays):
