@@ -29,7 +29,7 @@ def test_a_bare_letter_in_an_explanation_is_a_warning_on_its_line(runner, tmp_pa
     path, result = _lint(runner, tmp_path, "丁是对的,所以选 D。")
     assert result.exit_code == 0, result.output  # a warning, not a problem
     lines = [l for l in result.output.splitlines() if l.startswith(str(path))]
-    assert lines == [f"{path}:9: w1: 警告:解析提到选项字母“选 D”;考试打乱选项后学生看到的字母不同,请改为写出选项内容"]
+    assert lines == [f"{path}:9: w1: 警告：解析提到选项字母“选 D”；考试打乱选项后学生看到的字母不同，请改为写出选项内容"]
     assert "1 条警告" in result.output
 
 

@@ -54,7 +54,7 @@ def letter_warnings(questions: Iterable[Question]) -> list[Problem]:
             lines[question.source_path] = _explanation_lines(question.source_path)
         line = lines[question.source_path].get(question.id, question.source_line)
         warnings.append(Problem(question.source_path, line,
-                                f"{question.id}: 警告:解析提到选项字母“{'”“'.join(named)}”;考试打乱选项后学生看到的字母不同,"
+                                f"{question.id}: 警告：解析提到选项字母“{'”“'.join(named)}”；考试打乱选项后学生看到的字母不同，"
                                 "请改为写出选项内容"))
     return warnings
 

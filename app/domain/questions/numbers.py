@@ -96,7 +96,7 @@ def parse_number(value: object, unit: str | None = None) -> NumberResult:
     if not isinstance(value, str):
         return _fail("应为数字或数字文本,例如 26000 或 \"2.6万\"")
     if len(value) > MAX_TEXT_LENGTH:
-        return _fail("输入过长,不是一个数字")
+        return _fail("输入过长，不是一个数字")
     text = unicodedata.normalize("NFKC", value).translate(_MINUS).strip()
     if unit:
         wanted = unicodedata.normalize("NFKC", unit).strip()
@@ -136,7 +136,7 @@ def parse_plain_number(value: object) -> NumberResult:
     if not isinstance(value, str):
         return _fail("应为数字")
     if len(value) > MAX_TEXT_LENGTH:
-        return _fail("输入过长,不是一个数字")
+        return _fail("输入过长，不是一个数字")
     text = unicodedata.normalize("NFKC", value).translate(_MINUS).strip()
     if not text:
         return _fail("没有填写数字")
