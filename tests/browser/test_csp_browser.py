@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import AttemptItem, Exam, User
 from app.services import exams as exam_svc
 from tests.browser.conftest import wait_for_js
-from tests.browser.test_exam_browser import login
+from tests.browser.test_exam_browser import login, start_exam
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
@@ -54,10 +54,7 @@ def shot(page, name: str) -> None:
 def test_the_exam_page_works_under_the_policy(app, live_server, watched, exam_factory):
     page = watched
     exam_id = exam_factory(shuffle_options=False, cases=[{"id": "customer-value", "points": 5}])
-    login(page, live_server)
-    page.goto(f"{live_server}/exams/{exam_id}")
-    page.click("text=开始考试")
-    page.wait_for_selector("#exam-app")
+    start_exam(page, live_server, exam_id)
     assert page.evaluate("document.querySelector('meta[http-equiv]') === null")
     first = page.inner_text("#countdown")
     essay = page.locator('.exam-question[data-type="essay"] textarea')

@@ -16,13 +16,18 @@ def login(page, base, username="student"):
     page.wait_for_url(f"{base}/")
 
 
-def test_take_exam_reload_keep_answers_submit_and_review(live_server, page, exam_factory, tmp_path):
-    exam_id = exam_factory(shuffle_options=False)
-    base = live_server
-    login(page, base)
+def start_exam(page, base, exam_id, username="student"):
+    """Log in and start the exam from its detail page; returns when the paper is shown."""
+    login(page, base, username)
     page.goto(f"{base}/exams/{exam_id}")
     page.click("text=开始考试")
     page.wait_for_selector("#exam-app")
+
+
+def test_take_exam_reload_keep_answers_submit_and_review(live_server, page, exam_factory, tmp_path):
+    exam_id = exam_factory(shuffle_options=False)
+    base = live_server
+    start_exam(page, base, exam_id)
     assert page.locator(".exam-question").count() == 9
     assert page.inner_text("#answered-count") == "0"
 
@@ -68,10 +73,7 @@ def test_take_exam_reload_keep_answers_submit_and_review(live_server, page, exam
 def test_answers_made_offline_are_resent_after_reconnect(live_server, page, exam_factory):
     exam_id = exam_factory(shuffle_options=False)
     base = live_server
-    login(page, base)
-    page.goto(f"{base}/exams/{exam_id}")
-    page.click("text=开始考试")
-    page.wait_for_selector("#exam-app")
+    start_exam(page, base, exam_id)
     page.context.set_offline(True)
     essay = page.locator('.exam-question[data-type="essay"] textarea')
     essay.fill("断网时写下的答案")
@@ -120,10 +122,7 @@ def test_session_ended_elsewhere_keeps_answers_and_uploads_after_login(csrf_on, 
     """
     exam_id = exam_factory(shuffle_options=False)
     base = live_server
-    login(page, base)
-    page.goto(f"{base}/exams/{exam_id}")
-    page.click("text=开始考试")
-    page.wait_for_selector("#exam-app")
+    start_exam(page, base, exam_id)
     attempt_url = page.url
 
     other = browser.new_context(locale="zh-CN").new_page()  # the student's second device

@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser.conftest import wait_for_js
 from tests.browser.test_accessibility import AXE, axe_violations
-from tests.browser.test_exam_browser import login
+from tests.browser.test_exam_browser import start_exam
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
@@ -33,10 +33,7 @@ def press_until(page, key: str, predicate: str, limit: int = 60, each=None) -> i
 def test_exam_with_the_keyboard_only(live_server, page, exam_factory):
     exam_id = exam_factory(shuffle_options=False, shuffle_questions=False, rules=[{"types": ["single"], "count": 3, "points": 1},
                                                          {"types": ["true_false"], "count": 2}])
-    login(page, live_server)
-    page.goto(f"{live_server}/exams/{exam_id}")
-    page.click("text=开始考试")
-    page.wait_for_selector("#exam-app")
+    start_exam(page, live_server, exam_id)
     # A short window, so the paper scrolls and the sticky header can hide what is focused.
     page.set_viewport_size({"width": 1280, "height": 520})
     # Bootstrap scrolls smoothly unless reduced motion is asked for: measure where focus lands,
