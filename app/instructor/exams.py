@@ -14,7 +14,6 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..models import Exam, Role, User
-from ..models.base import utcnow
 from ..services import exam_admin as svc
 from ..services.courseware import get_course
 from ..services.pagination import page_arg
@@ -36,7 +35,7 @@ def _exam_or_404(exam_id: int) -> Exam:
 def exam_list():
     """Every exam with its classes, window, time limit and attempts."""
     page = svc.exam_rows(_page_number(), current_app.config["ITEMS_PER_PAGE"])
-    return render_template("instructor/exam_list.html", page=page, now_utc=utcnow())
+    return render_template("instructor/exam_list.html", page=page)
 
 
 # --- the editor ----------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from ..i18n import N_
 from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
 from ..models.base import utcnow
 from .accounts import audit
-from .exams import ExamError, _as_utc, create_exam, question_pool, room_settings
+from .exams import ExamError, _as_utc, create_exam, is_closed, question_pool, room_settings
 
 PAPER_FIELDS = ("course", "rules", "fixed", "cases", "shuffle_questions", "shuffle_options")
 MAX_YAML_BYTES = 256 * 1024
@@ -43,6 +43,7 @@ class ExamRow:
     exam: Exam
     classes: list[str]
     attempts: int
+    closed: bool  # closing time passed ("立即结束考试" no longer offered)
 
 
 def exam_rows(page: int, per_page: int):
@@ -56,7 +57,9 @@ def exam_rows(page: int, per_page: int):
                                             .join(ClassGroup, ClassGroup.id == ExamClass.class_id)
                                             .where(ExamClass.exam_id.in_(ids)).order_by(ClassGroup.name)):
         names.setdefault(exam_id, []).append(name)
-    pagination.rows = [ExamRow(e, names.get(e.id, []), counts.get(e.id, 0)) for e in pagination.items]
+    now = utcnow()
+    pagination.rows = [ExamRow(e, names.get(e.id, []), counts.get(e.id, 0), is_closed(e, now))
+                       for e in pagination.items]
     return pagination
 
 
@@ -357,11 +360,6 @@ def set_published(exam: Exam, published: bool, actor: User) -> None:
     exam.published = published
     audit(actor, "exam.publish" if published else "exam.unpublish", f"exam:{exam.id}", title=exam.title)
     db.session.commit()
-
-
-def is_closed(exam: Exam) -> bool:
-    """Whether the exam's closing time has passed (an exam without one never closes by itself)."""
-    return exam.closes_at is not None and exam.closes_at <= utcnow()
 
 
 def close_now(exam: Exam, actor: User) -> int:

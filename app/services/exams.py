@@ -134,9 +134,17 @@ def visible_exams(user: User) -> list[Exam]:
     return list(db.session.scalars(stmt))
 
 
+def is_closed(exam: Exam, now: datetime | None = None) -> bool:
+    """Whether the exam's closing time has passed (an exam without one never closes by itself).
+
+    The one rule for "closed"; app.services.withholding states it as SQL for its query.
+    """
+    return exam.closes_at is not None and (now or utcnow()) >= exam.closes_at
+
+
 def is_open(exam: Exam, now: datetime | None = None) -> bool:
     now = now or utcnow()
-    return (exam.opens_at is None or exam.opens_at <= now) and (exam.closes_at is None or now < exam.closes_at)
+    return (exam.opens_at is None or exam.opens_at <= now) and not is_closed(exam, now)
 
 
 # Built once: a start runs these on every request (bound parameters keep them cacheable).
@@ -472,8 +480,7 @@ def review_allowed(attempt: Attempt, viewer: User, now: datetime | None = None) 
     if policy == "immediately":
         return True
     if policy == "after_close":
-        now = now or utcnow()
-        return attempt.exam.closes_at is not None and now >= attempt.exam.closes_at
+        return is_closed(attempt.exam, now)
     return False
 
 
