@@ -78,12 +78,18 @@
     if (result && result.then) result.then(hideGate, function () { /* refused: the gate stays */ });
     else hideGate();
   });
+  // Chromium fires both the prefixed and the unprefixed event for one change, so an exit
+  // is reported on the transition, not on every event.
+  var wasFullscreen = inFullscreen();
   function changed() {
-    if (inFullscreen()) { hideGate(); return; }
+    var now = inFullscreen();
+    if (now === wasFullscreen) return;
+    wasFullscreen = now;
+    if (now) { hideGate(); return; }
     report("fullscreen_exit");
     showGate();
   }
   document.addEventListener("fullscreenchange", changed);
   document.addEventListener("webkitfullscreenchange", changed);
-  if (inFullscreen()) hideGate(); else showGate();
+  if (wasFullscreen) hideGate(); else showGate();
 })();
