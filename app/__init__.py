@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import Config, check_production_secret, select_config
+from config import Config, check_production_secret, select_config
 
 
 def create_app(config: type[Config] | str | dict | None = None) -> Flask:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -29,6 +30,9 @@ class Exam(db.Model):
     review_policy: Mapped[str] = mapped_column(String(20), default="immediately")  # immediately|after_close|never
     shuffle_questions: Mapped[bool] = mapped_column(default=True)
     shuffle_options: Mapped[bool] = mapped_column(default=True)
+    # "sections": the paper is laid out in sections by question type (一、单项选择题 …);
+    # "mixed": one run in draw order. Rows made before sections existed stay "mixed".
+    paper_layout: Mapped[str] = mapped_column(String(10), default="sections", server_default="mixed")
     grace_seconds: Mapped[int] = mapped_column(default=60)
     published: Mapped[bool] = mapped_column(default=True)
     # Exam-room rules (docs/security.md): who may start, save and submit, and from where.
@@ -77,6 +81,9 @@ class Attempt(db.Model):
     needs_manual: Mapped[bool] = mapped_column(default=False)
     # single_device: the browser session bound to this attempt; None until bound or after a release.
     device_token: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The paper was drawn in sections (the exam's layout when this attempt started), so the
+    # review and results group it the same way even if the exam's layout changes later.
+    sectioned: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     exam: Mapped[Exam] = relationship()
     items: Mapped[list["AttemptItem"]] = relationship(back_populates="attempt", order_by="AttemptItem.position",

@@ -55,13 +55,13 @@ def test_the_username_limit_is_kept_across_addresses(client, users):
 
 
 def test_address_limit_default_is_sized_for_a_hall_and_env_overridable():
-    from app.config import Config
+    from config import Config
 
     assert Config.LOGIN_ADDRESS_FAILURE_LIMIT == os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "300 per minute")
     assert Config.LOGIN_FAILURE_LIMIT == os.environ.get("LOGIN_FAILURE_LIMIT", "10 per minute")
     assert Config.TRUSTED_PROXIES == int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
     env = dict(os.environ, LOGIN_ADDRESS_FAILURE_LIMIT="500 per minute", PASSWORD_CHANGE_FAILURE_LIMIT="3 per hour")
-    out = subprocess.run([sys.executable, "-c", "from app.config import Config as C; "
+    out = subprocess.run([sys.executable, "-c", "from config import Config as C; "
                           "print(C.LOGIN_ADDRESS_FAILURE_LIMIT, '|', C.PASSWORD_CHANGE_FAILURE_LIMIT)"],
                          env=env, capture_output=True, text=True, check=True,
                          cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))

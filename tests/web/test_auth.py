@@ -56,7 +56,7 @@ def test_password_is_hashed_with_argon2id(app, users):
 
 
 def test_production_hash_parameters_follow_owasp():
-    from app.config import ProductionConfig
+    from config import ProductionConfig
 
     assert (ProductionConfig.ARGON2_MEMORY_COST, ProductionConfig.ARGON2_TIME_COST,
             ProductionConfig.ARGON2_PARALLELISM) == (19456, 2, 1)

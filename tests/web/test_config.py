@@ -4,12 +4,12 @@ import pytest
 from sqlalchemy import text
 
 from app import create_app
-from app.config import ConfigError
+from config import ConfigError
 
 
 @pytest.mark.parametrize("secret", [None, "", "dev-secret-change-me", "short"])
 def test_production_refuses_default_or_weak_secret(monkeypatch, tmp_path, secret):
-    from app.config import ProductionConfig
+    from config import ProductionConfig
 
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secret)
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/p.db")
@@ -18,7 +18,7 @@ def test_production_refuses_default_or_weak_secret(monkeypatch, tmp_path, secret
 
 
 def test_production_starts_with_real_secret_and_secure_cookies(monkeypatch, tmp_path):
-    from app.config import ProductionConfig
+    from config import ProductionConfig
 
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 40)
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/p.db")
@@ -29,7 +29,7 @@ def test_production_starts_with_real_secret_and_secure_cookies(monkeypatch, tmp_
 
 
 def test_production_never_creates_demo_data(monkeypatch, tmp_path):
-    from app.config import ProductionConfig
+    from config import ProductionConfig
     from app.extensions import db
 
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 40)
