@@ -22,7 +22,7 @@ from ..models.base import utcnow
 from .courseware import get_course
 from .pagination import Page, clamp_page
 from .rendering import html, inline_html
-from .review import as_presented, lesson_link
+from .review import as_presented, explanation_html, lesson_link
 from .withholding import withheld_qids
 
 NOT_PRACTISED = ("essay",)  # graded by hand: no instant feedback to give
@@ -198,7 +198,7 @@ def feedback(user_id: int, answer_id: int) -> dict | None:
     return {"qid": question.qid, "type": data.get("type"), "correct": answer.correct, "score": answer.score,
             "max_score": answer.max_score, "feedback": grade(data, answer.response).feedback,
             "stem_html": html(data.get("stem", "")), "response": seen["response"], "options": seen["options"],
-            "answer": seen["answer"], "explanation_html": html(data.get("explanation", "")),
+            "answer": seen["answer"], "explanation_html": explanation_html(data, seen["options"]),
             "lesson_url": lesson_link(question.chapter, data.get("section"), question.course)}
 
 

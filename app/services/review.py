@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from ..domain.questions import answer_view
+from ..domain.questions.option_refs import letters_of, render_option_refs
 from ..domain.questions.presented import ordering_texts, presented_options, presented_summary
 from ..models import Attempt, AttemptItem, User
 from .rendering import html, inline_html
@@ -58,6 +59,11 @@ def as_presented(data: dict, presentation: dict | None, response, bank_letters: 
             "options": []}
 
 
+def explanation_html(data: dict, options: list[dict] | None) -> str:
+    """The explanation as HTML, each ``{{opt:X}}`` as the letter ``options`` (presented) give bank option X."""
+    return html(render_option_refs(data.get("explanation", ""), letters_of(options)))
+
+
 def _judgement(value: bool) -> str:
     return pgettext("true_false", "正确") if value else pgettext("true_false", "错误")
 
@@ -100,7 +106,7 @@ def review_row(item: AttemptItem, course: str = "crm") -> dict:
         "position": item.position, "qid": item.qid, "type": data.get("type"),
         "stem_html": html(data.get("stem", "")),
         "response": seen["response"], "answer": seen["answer"], "options": seen["options"],
-        "explanation_html": html(data.get("explanation", "")),
+        "explanation_html": explanation_html(data, seen["options"]),
         "score": item.score, "points": item.points, "feedback": "" if graded else item.feedback,
         "needs_manual": item.needs_manual and item.score is None, "comment": item.manual_comment,
         "graded": graded,

@@ -50,7 +50,7 @@ def _question_block(question: object) -> str:
     qid = shapes.question_id(question)
     meta = build_meta(question, _NATIVE)
     head, body = writer(question, meta)
-    explanation = shapes.text_field(question, "explanation", required=False)
+    explanation = shapes.explanation(question)
     lines = [f"// {encode_meta(meta)}"] if meta else []
     if isinstance(body, list):
         body = "{\n" + "".join(f"\t{line}\n" for line in body)

@@ -97,7 +97,7 @@ def _question(question: object) -> tuple[ET.Comment | None, ET.Element]:
     _sub(_sub(element, "name"), "text", qid)
     _text_holder(element, "questiontext", shapes.text_field(question, "stem"))
     _text_holder(element, "generalfeedback",
-                 shapes.text_field(question, "explanation", required=False))
+                 shapes.explanation(question))
     _sub(element, "defaultgrade", format_number(points))
     _sub(element, "penalty", "0.3333333")
     _sub(element, "hidden", "0")

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, ClassVar
 
+from app.domain.questions.option_refs import render_option_refs
 from app.domain.questions.result import GradeResult, Validation
 from app.domain.questions.spec import QuestionSpec
 from app.domain.questions.validate import validate_with
@@ -111,7 +112,7 @@ class QuestionType(ABC):
             "type": spec.type,
             "answer": self.key_response(spec),
             "display": self.answer_display(spec),
-            "explanation": spec.explanation,
+            "explanation": render_option_refs(spec.explanation),  # the API's option ids are bank ids
         }
         view.update(self.answer_extras(spec))
         return view
