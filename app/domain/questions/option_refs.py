@@ -40,9 +40,9 @@ def unknown_option_refs(text: str, option_ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(ref for ref in option_refs(text) if ref not in known))
 
 
-def strip_option_refs(text: str) -> str:
-    """``text`` with every ``{{opt:X}}`` removed, for checks that must not read the letter inside."""
-    return OPTION_REF.sub("", text or "")
+def strip_option_refs(text: str, replacement: str = "") -> str:
+    """``text`` with every ``{{opt:X}}`` replaced by ``replacement``, for checks that must not read the letter inside."""
+    return OPTION_REF.sub(replacement, text or "")
 
 
 def letters_of(options: Iterable[Mapping[str, object]] | None) -> dict[str, str] | None:
