@@ -17,12 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
 from ..database import immediate_transaction
-from ..domain.exams import AttemptStatus, past_deadline
+from ..domain.exams import AttemptStatus, SaveVerdict, check_save, next_seq, past_deadline
+from ..domain.exams import room as room_rules
 from ..domain.questions import grade, shuffle
 from ..extensions import db
 from ..models import Attempt, AttemptItem, Exam, User
 from ..models.base import utcnow
-from . import case_items, exam_cache, fresh_start
+from . import case_items, exam_cache, exam_room, fresh_start
 from .exam_access import allowed_attempts, effective_minutes, is_open, may_take, user_attempts
 from .exam_errors import ExamError
 from .exams import exam_definition
@@ -137,46 +138,82 @@ class SaveResult:
     stale: bool
 
 
-def save_response(attempt: Attempt, qid: str, response, seq: int | None, flagged: bool | None = None) -> SaveResult:
-    """Store a response durably; a save with an older sequence number never overwrites a newer one."""
-    if attempt.status != AttemptStatus.IN_PROGRESS:
-        raise ExamError("答卷已提交,不能再修改答案", 409)
-    if is_overdue(attempt):
-        raise ExamError("考试时间已到,不能再保存答案", 409)
-    item = get_item(attempt, qid)
-    if item is None:
-        raise ExamError(f"本试卷中没有题目 {qid}", 404)
+def _response_error(item: AttemptItem, response) -> str | None:
+    """Why ``response`` does not fit the item's question, in the words the client gets; None when it does."""
     if case_items.is_case_item(item):
-        problem = case_items.check_case_response(item, response)
-        if problem:
-            raise ExamError(problem, 422)
-    elif response is not None:
-        result = grade(exam_cache.item_spec(item), response)
-        if result.error:
-            raise ExamError(f"答案格式不正确:{result.error}", 422)
+        return case_items.check_case_response(item, response) or None
+    if response is None:  # clears the answer
+        return None
+    error = grade(exam_cache.item_spec(item), response).error
+    return f"答案格式不正确:{error}" if error else None
+
+
+def save_response(attempt: Attempt, qid: str, response, seq: int | None, flagged: bool | None = None, *,
+                  user: User | None = None, here: exam_room.RoomRequest | None = None) -> SaveResult:
+    """Store a response durably; a save with an older sequence number never overwrites a newer one.
+
+    With ``user`` (a request's user), the attempt must be theirs and the exam room must admit
+    ``here`` (default: the current request); without, a trusted caller saves. The checks are
+    :func:`app.domain.exams.check_save`, the same as the autosave fast path's.
+    """
+    item = get_item(attempt, qid)
+    reason = None
+    if user is not None:
+        reason = exam_room.decision(attempt, exam_room.RoomRules.of(attempt.exam, user),
+                                    here or exam_room.current_request())
+    problem = _response_error(item, response) if item is not None else None
     now = utcnow()
-    new_seq = seq if seq is not None else item.seq + 1
+    verdict = check_save(user_id=user.id if user is not None else None, owner_id=attempt.user_id,
+                         room=None if reason == room_rules.BIND else reason, status=attempt.status,
+                         deadline=attempt.deadline, grace_seconds=attempt.exam.grace_seconds, now=now,
+                         item_found=item is not None, response_error=problem,
+                         stored_seq=item.seq if item is not None else 0, seq=seq)
+    if verdict not in (SaveVerdict.OK, SaveVerdict.STALE):
+        raise _save_refusal(verdict, qid, reason, problem)
+    if reason == room_rules.BIND:  # the first save from this browser binds a single-device attempt
+        exam_room.bind_device(attempt)
+    new_seq = next_seq(seq, item.seq)
     values = {"response": response, "seq": new_seq, "saved_at": now}
     if flagged is not None:
         values["flagged"] = bool(flagged)
     item_id, attempt_id = item.id, attempt.id  # read before the commit below expires them
-    # One conditional UPDATE: the attempt must still be open and the sequence must be newer.
-    with immediate_transaction():
-        updated = db.session.execute(
-            update(AttemptItem)
-            .where(AttemptItem.id == item_id, AttemptItem.seq < new_seq,
-                   AttemptItem.attempt_id.in_(select(Attempt.id).where(Attempt.id == attempt_id,
-                                                                         Attempt.status == AttemptStatus.IN_PROGRESS)))
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+    updated = 0
+    if verdict is SaveVerdict.OK:
+        # One conditional UPDATE: the checks above saw loaded rows; under the write lock the
+        # attempt must still be open and the sequence still newer.
+        with immediate_transaction():
+            updated = db.session.execute(
+                update(AttemptItem)
+                .where(AttemptItem.id == item_id, AttemptItem.seq < new_seq,
+                       AttemptItem.attempt_id.in_(select(Attempt.id).where(
+                           Attempt.id == attempt_id, Attempt.status == AttemptStatus.IN_PROGRESS)))
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            ).rowcount
     if updated:
         return SaveResult(now, new_seq, False)
+    # Not stored (stale, or overtaken meanwhile): submitted since, or a newer answer is stored.
     db.session.refresh(attempt)
     if attempt.status != AttemptStatus.IN_PROGRESS:
-        raise ExamError("答卷已提交,不能再修改答案", 409)
+        raise _save_refusal(SaveVerdict.SUBMITTED, qid)
     db.session.refresh(item)
     return SaveResult(item.saved_at or now, item.seq, True)
+
+
+def _save_refusal(verdict: SaveVerdict, qid: str, room_reason: str | None = None,
+                  problem: str | None = None) -> ExamError:
+    """The error a refused save answers with."""
+    if verdict is SaveVerdict.NOT_OWNER:
+        return ExamError("只能修改自己的答卷", 404)
+    if verdict is SaveVerdict.ROOM:
+        return exam_room.refusal_message(room_reason)
+    if verdict is SaveVerdict.SUBMITTED:
+        return ExamError("答卷已提交,不能再修改答案", 409)
+    if verdict is SaveVerdict.TIME_UP:
+        return ExamError("考试时间已到,不能再保存答案", 409)
+    if verdict is SaveVerdict.NO_ITEM:
+        return ExamError(f"本试卷中没有题目 {qid}", 404)
+    return ExamError(problem, 422)  # INVALID
 
 
 def submit(attempt: Attempt, auto: bool = False) -> Attempt:

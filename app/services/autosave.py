@@ -11,10 +11,11 @@ An exam hall saves answers all the time, so a save must cost little and wait lit
   save in one transaction — one flush for all of them — and each thread answers only after the
   commit that holds its save returned. Nothing is acknowledged before it is on disk.
 
-Anything unusual (no such item, another user's attempt, submitted or overdue, a case item, an
-answer that does not validate, a stale sequence number) returns ``None`` so the caller takes the
-full path in :mod:`app.services.attempts`, which gives the exact error or stale reply. The fast path
-only ever answers the plain success.
+Both paths decide with one rule, :func:`app.domain.exams.check_save`. Anything unusual (no such
+item, another user's attempt, submitted or overdue, a case item, an answer that does not validate,
+a stale sequence number) returns ``None`` so the caller takes the full path in
+:mod:`app.services.attempts`, which gives the exact error or stale reply. The fast path only ever
+answers the plain success.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from flask import current_app
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, bindparam, text
 
 from ..database import _writer_queue, reset_read_only, set_read_only
-from ..domain.exams import AttemptStatus, past_deadline
+from ..domain.exams import AttemptStatus, SaveVerdict, check_save, next_seq
 from ..domain.exams.room import room_decision
 from ..domain.questions import grade
 from ..extensions import db
@@ -166,27 +167,28 @@ def save_fast(attempt_id: int, qid: str, user_id: int, response, seq: int | None
     """
     row = db.session.execute(_LOOKUP, {"attempt_id": attempt_id, "qid": qid}).first()
     db.session.commit()  # end the read before queueing for the write
-    if row is None or row.user_id != user_id or not row.active or row.status != AttemptStatus.IN_PROGRESS:
-        return None
-    if (row.session_version or 0) != session_version:
-        return None
-    room = room or RoomRequest(None, None)
-    # Any refusal (or a device still to bind) goes to the full path, which says why (or binds).
-    # is_instructor=False: an instructor's preview of an unpublished exam takes the full path.
-    if room_decision(published=row.published, is_instructor=False, networks=row.allowed_networks,
-                     remote_addr=room.remote_addr, single_device=row.single_device, bound_hash=row.device_token,
-                     session_hash=room.session_hash) is not None:
-        return None
-    now = utcnow()
-    if past_deadline(row.deadline, row.grace_seconds, now):
+    # No such item, a session the full path's user loader refuses, or a case item (whose answers
+    # the full path checks): the full path says what happens.
+    if row is None or not row.active or (row.session_version or 0) != session_version:
         return None
     if is_case_data(exam_cache.version_data(row.version_id)):
         return None
-    if response is not None and grade(exam_cache.version_spec(row.version_id), response).error:
+    room = room or RoomRequest(None, None)
+    now = utcnow()
+    # The full path's checks (check_save). Any refusal, and a device still to bind, goes to the
+    # full path, which says why (or binds). is_instructor=False: an instructor's preview of an
+    # unpublished exam takes the full path.
+    verdict = check_save(
+        user_id=user_id, owner_id=row.user_id,
+        room=room_decision(published=row.published, is_instructor=False, networks=row.allowed_networks,
+                           remote_addr=room.remote_addr, single_device=row.single_device,
+                           bound_hash=row.device_token, session_hash=room.session_hash),
+        status=row.status, deadline=row.deadline, grace_seconds=row.grace_seconds, now=now, item_found=True,
+        response_error=grade(exam_cache.version_spec(row.version_id), response).error if response is not None else None,
+        stored_seq=row.seq, seq=seq)
+    if verdict is not SaveVerdict.OK:
         return None
-    new_seq = seq if seq is not None else row.seq + 1
-    if new_seq <= row.seq:
-        return None
+    new_seq = next_seq(seq, row.seq)
     values = {"response": response, "seq": new_seq, "saved_at": now}
     if flagged is not None:
         values["flagged"] = bool(flagged)

@@ -25,12 +25,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..database import immediate_transaction
-from ..domain.exams import AttemptStatus, room
+from ..domain.exams import AttemptStatus, past_deadline, room
 from ..extensions import db, limiter
 from ..models import Attempt, AttemptEvent, Exam, User
 from ..models.base import utcnow
 from .accounts import audit
-from .attempts import is_overdue
 from .exam_errors import ExamError
 
 log = logging.getLogger(__name__)
@@ -89,17 +88,26 @@ class RoomRules:
                    bool(user.is_instructor))
 
 
-def guard(attempt: Attempt, rules: RoomRules) -> None:
-    """Raise ExamError (403) unless this request may touch ``attempt``; bind its device if due."""
-    here = current_request()
-    reason = room.room_decision(
+def decision(attempt: Attempt, rules: RoomRules, here: RoomRequest) -> str | None:
+    """The room's word on ``here`` touching ``attempt``: None, a refusal, or :data:`room.BIND` (no side effects)."""
+    return room.room_decision(
         published=rules.published, is_instructor=rules.is_instructor, networks=rules.networks,
         remote_addr=here.remote_addr, single_device=rules.single_device, bound_hash=attempt.device_token,
         session_hash=here.session_hash)
+
+
+def guard(attempt: Attempt, rules: RoomRules) -> None:
+    """Raise ExamError (403) unless this request may touch ``attempt``; bind its device if due."""
+    reason = decision(attempt, rules, current_request())
     if reason is None:
         return
     if reason != room.BIND:
         raise refusal_message(reason)
+    bind_device(attempt)
+
+
+def bind_device(attempt: Attempt) -> None:
+    """Bind a single-device attempt to this browser session; 403 when another device won the race."""
     token_hash = _session_token_hash()
     attempt_id = attempt.id
     with immediate_transaction():  # the first device wins a race; the other is then refused
@@ -173,7 +181,9 @@ def record_event(attempt: Attempt, kind: str) -> tuple[datetime, int]:
     """
     if kind not in room.EVENT_KINDS:
         raise ExamError(_("未知的事件类型：%(k)s", k=str(kind)[:40]), 400)
-    if attempt.status != AttemptStatus.IN_PROGRESS or is_overdue(attempt):
+    # The domain's deadline rule, not attempts.is_overdue: app.services.attempts builds on this module.
+    deadline, grace = attempt.deadline, attempt.exam.grace_seconds
+    if attempt.status != AttemptStatus.IN_PROGRESS or past_deadline(deadline, grace, utcnow()):
         raise ExamError(_("答卷已提交或考试时间已到，不再记录。"), 409)
     attempt_id, now = attempt.id, utcnow()
     with immediate_transaction():  # count and insert under the write lock: the cap holds exactly

@@ -79,6 +79,20 @@ def test_an_instructor_cannot_save_into_a_students_attempt(app, client, exam_fac
     assert _stored(app, body["attempt_id"])[qid] == (0, None)
 
 
+def test_ownership_is_checked_before_the_exam_room(app, client, exam_factory):
+    # check_save's order on the full path: another user's attempt is refused as such, before the
+    # room rules (here: another device) are even consulted.
+    exam_id = exam_factory(single_device=True)
+    body = start(client, login(client), exam_id)
+    teacher = app.test_client()
+    headers = login(teacher, "teacher")
+    qid = _essay(body)["id"]
+    response = teacher.put(f"/api/v1/attempts/{body['attempt_id']}/answers/{qid}", json={"response": "代答", "seq": 9},
+                           headers=headers)
+    assert response.status_code == 404 and response.get_json()["error"] == "只能修改自己的答卷"
+    assert _stored(app, body["attempt_id"])[qid] == (0, None)
+
+
 def test_seq_omitted_counts_up_from_the_stored_one(app, client, exam_factory):
     exam_id = exam_factory()
     headers = login(client)

@@ -3,4 +3,4 @@
 from .blueprint import (EARLIEST_YEAR, LATEST_YEAR, CaseItem, ExamDefinition, FixedItem, Rule,  # noqa: F401
                         parse_definition, time_in_range)
 from .assembly import DrawnItem, PoolItem, RuleCheck, assemble, check_rules  # noqa: F401
-from .attempt_rules import AttemptStatus, past_deadline  # noqa: F401
+from .attempt_rules import AttemptStatus, SaveVerdict, check_save, next_seq, past_deadline  # noqa: F401
