@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, bindparam, text
 
-from ..database import _writer_queue, reset_read_only, set_read_only
+from ..database import reset_read_only, set_read_only, writer_queue
 from ..domain.exams import AttemptStatus, SaveVerdict, check_save, next_seq
 from ..domain.exams.room import room_decision
 from ..domain.questions import grade
@@ -58,7 +58,7 @@ _UPDATE_FLAGGED = text("UPDATE attempt_item SET " + _SET + ", flagged = :flagged
 
 
 @dataclass
-class _Write:
+class PendingSave:
     """One save waiting for a commit."""
 
     attempt_id: int
@@ -81,13 +81,13 @@ class GroupCommitter:
     """
 
     def __init__(self) -> None:
-        self._queue: list[_Write] = []
+        self._queue: list[PendingSave] = []
         self._lock = threading.Lock()
         self._busy = False  # a leader is committing
         self.commits = 0  # transactions committed (for tests and the benchmark)
         self.writes = 0  # saves they carried
 
-    def save(self, write: _Write) -> bool:
+    def save(self, write: PendingSave) -> bool:
         """Queue ``write`` and return once a commit holding it returned: True if it changed the row."""
         with self._lock:
             self._queue.append(write)
@@ -110,7 +110,7 @@ class GroupCommitter:
             raise write.error
         return write.updated
 
-    def _commit(self, batch: list[_Write]) -> None:
+    def _commit(self, batch: list[PendingSave]) -> None:
         token = set_read_only(False)  # BEGIN IMMEDIATE on SQLite
         try:
             try:
@@ -132,8 +132,8 @@ class GroupCommitter:
                 write.done = True
                 write.wake.set()
 
-    def _run(self, batch: list[_Write]) -> None:
-        with _writer_queue(), db.engine.begin() as connection:
+    def _run(self, batch: list[PendingSave]) -> None:
+        with writer_queue(), db.engine.begin() as connection:
             for write in batch:
                 statement = _UPDATE_FLAGGED if "flagged" in write.values else _UPDATE
                 write.updated = connection.execute(
@@ -192,6 +192,6 @@ def save_fast(attempt_id: int, qid: str, user_id: int, response, seq: int | None
     values = {"response": response, "seq": new_seq, "saved_at": now}
     if flagged is not None:
         values["flagged"] = bool(flagged)
-    if not committer().save(_Write(attempt_id, row.id, values)):
+    if not committer().save(PendingSave(attempt_id, row.id, values)):
         return None  # submitted or overtaken meanwhile: the full path says which
     return SaveResult(now, new_seq, False)

@@ -119,7 +119,7 @@ def _queue_behind_held_turn(app, committer, writes):
                 errors[index] = exc
 
     # A commit in progress: the saves below queue behind it, then the lead passes to the oldest.
-    held = autosave._Write(0, 0, {})
+    held = autosave.PendingSave(0, 0, {})
     with committer._lock:
         committer._busy = True
         committer._queue.append(held)
@@ -144,7 +144,7 @@ def _writes_for(app, attempt_id, responses):
         items = db.session.scalars(db.select(AttemptItem).filter_by(attempt_id=attempt_id)
                                    .order_by(AttemptItem.position)).all()
         now = utcnow()
-        return [autosave._Write(attempt_id, item.id, {"response": response, "seq": 1, "saved_at": now})
+        return [autosave.PendingSave(attempt_id, item.id, {"response": response, "seq": 1, "saved_at": now})
                 for item, response in zip(items, responses)]
 
 
