@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
@@ -53,7 +54,7 @@ class _HasSpec:
 def start_or_resume(exam: Exam, user: User) -> Attempt:
     """The user's open attempt, or a new one with its own paper drawn from a fresh seed."""
     if not may_take(exam, user):
-        raise ExamError("该考试未分配给你", 404)
+        raise ExamError(_("该考试未分配给你"), 404)
     existing = user_attempts(exam, user)
     for attempt in existing:
         if attempt.status == AttemptStatus.IN_PROGRESS:
@@ -62,10 +63,10 @@ def start_or_resume(exam: Exam, user: User) -> Attempt:
             else:
                 return attempt
     if not is_open(exam):
-        raise ExamError("考试未开放或已关闭", 409)
+        raise ExamError(_("考试未开放或已关闭"), 409)
     limit = allowed_attempts(exam, user)
     if limit is not None and len(existing) >= limit:
-        raise ExamError(f"已用完全部 {limit} 次作答机会", 409)
+        raise ExamError(_("已用完全部 %(n)d 次作答机会", n=limit), 409)
     seed = secrets.randbelow(2**31)
     definition = exam_definition(exam)
     plan, versions = exam_cache.draw_plan(definition)  # the pool's candidates per rule, built once
@@ -145,7 +146,7 @@ def _response_error(item: AttemptItem, response) -> str | None:
     if response is None:  # clears the answer
         return None
     error = grade(exam_cache.item_spec(item), response).error
-    return f"答案格式不正确:{error}" if error else None
+    return _("答案格式不正确:%(e)s", e=error) if error else None
 
 
 def save_response(attempt: Attempt, qid: str, response, seq: int | None, flagged: bool | None = None, *,
@@ -204,15 +205,15 @@ def _save_refusal(verdict: SaveVerdict, qid: str, room_reason: str | None = None
                   problem: str | None = None) -> ExamError:
     """The error a refused save answers with."""
     if verdict is SaveVerdict.NOT_OWNER:
-        return ExamError("只能修改自己的答卷", 404)
+        return ExamError(_("只能修改自己的答卷"), 404)
     if verdict is SaveVerdict.ROOM:
         return exam_room.refusal_message(room_reason)
     if verdict is SaveVerdict.SUBMITTED:
-        return ExamError("答卷已提交,不能再修改答案", 409)
+        return ExamError(_("答卷已提交，不能再修改答案"), 409)
     if verdict is SaveVerdict.TIME_UP:
-        return ExamError("考试时间已到,不能再保存答案", 409)
+        return ExamError(_("考试时间已到，不能再保存答案"), 409)
     if verdict is SaveVerdict.NO_ITEM:
-        return ExamError(f"本试卷中没有题目 {qid}", 404)
+        return ExamError(_("本试卷中没有题目 %(q)s", q=qid), 404)
     return ExamError(problem, 422)  # INVALID
 
 

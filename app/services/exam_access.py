@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -89,7 +90,7 @@ def attempt_for(attempt_id: int, user: User) -> Attempt:
     """The attempt if ``user`` owns it (or teaches); otherwise 404, never a hint that it exists."""
     attempt = db.session.get(Attempt, attempt_id, options=[joinedload(Attempt.exam)])  # every caller needs the exam
     if attempt is None or (attempt.user_id != user.id and not user.is_instructor):
-        raise ExamError("找不到该答卷", 404)
+        raise ExamError(_("找不到该答卷"), 404)
     return attempt
 
 

@@ -31,7 +31,7 @@ from .accounts import audit
 from .attempts import submit
 from .exam_access import is_closed
 from .exam_errors import ExamError
-from .exams import as_utc, create_exam, question_pool, room_settings
+from .exams import as_utc, check_paper, create_exam, question_pool, resolve_classes, room_settings
 
 PAPER_FIELDS = ("course", "rules", "fixed", "cases", "shuffle_questions", "shuffle_options")
 MAX_YAML_BYTES = 256 * 1024
@@ -320,13 +320,8 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
             _("已经抽出的试卷不会随规则改变,修改会使同一场考试的试卷标准不一致;"
               "可以修改开放时间、时间限制、作答次数、答案公布方式和班级,或另建一场考试。")])
     if changed_paper:
-        _checks, problems = check_rules(definition, question_pool(definition.course))
-        if problems:
-            raise ExamError(_("抽题规则无法满足"), 422, problems)
-        unknown = [c.id for c in definition.cases if get_case(c.id) is None]
-        if unknown:
-            raise ExamError(_("案例不存在"), 422, [_("cases: 没有编号为“%(c)s”的案例", c=cid) for cid in unknown])
-    classes = _resolve_classes(definition.classes)
+        check_paper(definition)
+    classes = resolve_classes(definition.classes)
     exam.title, exam.description, exam.course = definition.title, definition.description, definition.course
     exam.blueprint = definition.model_dump(mode="json", include={"rules", "fixed", "cases"})
     exam.time_limit_minutes = definition.time_limit_minutes
@@ -346,16 +341,6 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
     audit(actor, "exam.update", f"exam:{exam.id}", changed=changes, classes=definition.classes)
     db.session.commit()
     return exam
-
-
-def _resolve_classes(names: list[str]) -> list[ClassGroup]:
-    groups = []
-    for name in names:
-        group = db.session.scalar(select(ClassGroup).where(ClassGroup.name == name))
-        if group is None:
-            raise ExamError(_("班级“%(c)s”不存在", c=name), 422, [_("classes: 班级“%(c)s”不存在", c=name)])
-        groups.append(group)
-    return groups
 
 
 def set_published(exam: Exam, published: bool, actor: User) -> None:

@@ -12,8 +12,10 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..domain.cases import get_case
 from ..domain.exams import ExamDefinition, PoolItem, check_rules, parse_definition
 from ..extensions import db
 from ..models import ClassGroup, Exam, ExamClass, Question, QuestionVersion, User
@@ -45,25 +47,34 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc).replace(tzinfo=None)
 
 
+def check_paper(definition: ExamDefinition) -> None:
+    """ExamError (422) unless the bank can fill the definition's rules and each of its cases exists."""
+    _checks, problems = check_rules(definition, question_pool(definition.course))
+    if problems:
+        raise ExamError(_("抽题规则无法满足"), 422, problems)
+    unknown = [c.id for c in definition.cases if get_case(c.id) is None]
+    if unknown:
+        raise ExamError(_("案例不存在"), 422, [_("cases: 没有编号为“%(c)s”的案例", c=cid) for cid in unknown])
+
+
+def resolve_classes(names: list[str]) -> list[ClassGroup]:
+    """The classes named in a definition; ExamError (422) naming the first that does not exist."""
+    groups = []
+    for name in names:
+        group = db.session.scalar(select(ClassGroup).where(ClassGroup.name == name))
+        if group is None:
+            raise ExamError(_("班级“%(c)s”不存在", c=name), 422, [_("classes: 班级“%(c)s”不存在", c=name)])
+        groups.append(group)
+    return groups
+
+
 def create_exam(data: dict, actor: User | None) -> Exam:
     """Validate ``data`` (an exam definition) against the bank and create the exam."""
     definition, errors = parse_definition(data)
     if definition is None:
-        raise ExamError("考试定义无效", 422, errors)
-    checks, problems = check_rules(definition, question_pool(definition.course))
-    if problems:
-        raise ExamError("抽题规则无法满足", 422, problems)
-    from ..domain.cases import get_case
-
-    unknown = [c.id for c in definition.cases if get_case(c.id) is None]
-    if unknown:
-        raise ExamError("案例不存在", 422, [f"cases: 没有编号为“{cid}”的案例" for cid in unknown])
-    classes = []
-    for name in definition.classes:
-        group = db.session.scalar(select(ClassGroup).where(ClassGroup.name == name))
-        if group is None:
-            raise ExamError(f"班级“{name}”不存在", 422, [f"classes: 班级“{name}”不存在"])
-        classes.append(group)
+        raise ExamError(_("考试定义无效"), 422, errors)
+    check_paper(definition)
+    classes = resolve_classes(definition.classes)
     exam = Exam(
         title=definition.title, description=definition.description, course=definition.course,
         blueprint=definition.model_dump(mode="json", include={"rules", "fixed", "cases"}),
