@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import pgettext
 
 from ..domain.questions import answer_view
 from ..domain.questions.presented import ordering_texts, presented_options, presented_summary
 from ..models import Attempt, AttemptItem, User
+from ..question_types import web_type
+from ..question_types.true_false import judgement
 from .rendering import html, inline_html
 from .withholding import withheld_qids
 
 
 def describe_response(data: dict, response) -> str:
-    """A student's response as readable text (option texts, not only letters)."""
+    """A student's response as readable text (option texts, not only letters), by its type's own rule."""
     if response is None or response == "" or response == [] or response == {}:
         return _("(未作答)")
-    qtype = data.get("type")
-    options = data.get("options") or {}
-    if qtype == "true_false":
-        judgement = {True: pgettext("true_false", "正确"), False: pgettext("true_false", "错误")}
-        return judgement.get(response, str(response))
-    if qtype in ("single", "multiple", "ordering"):
-        ids = response if isinstance(response, list) else [response]
-        sep = " → " if qtype == "ordering" else ";"
-        return sep.join(f"{i}. {options.get(i, '?')}" if isinstance(i, str) else str(i) for i in ids)
-    if qtype == "fill_blank" and isinstance(response, list):
-        return ";".join(_("第 %(n)d 空:%(v)s", n=n, v=v) for n, v in enumerate(response, 1))
-    if qtype == "matching" and isinstance(response, dict):
-        return ";".join(f"{k} → {v}" for k, v in response.items())
-    return str(response)
+    web = web_type(data.get("type"))
+    return web.describe_response(data, response) if web is not None else str(response)
 
 
 def as_presented(data: dict, presentation: dict | None, response, bank_letters: bool = False) -> dict:
@@ -46,7 +35,7 @@ def as_presented(data: dict, presentation: dict | None, response, bank_letters: 
         for option in options:
             option["html"] = inline_html(option["text"]) if option["letter"] else option["text"]
             if not option["letter"]:  # true/false: the judgement words in the reader's language
-                option["text"] = option["html"] = _judgement(option["id"] == "true")
+                option["text"] = option["html"] = judgement(option["id"] == "true")
         chosen = presented_summary(options, "chosen")
         return {"response": chosen or _("(未作答)"), "answer": presented_summary(options, "right"),
                 "options": options}
@@ -56,10 +45,6 @@ def as_presented(data: dict, presentation: dict | None, response, bank_letters: 
         return {"response": " → ".join(given) or _("(未作答)"), "answer": " → ".join(key), "options": []}
     return {"response": describe_response(data, response), "answer": answer_view(data).get("display", ""),
             "options": []}
-
-
-def _judgement(value: bool) -> str:
-    return pgettext("true_false", "正确") if value else pgettext("true_false", "错误")
 
 
 def lesson_link(chapter: str, section: str | None, course: str = "crm") -> str:

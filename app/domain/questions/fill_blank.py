@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
-from app.domain.questions.base import CORRECT, WRONG, QuestionType, ResponseError
+from app.domain.questions.base import CORRECT, WRONG, N_, QuestionType, ResponseError
 from app.domain.questions.result import Issue
 from app.domain.questions.spec import MAX_INTEGER, QuestionSpec, as_list, as_nonempty_text, describe, fail
 from app.domain.questions.text import normalise
@@ -64,7 +64,12 @@ class FillBlankType(QuestionType):
     """``fill_blank``: each matching blank earns points / number of blanks."""
 
     name = "fill_blank"
-    label = "填空题"
+    label = N_("填空题")
+    short_label = N_("填空")
+    moodle_qtypes = ("shortanswer", "cloze", "multianswer")  # one blank: shortanswer; more: cloze
+    gift_kind = "short"
+    view_schema = {"blanks": {"type": "integer", "description": "fill_blank: number of blanks"}}
+    response_example = 'fill_blank ["…"]'
     model = FillBlankQuestion
 
     def parse_response(self, spec: FillBlankQuestion, response: object) -> list[str] | None:

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.domain.questions.api import resolve
+from app.domain.questions.registry import QUESTION_TYPES
 
 LETTERS = "ABCDEFGHIJ"
-LETTERED_TYPES = frozenset({"single", "multiple"})  # the types whose options carry a letter on the page
-CHOICE_TYPES = frozenset({"single", "multiple", "true_false"})
+# The types whose options carry a letter on the page, and those whose review lists every option.
+LETTERED_TYPES = frozenset(name for name, question_type in QUESTION_TYPES.items() if question_type.lettered)
+CHOICE_TYPES = frozenset(name for name, question_type in QUESTION_TYPES.items() if question_type.choices)
 
 
 def option_letter(index: int) -> str:
