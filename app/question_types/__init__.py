@@ -66,6 +66,10 @@ class TypeWeb:
         """The response given in the practice ``form`` to question ``data``; AnswerFormError if none."""
         raise AnswerFormError(_("该题型不在练习中作答。"))
 
+    def practice_fields(self, data: Mapping, response: object) -> dict[str, object]:
+        """The practice form's fields that give ``response`` (the inverse of practice_response)."""
+        return {}
+
     def practice_extras(self, data: Mapping, view: Mapping) -> dict:
         """What the practice page's payload adds for this type, from the question and its student view."""
         return {}

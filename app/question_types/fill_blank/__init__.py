@@ -26,6 +26,10 @@ class Web(TypeWeb):
             raise AnswerFormError(_("请至少填写一个空。"))
         return values
 
+    def practice_fields(self, data, response):
+        """One box per blank."""
+        return {f"blank-{i}": str(text) for i, text in enumerate(response)}
+
     def describe_response(self, data, response):
         """``第 1 空:…;第 2 空:…``."""
         if not isinstance(response, list):

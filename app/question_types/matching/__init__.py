@@ -27,6 +27,11 @@ class Web(TypeWeb):
         return {"left": [{"field": f"match-{index[left]}", "text": left} for left in view["left"]],
                 "choices": view["choices"]}
 
+    def practice_fields(self, data, response):
+        """Each left item's select (``match-N``, N: its place in the key)."""
+        lefts = list(data["answer"]["pairs"])
+        return {f"match-{lefts.index(left)}": right for left, right in response.items()}
+
     def describe_response(self, data, response):
         """``left → right;…``."""
         if not isinstance(response, dict):

@@ -19,6 +19,10 @@ class Web(TypeWeb):
             raise AnswerFormError(_("请至少选择一个选项。"))
         return values
 
+    def practice_fields(self, data, response):
+        """The ticked boxes."""
+        return {"answer": [str(key) for key in response]}
+
     def describe_response(self, data, response):
         """``A. text;C. text``."""
         options = data.get("options") or {}

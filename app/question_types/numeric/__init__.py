@@ -18,6 +18,10 @@ class Web(TypeWeb):
             raise AnswerFormError(_("请输入数值。"))
         return value
 
+    def practice_fields(self, data, response):
+        """The number as typed."""
+        return {"answer": str(response)}
+
     def describe_response(self, data, response):
         """The number as typed, with the question's unit."""
         unit = data.get("unit")

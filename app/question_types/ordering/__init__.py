@@ -28,6 +28,10 @@ class Web(TypeWeb):
             positions[key] = number
         return sorted(ids, key=positions.__getitem__)
 
+    def practice_fields(self, data, response):
+        """Each item's position in ``response``."""
+        return {f"order-{key}": str(n) for n, key in enumerate(response, start=1)}
+
     def describe_response(self, data, response):
         """The item texts in the student's order (the page shows no letters for them)."""
         options = data.get("options") or {}

@@ -23,6 +23,10 @@ class Web(TypeWeb):
             raise AnswerFormError(_("请选择一个选项。"))
         return value
 
+    def practice_fields(self, data, response):
+        """The radio's value."""
+        return {"answer": str(response)}
+
     def describe_response(self, data, response):
         """``B. text``."""
         return option_text(data.get("options") or {}, response)

@@ -24,6 +24,10 @@ class Web(TypeWeb):
             raise AnswerFormError(_("请判断正确或错误。"))
         return value
 
+    def practice_fields(self, data, response):
+        """``true`` or ``false``."""
+        return {"answer": "true" if response else "false"}
+
     def describe_response(self, data, response):
         """正确 or 错误, never ``true``."""
         if isinstance(response, str) and response.strip().casefold() in ("true", "false"):
