@@ -26,9 +26,10 @@ import importlib
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, send_from_directory, url_for
+from flask import Blueprint, Flask, abort, has_request_context, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from markupsafe import Markup
 
 from ..domain.questions import QUESTION_TYPES, QuestionType, get_question_type
 from .forms import AnswerFormError, Fields, FormData, ParsedForm
@@ -120,6 +121,19 @@ def script_urls() -> list[str]:
     return [url_for("question_types.script", name=name) for name in WEB_TYPES]
 
 
+_SCRIPT_TAGS: dict[str, Markup] = {}  # by the request's script root: the same on every exam page
+
+
+def script_tags() -> Markup:
+    """``<script>`` elements for :func:`script_urls`, built once (the exam page is a hot path)."""
+    root = request.script_root if has_request_context() else ""
+    tags = _SCRIPT_TAGS.get(root)
+    if tags is None:
+        tags = _SCRIPT_TAGS[root] = Markup("").join(
+            Markup('<script src="{}"></script>\n').format(url) for url in script_urls())
+    return tags
+
+
 bp = Blueprint("question_types", __name__)
 
 
@@ -139,5 +153,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_global(type_label, "type_label")
     app.add_template_global(type_choices, "type_choices")
-    app.add_template_global(script_urls, "question_type_scripts")
+    app.add_template_global(script_tags, "question_type_scripts")
     app.add_template_global(web_type, "web_type")
