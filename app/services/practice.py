@@ -198,7 +198,7 @@ def feedback(user_id: int, answer_id: int) -> dict | None:
     seen = as_presented(data, None, answer.response, bank_letters=True)
     return {"qid": question.qid, "type": data.get("type"), "correct": answer.correct, "score": answer.score,
             "max_score": answer.max_score, "feedback": grade(data, answer.response).feedback,
-            "stem_html": html(data.get("stem", "")), "response": seen["response"], "options": seen["options"],
+            "stem_html": html(data.get("stem", "")), "response": seen["response"], "options": seen["options"], "parts": seen["parts"],
             "answer": seen["answer"], "explanation_html": html(data.get("explanation", "")),
             "lesson_url": lesson_link(question.chapter, data.get("section"), question.course)}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..domain.questions import answer_view
-from ..domain.questions.presented import ordering_texts, presented_options, presented_summary
+from ..domain.questions.presented import ordering_texts, presented_options, presented_summary, review_parts
 from ..models import Attempt, AttemptItem, User
 from ..question_types import web_type
 from ..question_types.true_false import judgement
@@ -29,7 +29,15 @@ def as_presented(data: dict, presentation: dict | None, response, bank_letters: 
     single, multiple or true/false question in presented order with ``letter``, ``html``,
     ``chosen`` and ``right``, or is empty for other types (their texts come from elsewhere).
     ``bank_letters``: for practice, whose page keeps bank order and shows the bank ids as letters.
+    ``parts`` lists a fill-blank, matching or ordering response part by part beside the key
+    (the type's own review.html shows them), else it is empty.
     """
+    seen = _as_presented(data, presentation, response, bank_letters)
+    seen["parts"] = review_parts(data, response) or []
+    return seen
+
+
+def _as_presented(data: dict, presentation: dict | None, response, bank_letters: bool) -> dict:
     options = presented_options(data, presentation, response, bank_letters)
     if options is not None:
         for option in options:
@@ -71,7 +79,7 @@ def review_rows(attempt: Attempt, viewer: User | None = None) -> list[dict]:
 def withheld_row(row: dict) -> dict:
     """``row`` without anything that tells the key: answer, explanation, score, feedback, correctness."""
     return dict(row, answer="", explanation_html="", score=None, feedback="", comment="", correct=None,
-                needs_manual=False, steps=[], withheld=True, options=[], graded=False)
+                needs_manual=False, steps=[], withheld=True, options=[], parts=[], graded=False)
 
 
 def review_row(item: AttemptItem, course: str = "crm") -> dict:
@@ -84,7 +92,7 @@ def review_row(item: AttemptItem, course: str = "crm") -> dict:
     return {
         "position": item.position, "qid": item.qid, "type": data.get("type"),
         "stem_html": html(data.get("stem", "")),
-        "response": seen["response"], "answer": seen["answer"], "options": seen["options"],
+        "response": seen["response"], "answer": seen["answer"], "options": seen["options"], "parts": seen["parts"],
         "explanation_html": html(data.get("explanation", "")),
         "score": item.score, "points": item.points, "feedback": "" if graded else item.feedback,
         "needs_manual": item.needs_manual and item.score is None, "comment": item.manual_comment,
@@ -111,7 +119,7 @@ def _case_row(item: AttemptItem, course: str) -> dict:
         "position": item.position, "qid": item.qid, "type": "case", "stem_html": html(variant.text_md),
         "response": "", "answer": "", "explanation_html": "", "steps": steps,
         "score": item.score, "points": item.points, "feedback": "", "needs_manual": False,
-        "comment": item.manual_comment, "options": [], "graded": False, "lesson_url": lesson_link(question.chapter, None, course),
+        "comment": item.manual_comment, "options": [], "parts": [], "graded": False, "lesson_url": lesson_link(question.chapter, None, course),
         "correct": item.score is not None and item.score >= item.points - 1e-9,
     }
 

@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.domain.interop import gift, gift_export, moodle_xml, moodle_xml_export
 from app.domain.questions import QUESTION_TYPES, grade, key_response
+from app.domain.questions.presented import review_parts
 from app.extensions import db
 from app.models import Attempt, AttemptItem, Question
 from app.question_types import TEMPLATES, TYPES_DIR, WEB_TYPES, TypeWeb
@@ -130,6 +131,23 @@ def test_editor_fields_round_trip_and_practice_fields_earn_full_marks(name):
     assert isinstance(web.describe_response(question, key_response(question)), str)
 
 
+@pytest.mark.parametrize("name", ["fill_blank", "matching", "ordering"])
+def test_review_parts_mark_each_part_as_scored(name):
+    question = _bank_question(name)
+    key = key_response(question)
+    assert all(p["ok"] for p in review_parts(question, key))
+    unanswered = review_parts(question, None)
+    assert unanswered and not any(p["ok"] or p["given"] for p in unanswered)
+    wrong = {"fill_blank": ["完全不对"] * len(key), "ordering": list(reversed(key)),
+             "matching": {left: "不存在的右项" for left in key}}[name]
+    if name == "matching":  # an unknown choice is unreadable: shown as unanswered, all wrong
+        wrong = {left: list(key.values())[(i + 1) % len(key)] for i, left in enumerate(key)}
+    parts = review_parts(question, wrong)
+    assert not all(p["ok"] for p in parts)
+    result = grade(question, wrong)
+    assert (result.score == result.max_score) == all(p["ok"] for p in parts)
+
+
 def test_pages_and_modules_no_longer_list_the_types():
     found = {}
     for relative in NO_TYPE_NAMES:
@@ -229,9 +247,11 @@ def test_every_type_renders_in_every_mode(app, client, auth, users, mini_bank, e
     # Review (student, then the teacher's view of the attempt): every type's row.
     with app.app_context():
         attempt = db.session.scalar(db.select(Attempt))
+        parts = 0
         for item in db.session.scalars(db.select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)):
             client.put(f"/api/v1/attempts/{attempt.id}/answers/{item.qid}",
                        json={"response": key_response(item.version.data)})
+            parts += len(review_parts(item.version.data, None) or [])
         attempt_id = attempt.id
     assert client.post(f"/api/v1/attempts/{attempt_id}/submit").status_code == 200
     pages["review"] = review = get(f"/exams/attempts/{attempt_id}/review")
@@ -245,6 +265,9 @@ def test_every_type_renders_in_every_mode(app, client, auth, users, mini_bank, e
         assert page.count('class="card mb-3 border-success"') == 8 and page.count("border-info") == 1
         choice_items = sum(1 for n in NAMES if QUESTION_TYPES[n].choices) + 1  # two single items
         assert page.count('class="list-unstyled mb-3 review-options"') == choice_items
+        # Blanks, pairs and places each beside the key, all right.
+        assert parts and page.count('class="review-part" data-ok="true"') == parts
+        assert 'data-ok="false"' not in page
     auth.logout()
 
     # Practice input and feedback for every practised type, one set each.
@@ -271,6 +294,8 @@ def test_every_type_renders_in_every_mode(app, client, auth, users, mini_bank, e
         assert posted.status_code == 302, (name, posted.get_data(as_text=True)[:2000])
         pages[f"feedback-{name}"] = feedback = get("/practice/crm/")
         assert 'id="feedback"' in feedback and "bi-check-circle-fill" in feedback, name
+        if review_parts(data[name], None):
+            assert feedback.count('class="review-part" data-ok="true"') == len(review_parts(data[name], None))
     auth.logout()
 
     # The editor: a new question's fields, a stored question's fields, and the live preview.

@@ -140,6 +140,14 @@ class QuestionType(ABC):
         view.update(self.answer_extras(spec))
         return view
 
+    def review_parts(self, spec: Any, parsed: Any) -> list[dict[str, object]] | None:
+        """A response part by part beside the key, for review: ``[{"item", "given", "right", "ok"}]``.
+
+        ``parsed`` is :meth:`parse_response`'s value or None (unanswered). None for a type whose
+        review shows no parts (choices list their options instead; one number or text is one line).
+        """
+        return None
+
     def default_order(self, spec: Any) -> dict[str, list[str]]:
         """The presentation order used when none is given (never reveals the key)."""
         return {}

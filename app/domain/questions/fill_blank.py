@@ -115,6 +115,13 @@ class FillBlankType(QuestionType):
             f"第 {number} 空:{' / '.join(forms)}" for number, forms in enumerate(spec.answer, start=1)
         )
 
+    def review_parts(self, spec: FillBlankQuestion, parsed: list[str] | None) -> list[dict[str, object]]:
+        """Each blank: what was written, the accepted forms, and whether it matched (as scored)."""
+        given = parsed or [""] * len(spec.answer)
+        return [{"item": None, "given": text, "right": " / ".join(forms),
+                 "ok": bool(text.strip()) and normalise(text) in {normalise(form) for form in forms}}
+                for text, forms in zip(given, spec.answer, strict=True)]
+
     def answer_extras(self, spec: FillBlankQuestion) -> dict[str, object]:
         """Every accepted form per blank."""
         return {"accepted": [list(forms) for forms in spec.answer]}

@@ -140,6 +140,13 @@ class MatchingType(QuestionType):
         """``左 → 右;…``."""
         return ";".join(f"{left} → {right}" for left, right in spec.answer.pairs.items())
 
+    def review_parts(self, spec: MatchingQuestion, parsed: dict[str, str] | None) -> list[dict[str, object]]:
+        """Each left item (in the key's order): the choice made, the right one, whether they agree."""
+        chosen = parsed or {}
+        return [{"item": left, "given": chosen.get(left, ""), "right": right,
+                 "ok": normalise(chosen.get(left, "")) == normalise(right)}
+                for left, right in spec.answer.pairs.items()]
+
     def default_order(self, spec: MatchingQuestion) -> dict[str, list[str]]:
         """Left items as written; choices sorted, so their order says nothing about the pairs."""
         return {"left": list(spec.answer.pairs), "choices": sorted(spec.choices())}

@@ -112,6 +112,12 @@ class OrderingType(OptionsMixin, QuestionType):
         """The scoring rule."""
         return {"scoring": spec.scoring}
 
+    def review_parts(self, spec: OrderingQuestion, parsed: list[str] | None) -> list[dict[str, object]]:
+        """Each place: the item the student put there, the right item, whether they are the same."""
+        given = parsed or [None] * len(spec.answer)
+        return [{"item": None, "given": spec.options[key] if key else "", "right": spec.options[right],
+                 "ok": key == right} for key, right in zip(given, spec.answer, strict=True)]
+
     def default_order(self, spec: OrderingQuestion) -> dict[str, list[str]]:
         """A fixed shuffle seeded by the id: authors often list the items already in order."""
         return self.shuffle(spec, random.Random(f"order:{spec.id}"))

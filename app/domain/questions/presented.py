@@ -67,6 +67,15 @@ def presented_summary(options: list[dict], which: str) -> str:
     return ";".join(f"{o['letter']}. {o['text']}" if o["letter"] else o["text"] for o in options if o[which])
 
 
+def review_parts(question: Any, response: object) -> list[dict] | None:
+    """The response part by part beside the key (blanks, pairs, places), or None for a type without parts."""
+    resolved = resolve(question)
+    if isinstance(resolved, str):
+        return None
+    question_type, spec = resolved
+    return question_type.review_parts(spec, _parsed(question_type, spec, response))
+
+
 def ordering_texts(question: Any, response: object) -> tuple[list[str], list[str]] | None:
     """An ordering question's response and key as item texts (the page shows no letters for them)."""
     resolved = resolve(question)
