@@ -36,8 +36,8 @@ from .forms import AnswerFormError, Fields, FormData, ParsedForm
 
 TYPES_DIR = Path(__file__).resolve().parent
 TEMPLATE_PREFIX = "qtypes"  # templates are named qtypes/<type>/<file>
-TEMPLATES = ("exam.html", "practice.html", "review.html", "form.html")
-MODES = ("exam", "practice", "review", "form")
+MODES = ("exam", "practice", "review", "form")  # each a template <mode>.html in the type's folder
+TEMPLATES = tuple(f"{mode}.html" for mode in MODES)
 
 
 class TypeWeb:
@@ -111,11 +111,6 @@ def type_label(name: object, short: bool = False) -> str:
     return _(question_type.short_label if short else question_type.label)
 
 
-def type_choices(short: bool = False) -> list[tuple[str, str]]:
-    """``(name, label)`` of every registered type in registry order, for selects and filters."""
-    return [(name, type_label(name, short)) for name in QUESTION_TYPES]
-
-
 def script_urls() -> list[str]:
     """The exam page's per-type modules, to load before static/js/exam.js."""
     return [url_for("question_types.script", name=name) for name in WEB_TYPES]
@@ -152,6 +147,5 @@ def init_app(app: Flask) -> None:
                                          PrefixLoader({TEMPLATE_PREFIX: FileSystemLoader(str(TYPES_DIR))})])
     app.register_blueprint(bp)
     app.add_template_global(type_label, "type_label")
-    app.add_template_global(type_choices, "type_choices")
     app.add_template_global(script_tags, "question_type_scripts")
     app.add_template_global(web_type, "web_type")
