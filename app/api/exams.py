@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..auth.session import instructor_required, login_required, session_identity
 from ..database import reads_first
 from ..domain.exams import AttemptStatus
+from ..domain.questions import QUESTION_TYPES
 from ..errors import abort_with
 from ..extensions import db, login_manager
 from ..models import Exam
@@ -27,28 +28,27 @@ EXAM_SUMMARY = {"type": "object", "properties": {
     "id": {"type": "integer"}, "title": {"type": "string"},
     "opens_at": {"type": ["string", "null"]}, "closes_at": {"type": ["string", "null"]},
     "time_limit_minutes": {"type": ["integer", "null"]}}}
+# The type list and each type's additions come from the registry (app/domain/questions/): a new
+# type documents itself. A case item (an exam's case exercise) is not a bank type but appears here.
 QUESTION_SCHEMA = {"type": "object", "description": "A question as the student sees it; never a key.",
                    "properties": {
                        "id": {"type": "string"}, "position": {"type": "integer"},
-                       "type": {"type": "string", "enum": ["single", "multiple", "true_false", "ordering", "numeric",
-                                                           "fill_blank", "matching", "essay"]},
+                       "type": {"type": "string", "enum": [*QUESTION_TYPES, "case"],
+                                "description": "; ".join(f"{name}: {t.label}" for name, t in QUESTION_TYPES.items())
+                                + "; case: 案例"},
                        "points": {"type": "number"}, "stem_html": {"type": "string"},
                        "options": {"type": "array", "items": {"type": "object", "properties": {
                            "id": {"type": "string"}, "html": {"type": "string"}}}},
-                       "items": {"type": "array", "description": "ordering: the items to put in order"},
-                       "left": {"type": "array", "items": {"type": "string"}, "description": "matching: left items"},
-                       "choices": {"type": "array", "items": {"type": "string"}, "description": "matching: right choices"},
-                       "blanks": {"type": "integer", "description": "fill_blank: number of blanks"},
-                       "unit": {"type": "string", "description": "numeric: unit"}}}
+                       **{key: schema for question_type in QUESTION_TYPES.values()
+                          for key, schema in question_type.view_schema.items()}}}
 ATTEMPT_SCHEMA = {"type": "object", "properties": {
     "attempt_id": {"type": "integer"}, "status": {"type": "string", "enum": [s.value for s in AttemptStatus]},
     "deadline": {"type": ["string", "null"]}, "responses": {"type": "object"},
     "questions": {"type": "array", "items": QUESTION_SCHEMA},
     "score": {"type": ["number", "null"]}, "max_score": {"type": "number"}}}
 RESPONSE_BODY = {"type": "object", "required": ["response"], "properties": {
-    "response": {"description": "single \"B\"; multiple [\"A\",\"D\"]; true_false false; ordering [\"B\",\"A\"]; "
-                                "numeric 26000 or \"2.6万\"; fill_blank [\"…\"]; matching {\"left\": \"right\"}; essay \"text\"; "
-                                "null clears the answer"},
+    "response": {"description": "; ".join(t.response_example for t in QUESTION_TYPES.values())
+                                + "; null clears the answer"},
     "seq": {"type": "integer", "minimum": 0, "description": "per-question sequence number from the client; "
                                                           "a save with a lower number than the stored one is ignored"},
     "flagged": {"type": "boolean"}}}

@@ -21,12 +21,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.exams.room import bad_networks
 from ..domain.exams import EARLIEST_YEAR, LATEST_YEAR, time_in_range
+from ..domain.questions import QUESTION_TYPES
 from ..formfields import FiniteDecimalField, finite_decimal
 
-TYPE_LABELS = {
-    "single": _l("单选"), "multiple": _l("多选"), "true_false": _l("判断"), "ordering": _l("排序"),
-    "numeric": _l("计算"), "fill_blank": _l("填空"), "matching": _l("匹配"), "essay": _l("简答"),
-}
+# Each type's one label (app/domain/questions/), translated when the select is rendered.
+TYPE_LABELS = {name: _l(question_type.label) for name, question_type in QUESTION_TYPES.items()}
 GRADING_METHODS = [SelectChoice("highest", _l("取最高分")), SelectChoice("last", _l("取最后一次")),
                    SelectChoice("first", _l("取第一次"))]
 REVIEW_POLICIES = [SelectChoice("immediately", _l("提交后立即公布成绩、答案与解析")),

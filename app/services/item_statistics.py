@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..domain.questions.presented import LETTERED_TYPES
 from ..domain.statistics import AttemptScores, ExamStatistics, QuestionInfo, exam_statistics
 from ..domain.exams import AttemptStatus
 from ..extensions import db
@@ -20,7 +21,7 @@ from ..models import Attempt, AttemptItem, Exam
 from .gradebook import kept_attempt
 from .rendering import html
 
-CHOICE_TYPES = ("single", "multiple")
+CHOICE_TYPES = LETTERED_TYPES  # distractor analysis: the lettered choice types
 WHICH = ("kept", "all")
 
 

@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import pgettext
 
 from ..domain.questions import answer_view
 from ..domain.questions.option_refs import letters_of, render_option_refs
-from ..domain.questions.presented import ordering_texts, presented_options, presented_summary
+from ..domain.questions.presented import ordering_texts, presented_options, presented_summary, review_parts
 from ..models import Attempt, AttemptItem, User
+from ..question_types import web_type
+from ..question_types.true_false import judgement
 from .rendering import html, inline_html
 from .withholding import withheld_qids
 
 
 def describe_response(data: dict, response) -> str:
-    """A student's response as readable text (option texts, not only letters)."""
+    """A student's response as readable text (option texts, not only letters), by its type's own rule."""
     if response is None or response == "" or response == [] or response == {}:
         return _("(未作答)")
-    qtype = data.get("type")
-    options = data.get("options") or {}
-    if qtype == "true_false":
-        judgement = {True: pgettext("true_false", "正确"), False: pgettext("true_false", "错误")}
-        return judgement.get(response, str(response))
-    if qtype in ("single", "multiple", "ordering"):
-        ids = response if isinstance(response, list) else [response]
-        sep = " → " if qtype == "ordering" else ";"
-        return sep.join(f"{i}. {options.get(i, '?')}" if isinstance(i, str) else str(i) for i in ids)
-    if qtype == "fill_blank" and isinstance(response, list):
-        return ";".join(_("第 %(n)d 空:%(v)s", n=n, v=v) for n, v in enumerate(response, 1))
-    if qtype == "matching" and isinstance(response, dict):
-        return ";".join(f"{k} → {v}" for k, v in response.items())
-    return str(response)
+    web = web_type(data.get("type"))
+    return web.describe_response(data, response) if web is not None else str(response)
 
 
 def as_presented(data: dict, presentation: dict | None, response, bank_letters: bool = False) -> dict:
@@ -41,13 +30,21 @@ def as_presented(data: dict, presentation: dict | None, response, bank_letters: 
     single, multiple or true/false question in presented order with ``letter``, ``html``,
     ``chosen`` and ``right``, or is empty for other types (their texts come from elsewhere).
     ``bank_letters``: for practice, whose page keeps bank order and shows the bank ids as letters.
+    ``parts`` lists a fill-blank, matching or ordering response part by part beside the key
+    (the type's own review.html shows them), else it is empty.
     """
+    seen = _as_presented(data, presentation, response, bank_letters)
+    seen["parts"] = review_parts(data, response) or []
+    return seen
+
+
+def _as_presented(data: dict, presentation: dict | None, response, bank_letters: bool) -> dict:
     options = presented_options(data, presentation, response, bank_letters)
     if options is not None:
         for option in options:
             option["html"] = inline_html(option["text"]) if option["letter"] else option["text"]
             if not option["letter"]:  # true/false: the judgement words in the reader's language
-                option["text"] = option["html"] = _judgement(option["id"] == "true")
+                option["text"] = option["html"] = judgement(option["id"] == "true")
         chosen = presented_summary(options, "chosen")
         return {"response": chosen or _("(未作答)"), "answer": presented_summary(options, "right"),
                 "options": options}
@@ -62,10 +59,6 @@ def as_presented(data: dict, presentation: dict | None, response, bank_letters: 
 def explanation_html(data: dict, options: list[dict] | None) -> str:
     """The explanation as HTML, each ``{{opt:X}}`` as the letter ``options`` (presented) give bank option X."""
     return html(render_option_refs(data.get("explanation", ""), letters_of(options)))
-
-
-def _judgement(value: bool) -> str:
-    return pgettext("true_false", "正确") if value else pgettext("true_false", "错误")
 
 
 def lesson_link(chapter: str, section: str | None, course: str = "crm") -> str:
@@ -92,7 +85,7 @@ def review_rows(attempt: Attempt, viewer: User | None = None) -> list[dict]:
 def withheld_row(row: dict) -> dict:
     """``row`` without anything that tells the key: answer, explanation, score, feedback, correctness."""
     return dict(row, answer="", explanation_html="", score=None, feedback="", comment="", correct=None,
-                needs_manual=False, steps=[], withheld=True, options=[], graded=False)
+                needs_manual=False, steps=[], withheld=True, options=[], parts=[], graded=False)
 
 
 def review_row(item: AttemptItem, course: str = "crm") -> dict:
@@ -105,7 +98,7 @@ def review_row(item: AttemptItem, course: str = "crm") -> dict:
     return {
         "position": item.position, "qid": item.qid, "type": data.get("type"),
         "stem_html": html(data.get("stem", "")),
-        "response": seen["response"], "answer": seen["answer"], "options": seen["options"],
+        "response": seen["response"], "answer": seen["answer"], "options": seen["options"], "parts": seen["parts"],
         "explanation_html": explanation_html(data, seen["options"]),
         "score": item.score, "points": item.points, "feedback": "" if graded else item.feedback,
         "needs_manual": item.needs_manual and item.score is None, "comment": item.manual_comment,
@@ -132,7 +125,7 @@ def _case_row(item: AttemptItem, course: str) -> dict:
         "position": item.position, "qid": item.qid, "type": "case", "stem_html": html(variant.text_md),
         "response": "", "answer": "", "explanation_html": "", "steps": steps,
         "score": item.score, "points": item.points, "feedback": "", "needs_manual": False,
-        "comment": item.manual_comment, "options": [], "graded": False, "lesson_url": lesson_link(question.chapter, None, course),
+        "comment": item.manual_comment, "options": [], "parts": [], "graded": False, "lesson_url": lesson_link(question.chapter, None, course),
         "correct": item.score is not None and item.score >= item.points - 1e-9,
     }
 

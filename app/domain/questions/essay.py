@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
-from app.domain.questions.base import QuestionType, ResponseError
+from app.domain.questions.base import N_, QuestionType, ResponseError
 from app.domain.questions.spec import QuestionSpec, as_nonempty_text, describe, fail
 
 MAX_ESSAY_LENGTH = 50_000
@@ -52,7 +52,12 @@ class EssayType(QuestionType):
     """``essay``: never auto-scored; a non-empty answer waits for manual grading."""
 
     name = "essay"
-    label = "论述题"
+    label = N_("简答题")
+    short_label = N_("简答")
+    moodle_qtypes = ("essay",)
+    gift_kind = "essay"
+    practised = False
+    response_example = 'essay "text"'
     model = EssayQuestion
     needs_manual = True
 
