@@ -12,7 +12,7 @@ import re
 from app.domain.practice import PracticeSet
 from app.extensions import db
 from app.models import Attempt, Question, User
-from app.services import exams as exam_svc
+from app.services import attempts as exam_svc
 
 EXPLANATION = "丙才完整，所以选 {{opt:C}}；{{opt:A}} 只说了一半。"
 
