@@ -17,34 +17,45 @@ import pytest
 
 from app.extensions import db
 from tests.browser.conftest import wait_for_js
+from tests.browser.test_accessibility import AXE, axe_violations
 from tests.browser.test_exam_browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
 WIDTH, HEIGHT = 390, 844
+with open(AXE, encoding="utf-8") as _fh:
+    AXE_SOURCE = _fh.read()
 SHOTS = os.environ.get("MOBILE_SCREENSHOTS", "")
 
 # Elements past the window's left or right edge, not inside a scroll container within the window.
-OVERFLOW = """() => {
-  const vw = window.innerWidth;
+# A phone browser zooms out to fit a page wider than the screen, widening the layout viewport
+# (innerWidth), so the width to fit is passed in, not read from the page.
+OVERFLOW = """(vw) => {
   const found = [];
   const doc = document.documentElement;
+  if (window.innerWidth !== vw) found.push(`the window is ${window.innerWidth}px wide, not ${vw}px (zoomed out)`);
   if (doc.scrollWidth > vw) found.push(`document is ${doc.scrollWidth}px wide in a ${vw}px window`);
   const inside = r => r.left >= -1 && r.right <= vw + 1;
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
     (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const reported = new Set();  // one line for the outermost element: not one per cell inside it
   for (const el of document.body.querySelectorAll('*')) {
+    if (el.parentElement && [...reported].some(r => r.contains(el))) continue;
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden' || style.display === 'none') continue;
     const r = el.getBoundingClientRect();
     if ((r.width === 0 && r.height === 0) || inside(r)) continue;
     // Visually hidden (clipped to a pixel) text for screen readers is not on screen.
     if (r.width <= 1 && r.height <= 1) continue;
-    let scroller = null;
+    let scroller = null, hidden = false;
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-      if (/(auto|scroll)/.test(getComputedStyle(p).overflowX)) { scroller = p; break; }
+      const overflow = getComputedStyle(p).overflowX;
+      // Inside a box clipped to a pixel (Bootstrap's visually-hidden): for screen readers only.
+      if (overflow !== 'visible' && p.getBoundingClientRect().width <= 1) { hidden = true; break; }
+      if (!scroller && /(auto|scroll)/.test(overflow)) scroller = p;
     }
-    if (scroller && inside(scroller.getBoundingClientRect())) continue;
+    if (hidden || (scroller && inside(scroller.getBoundingClientRect()))) continue;
+    reported.add(el);
     found.push(`${name(el)} spans ${Math.round(r.left)}..${Math.round(r.right)}px: ` +
                JSON.stringify((el.innerText || '').trim().slice(0, 40)));
   }
@@ -63,8 +74,12 @@ SCROLLERS = """() => {
 }"""
 
 
-def check(page, tmp_path, label: str) -> list[str]:
-    """Screenshot the page and return what overflows the window (empty when nothing does)."""
+def check(page, tmp_path, label: str, axe: bool = False) -> list[str]:
+    """Screenshot the page and return what overflows the window (empty when nothing does).
+
+    With ``axe``, also what axe-core finds serious or critical at this size (the cards and the
+    answer sheet exist only here; tests/browser/test_accessibility.py looks at wide screens).
+    """
     page.wait_for_load_state("load")
     slug = re.sub(r"[^\w-]+", "-", label)
     page.screenshot(path=str(tmp_path / f"{slug}.png"), full_page=True)
@@ -75,7 +90,11 @@ def check(page, tmp_path, label: str) -> list[str]:
         for n, top in enumerate(range(0, height, HEIGHT)):
             page.screenshot(path=os.path.join(SHOTS, f"{slug}-{n:02d}.png"), full_page=True,
                             clip={"x": 0, "y": top, "width": WIDTH, "height": min(HEIGHT, height - top)})
-    found = page.evaluate(OVERFLOW) + page.evaluate(SCROLLERS)
+        for n, table in enumerate(page.locator("main .lesson-body table").all()):
+            table.screenshot(path=os.path.join(SHOTS, f"{slug}-table{n}.png"))
+    found = page.evaluate(OVERFLOW, WIDTH) + page.evaluate(SCROLLERS)
+    if axe:
+        found += [f"axe {v['id']} ({v['impact']}): {', '.join(v['nodes'])}" for v in axe_violations(page, AXE_SOURCE)]
     return [f"{label} ({page.url}): {problem}" for problem in found]
 
 
@@ -120,7 +139,7 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
                         ("account-password", "/auth/password"), ("practice", "/practice/"),
                         ("cases", "/cases/")]:
         page.goto(base + path)
-        problems += check(page, tmp_path, label)
+        problems += check(page, tmp_path, label, axe=label == "practice")
 
     page.goto(f"{base}/lessons/crm/")
     chapters = page.evaluate("""[...new Set([...document.querySelectorAll('main a[href*="/lessons/crm/ch"]')]
@@ -128,7 +147,7 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
     assert len(chapters) >= 6
     for path in chapters:
         page.goto(base + path)
-        problems += check(page, tmp_path, "lesson-" + path.rsplit("/", 1)[-1])
+        problems += check(page, tmp_path, "lesson-" + path.rsplit("/", 1)[-1], axe=path.endswith("ch06-segmentation"))
 
     # A whole practice set across the course: each question type, its feedback, then the results
     # and the notebook (holding the wrong answers).
@@ -152,7 +171,7 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
     problems += check(page, tmp_path, "practice-results")
     page.goto(f"{base}/practice/notebook")
     assert page.locator("#notebook tbody tr").count() >= 1
-    problems += check(page, tmp_path, "practice-notebook")
+    problems += check(page, tmp_path, "practice-notebook", axe=True)
 
     # Exams (created now: an open exam closes its questions to practice), a case assignment.
     exam_id = exam_factory()
@@ -170,10 +189,10 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
     page.wait_for_url("**/cases/practice/runs/*")
     problems += check(page, tmp_path, "case-exercise")
     page.goto(f"{base}/cases/")
-    problems += check(page, tmp_path, "cases-assigned")
+    problems += check(page, tmp_path, "cases-assigned", axe=True)
     page.click("text=ABC 分类作业")
     page.wait_for_url("**/cases/assignments/*")
-    problems += check(page, tmp_path, "case-assignment")
+    problems += check(page, tmp_path, "case-assignment", axe=True)
 
     page.goto(f"{base}/exams/")
     problems += check(page, tmp_path, "exams")
@@ -181,7 +200,7 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
     problems += check(page, tmp_path, "exam-detail")
     page.click("text=开始考试")
     page.wait_for_selector("#exam-app")
-    problems += check(page, tmp_path, "exam-take")
+    problems += check(page, tmp_path, "exam-take", axe=True)
 
     # The answer sheet is not on the page until the floating button opens it.
     sheet, fab = page.locator("#answer-sheet"), page.locator(".answer-sheet-fab")
@@ -199,7 +218,7 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
     for n in range(numbers.count()):
         size = numbers.nth(n).bounding_box()
         assert size["width"] >= 44 and size["height"] >= 44, size
-    problems += check(page, tmp_path, "exam-answer-sheet")
+    problems += check(page, tmp_path, "exam-answer-sheet", axe=True)
     # A number jumps to its question: the sheet closes, the question sits below the sticky header
     # with focus on it.
     numbers.nth(6).click()
@@ -229,7 +248,7 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
     page.goto(f"{base}/exams/")
     problems += check(page, tmp_path, "exams-taken")
     page.goto(f"{base}/exams/{exam_id}")
-    problems += check(page, tmp_path, "exam-detail-taken")
+    problems += check(page, tmp_path, "exam-detail-taken", axe=True)
 
     # An exam whose answers are never shown: the result page alone.
     hidden_id = exam_factory(title="不公布答案的测验", review_policy="never")
