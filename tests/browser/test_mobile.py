@@ -140,6 +140,10 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
                         ("cases", "/cases/")]:
         page.goto(base + path)
         problems += check(page, tmp_path, label, axe=label == "practice")
+        if label == "home":  # the navigation, opened from its toggler
+            page.click(".navbar-toggler")
+            wait_for_js(page, "document.getElementById('nav').classList.contains('show')")
+            problems += check(page, tmp_path, "navigation")
 
     page.goto(f"{base}/lessons/crm/")
     chapters = page.evaluate("""[...new Set([...document.querySelectorAll('main a[href*="/lessons/crm/ch"]')]
@@ -174,7 +178,7 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
     problems += check(page, tmp_path, "practice-notebook", axe=True)
 
     # Exams (created now: an open exam closes its questions to practice), a case assignment.
-    exam_id = exam_factory()
+    exam_id = exam_factory(cases=[{"id": "customer-value", "points": 11}])  # every type and a case item
     with app.app_context():
         from app.models import ClassGroup, User
         from app.services.cases import create_assignment
@@ -214,7 +218,7 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
     assert page.evaluate("document.getElementById('answer-sheet').getAttribute('role')") == "dialog"
     assert page.locator("#answer-sheet-title").inner_text() == "答题卡"
     numbers = sheet.locator("#navigator a")
-    assert numbers.count() == 9
+    assert numbers.count() == 10
     for n in range(numbers.count()):
         size = numbers.nth(n).bounding_box()
         assert size["width"] >= 44 and size["height"] >= 44, size
@@ -260,5 +264,16 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
     page.click("#confirm-submit")
     page.wait_for_url("**/exams/attempts/*/review")
     problems += check(page, tmp_path, "exam-result")
+
+    # In English (longer words): the exam page and its answer sheet button.
+    page.goto(f"{base}/exams/{exam_id}")
+    page.click(".navbar-toggler")
+    wait_for_js(page, "document.getElementById('nav').classList.contains('show')")
+    page.select_option("select[name=locale]", "en")
+    page.wait_for_load_state("load")
+    page.locator("form[action$='/start'] button").click()
+    page.wait_for_selector("#exam-app")
+    assert page.locator(".answer-sheet-fab").inner_text().strip() == "Answer sheet"
+    problems += check(page, tmp_path, "exam-take-en")
 
     assert not problems, "\n".join(problems)

@@ -9,9 +9,10 @@
     });
   });
 
-  // A lesson's table of four or more columns becomes one card per row on a phone (.table-cards in
-  // site.css): each cell is labelled with its column heading, as the page templates do by hand.
-  document.querySelectorAll(".lesson-body table").forEach(function (table) {
+  // A lesson's table of four or more columns (and the review's table of case steps) becomes one
+  // card per row on a phone (.table-cards in site.css): each cell is labelled with its column
+  // heading, as the page templates do by hand.
+  document.querySelectorAll(".lesson-body table, table.case-review").forEach(function (table) {
     var labels = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
       return th.textContent.trim();
     });
