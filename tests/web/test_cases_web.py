@@ -431,7 +431,7 @@ def test_instructor_sees_results_and_escaped_student_answers(app, client, auth, 
     auth.login("teacher")
     results = client.get(f"/instructor/cases/{assignment_id}").get_data(as_text=True)
     row = re.search(r'<tr data-user="student">.*?</tr>', results, re.S).group(0)
-    assert "已提交" in row and "0 / 11" in row
+    assert "已提交" in row and "0 / 13" in row
     page = client.get(f"/instructor/cases/{assignment_id}/students/{users['student']}").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert "model-answer" in page and "无法识别的数字「&lt;script&gt;" in page  # feedback, and the key

@@ -19,7 +19,10 @@ def with_answer(variant, **changes):
 
 def test_textbook_numbers():
     variant = CASE.textbook()
-    assert variant.params == {"f": 1, "m": 50, "n": 10, "weeks_per_year": 52, "p": 5, "q": 10, "r_pct": 20}
+    params = dict(variant.params)
+    options = params.pop("analysis_options")
+    assert params == {"f": 1, "m": 50, "n": 10, "weeks_per_year": 52, "p": 5, "q": 10, "r_pct": 20}
+    right = next(key for key, text in options.items() if text.startswith("净减少"))
     assert solution(variant) == {
         "lifetime_value": 26000,
         "customers_won": 1,
@@ -31,6 +34,7 @@ def test_textbook_numbers():
             "unsatisfied": {"customers": -2, "value": -52000},
             "net": {"customers": -1, "value": -26000},
         },
+        "analysis": right,
     }
 
 
@@ -44,12 +48,13 @@ def test_textbook_answers_in_typed_forms_score_full_marks():
         "value_lost": "−52,000元",
         "dynamic_table": {
             "satisfied": {"customers": "+1", "value": "26000"},
-            "unsatisfied": {"客户数变化": "-2", "价值变化": "-5.2万"},
+            "unsatisfied": {"忠实客户数变化（人）": "-2", "客户价值变化（元）": "-5.2万"},
             "net": {"customers": -1, "value": "-26,000"},
         },
+        "analysis": solution(variant)["analysis"].lower(),
     }
     result = grade(variant, answers)
-    assert result.score == result.max_score == 11
+    assert result.score == result.max_score == 13
 
 
 @pytest.mark.parametrize(

@@ -24,12 +24,14 @@ COLUMNS = list(CARD.columns)
 ROWS = CARD.row_ids
 
 
-def card_rows(header=("id", "count", "customer_share", "amount_share"), drop=None, extra=None):
+def card_rows(header=("id", "count", "customer_share", "amount_share", "avg_count", "avg_interval"), drop=None,
+              extra=None):
     answer = solution(VARIANT)["scorecard"]
     rows = [list(header)]
     for cls in ROWS:
         if cls != drop:
-            rows.append([cls, answer[cls]["count"], answer[cls]["customer_share"], answer[cls]["amount_share"]])
+            rows.append([cls, *(answer[cls][key] for key in ("count", "customer_share", "amount_share", "avg_count",
+                                                                "avg_interval"))])
     if extra:
         rows.append(extra)
     return rows
@@ -55,7 +57,7 @@ def as_xlsx(rows):
     [
         ("card.csv", as_csv(card_rows(), "utf-8")),
         ("card.csv", as_csv(card_rows(), "utf-8-sig")),
-        ("评分卡.csv", as_csv(card_rows(("编号", "客户数", "客户数占比(%)", "交易额占比(%)")), "gbk")),
+        ("评分卡.csv", as_csv(card_rows(("编号", "客户数", "客户数占比(%)", "交易额占比(%)", "平均年交易次数", "平均交易间隔(天)")), "gbk")),
         ("card.xlsx", as_xlsx(card_rows())),
     ],
 )
