@@ -84,15 +84,18 @@ def cumulative_shares(dataset: Sequence[Mapping[str, Any]], rank_key: str = "amo
     By the rule the share includes the customer itself; ``include_self=False`` (the share of
     the customers ranked before it) and the other keys model common mistakes.
     """
-    total = sum(row[share_key] for row in dataset)
+    # Exact arithmetic (amounts may be decimals such as 37.5), so that a share of exactly 70 %
+    # is A however the amounts are written.
+    amounts = {row["id"]: Fraction(str(row[share_key])) for row in dataset}
+    total = sum(amounts.values(), Fraction(0))
     shares: dict[str, Fraction] = {}
-    running = 0
+    running = Fraction(0)
     for row in ranked(dataset, rank_key):
         if include_self:
-            running += row[share_key]
-        shares[row["id"]] = Fraction(running, total) if total else Fraction(0)
+            running += amounts[row["id"]]
+        shares[row["id"]] = running / total if total else Fraction(0)
         if not include_self:
-            running += row[share_key]
+            running += amounts[row["id"]]
     return shares
 
 

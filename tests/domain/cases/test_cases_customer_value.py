@@ -149,3 +149,46 @@ def test_generated_variants_have_whole_customer_counts():
         assert params["q"] * params["r_pct"] % 100 == 0
         assert params["q"] > params["p"]
         assert params["weeks_per_year"] == 52
+
+
+def _option(variant, prefix):
+    return next(key for key, text in variant.params["analysis_options"].items() if text.startswith(prefix))
+
+
+def test_analysis_refuses_the_backwards_conclusion_while_arithmetic_carries_forward():
+    """A student who turns the unsatisfied customer into a gain keeps error-carried-forward on the
+    net row (arithmetic), but the analysis is graded against the true direction."""
+    variant = CASE.textbook()
+    answers = solution(variant)
+    answers["value_lost"] = 52000
+    answers["dynamic_table"] = {"satisfied": {"customers": 1, "value": 26000},
+                                "unsatisfied": {"customers": 2, "value": 52000},
+                                "net": {"customers": 3, "value": 78000}}
+    answers["analysis"] = _option(variant, "净增加：不满意")
+    result = grade(variant, answers)
+    table = step(result, "dynamic_table")
+    assert "合计行等于你上面两行之和" in table.feedback  # the net row is carried forward
+    analysis = step(result, "analysis")
+    assert analysis.score == 0 and "方向错了" in analysis.feedback and "不随你前面的结果" in analysis.feedback
+    # The same wrong table with the true conclusion still earns the analysis.
+    answers["analysis"] = _option(variant, "净减少")
+    assert step(grade(variant, answers), "analysis").score == 2
+
+
+@pytest.mark.parametrize("prefix", ["正负相抵", "净增加：只要"])
+def test_other_wrong_conclusions_are_explained(prefix):
+    variant = CASE.generate(5)
+    analysis = step(with_answer(variant, analysis=_option(variant, prefix)), "analysis")
+    assert analysis.score == 0 and "净减少" in analysis.feedback
+
+
+def test_right_conclusion_is_never_the_longest_and_always_a_net_loss():
+    from app.domain.cases.customer_value import ANALYSIS_OPTIONS
+
+    lengths = {key: len(text) for key, text in ANALYSIS_OPTIONS.items()}
+    assert lengths["loss"] < max(lengths.values())
+    for seed in range(30):
+        variant = CASE.generate(seed)
+        answers = solution(variant)
+        assert answers["dynamic_table"]["net"]["value"] < 0
+        assert variant.params["analysis_options"][answers["analysis"]].startswith("净减少")
