@@ -331,7 +331,7 @@ A 类客户是对平台贡献最大、交易频率较高、每次交易间隔时
             Step("service", "对三类客户的服务策略，哪一项最合理？（填选项字母）", "choice", 1.5,
                  options=tuple(params["service_options"].items())),
         )
-        return self._variant(seed, params, text, data, steps)
+        return self._variant(seed, params, text, data, steps, DATA_COLUMNS)
 
     def solution(self, variant: Variant) -> dict[str, Any]:
         """The first classes, the misfits, the score card of the final classes and the right option."""

@@ -95,6 +95,7 @@ class CustomerValueCase(Case):
     id = "customer-value"
     title = "客户价值计算"
     chapter = "ch05-customer-value"
+    textbook_label = "考试原题数据"
 
     def build(self, rng: random.Random, seed: int | str) -> Variant:
         """A variant with whole-number customer counts (p·r and q·r are integers)."""

@@ -74,6 +74,7 @@ class LtvCase(Case):
     id = "ltv-npv"
     title = "客户终生价值（净现值）"
     chapter = "ch05-customer-value"
+    textbook_label = "教材例题数据"
 
     def build(self, rng: random.Random, seed: int | str) -> Variant:
         """Margin 600–3000 yuan, retention 60–90 %, discount 5–12 %, 3–8 years."""

@@ -31,6 +31,8 @@ from .grading import (
 from .model import TEXTBOOK, Step, StepResult, Variant
 
 DIMENSIONS = (("R", "recency_days"), ("F", "frequency"), ("M", "monetary"))
+DATA_COLUMNS = (("id", "客户编号"), ("name", "客户名称"), ("recency_days", "最近一次交易距今（天）"),
+                ("frequency", "近 12 个月交易次数"), ("monetary", "近 12 个月交易金额（元）"))
 #: A score of at least this is "high" (ch06: 得分 ≥3 为高，≤2 为低).
 HIGH_MIN = 3
 N_SEGMENTED = 6
@@ -179,7 +181,7 @@ class RfmCase(Case):
         names = {row["id"]: row["name"] for row in data}
         text = f"""## RFM 分析
 
-平台要对 {n} 家企业客户做 RFM 分析。数据表的列：id（客户编号）、name（客户名称）、recency_days（最近一次交易距今天数）、frequency（近 12 个月交易次数）、monetary（近 12 个月交易金额，元）。
+平台要对 {n} 家企业客户做 RFM 分析。数据表列出了每家客户的客户编号、客户名称、最近一次交易距今天数、近 12 个月交易次数和近 12 个月交易金额（元）。
 
 **打分规则**（R、F、M 各打 1–5 分，按排名五等分）
 
@@ -203,7 +205,7 @@ class RfmCase(Case):
                  rows=tuple((i, names[i]) for i in params["segment_customers"]), columns=(("segment", "客户类型"),),
                  options=tuple((name, name) for name in SEGMENTS.values())),
         )
-        return self._variant(seed, params, text, data, steps)
+        return self._variant(seed, params, text, data, steps, DATA_COLUMNS)
 
     def solution(self, variant: Variant) -> dict[str, Any]:
         """Scores of every customer and segments of the chosen ones."""

@@ -170,15 +170,15 @@ class SatisfactionCase(Case):
 
     def _make(self, seed: int | str, params: dict[str, Any], data: list[dict[str, Any]]) -> Variant:
         features = params["features"]
-        feature_list = "\n".join(f"- {fid}：{name}（列 {fid}_func 为正向问题的回答，{fid}_dys 为反向问题的回答）"
-                                 for fid, name in features.items())
+        feature_list = "\n".join(f"- {name}：数据表中“{name}·正向”列为正向问题的回答，“{name}·反向”列为反向问题的回答。"
+                                 for name in features.values())
         kano_rows = "\n".join(f"| {i} {ANSWERS[i]} | " + " | ".join(KANO_TABLE[i - 1]) + " |" for i in range(1, 6))
         text = f"""## 客户满意度调查
 
-平台对 {params['n_responses']} 位客户做了问卷调查，每行是一份问卷（id 为问卷编号）。
+平台对 {params['n_responses']} 位客户做了问卷调查，数据表的每行是一份问卷。
 
-- satisfaction：总体满意度，5 级量表（1 非常不满意 … 5 非常满意）。
-- recommend：向同行推荐平台的可能性，0–10 分。
+- 总体满意度：5 级量表（1 非常不满意 … 5 非常满意）。
+- 推荐可能性：向同行推荐平台的可能性，0–10 分。
 - Kano 问卷：对每项功能问两个问题——正向问题“如果平台提供该功能，您觉得如何？”和反向问题“如果平台不提供该功能，您觉得如何？”，回答编码为 1 喜欢、2 理所当然、3 无所谓、4 能忍受、5 不喜欢。
 
 {feature_list}
@@ -202,12 +202,16 @@ class SatisfactionCase(Case):
             Step("satisfaction_rate", "满意率是多少（%）？", "number", 2, unit="%"),
             Step("nps", "净推荐值 NPS 是多少（百分点）？", "number", 2),
             Step("kano", "填写每项功能的 Kano 各类占比（%）：列 A、O、M、I、R、Q。", "table", 4.5,
-                 rows=tuple((f, features[f]) for f in fids), columns=tuple((c, c) for c in CATEGORIES)),
+                 rows=tuple((f, features[f]) for f in fids),
+                 columns=tuple((c, f"{c}（{name.removesuffix('属性').removesuffix('结果')}）") for c, name in CATEGORIES.items())),
             Step("kano_category", "每项功能应归为哪一类？（填 A、O、M、I、R 或 Q）", "classification", 1.5,
                  rows=tuple((f, features[f]) for f in fids), columns=(("category", "类别"),),
                  options=tuple(CATEGORIES.items())),
         )
-        return self._variant(seed, params, text, data, steps)
+        columns = (("id", "问卷编号"), ("satisfaction", "总体满意度（1–5）"), ("recommend", "推荐可能性（0–10）"),
+                   *((f"{fid}_{side}", f"{name}·{label}") for fid, name in features.items()
+                     for side, label in (("func", "正向"), ("dys", "反向"))))
+        return self._variant(seed, params, text, data, steps, columns)
 
     def solution(self, variant: Variant) -> dict[str, Any]:
         """The two rates, the Kano shares and the categories."""
@@ -229,7 +233,7 @@ class SatisfactionCase(Case):
         sat_traps = (
             Trap(share(data, "satisfaction", range(5, 6)), "你只算了“非常满意”（5 分）；满意率包括 4 分和 5 分。"),
             Trap(share(data, "satisfaction", range(3, 6)), "3 分是“一般”，不算满意；满意率只包括 4 分和 5 分。"),
-            Trap(sat / 100, "你填的是小数；请以百分数填写（如 0.625 应写成 62.5）。"),
+            Trap(sat / 100, "你填的是小数；请以百分数填写（如 0.625 应写成 62.5）。", format=True),
             Trap(sat * n / 100, "你填的是满意的人数；满意率要除以问卷总数。"),
         )
         first, _ = grade_number(steps["satisfaction_rate"], answers.get("satisfaction_rate"),
@@ -240,7 +244,7 @@ class SatisfactionCase(Case):
             Trap(nps(data, detractors=range(0, 6)), "6 分也属于贬损者；贬损者是 0–6 分。"),
             Trap(share(data, "recommend", PROMOTERS), "你只算了推荐者的比例，还要减去贬损者（0–6 分）的比例。"),
             Trap(-score, "减反了：NPS = 推荐者比例 − 贬损者比例。"),
-            Trap(score / 100, "你填的是小数；NPS 以百分点填写（如 −0.125 应写成 −12.5）。"),
+            Trap(score / 100, "你填的是小数；NPS 以百分点填写（如 −0.125 应写成 −12.5）。", format=True),
             Trap(score * n / 100, "你用的是人数之差；NPS 是两类人数占比之差（百分点）。"),
         )
         second, _ = grade_number(steps["nps"], answers.get("nps"), CellSpec(score, SHARE_TOLERANCE, traps=nps_traps),
@@ -256,7 +260,7 @@ class SatisfactionCase(Case):
         for fid in features:
             truth = kano_shares(data, fid)
             for c in CATEGORIES:
-                specs[(fid, c)] = CellSpec(truth[c], SHARE_TOLERANCE, traps=(Trap(truth[c] / 100, percent),))
+                specs[(fid, c)] = CellSpec(truth[c], SHARE_TOLERANCE, traps=(Trap(truth[c] / 100, percent, format=True),))
         result, parsed = grade_cells(step, raw, specs, "先用 Kano 评价表把每份问卷归类，再数各类的问卷数 ÷ 问卷总数。")
         truth_cells = {(f, c): kano_shares(data, f)[c] for f in features for c in CATEGORIES}
         alternatives = [

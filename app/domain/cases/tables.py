@@ -208,7 +208,8 @@ def dataset_to_xlsx(variant: Variant) -> bytes:
 
 def _template(step: Step) -> tuple[list[str], list[list[Any]]]:
     with_names = any(label != row_id for row_id, label in step.rows)
-    header = ["id"] + (["名称"] if with_names else []) + step.column_ids
+    # Chinese headers: the upload reads 编号 and each column's label as well as the keys.
+    header = ["编号"] + (["名称"] if with_names else []) + [label for _, label in step.columns]
     rows = [[row_id] + ([label] if with_names else []) + [None] * len(step.columns) for row_id, label in step.rows]
     return header, rows
 

@@ -124,7 +124,7 @@ def test_classification_upload_from_template():
     step = VARIANT.step("classification")
     template = table_template_csv(step).decode("utf-8-sig")
     reader = list(csv.reader(io.StringIO(template)))
-    assert reader[0] == ["id", "名称", "class"]
+    assert reader[0] == ["编号", "名称", "类别"]
     labels = solution(VARIANT)["classification"]
     for row in reader[1:]:
         row[2] = labels[row[0]]
@@ -138,7 +138,7 @@ def test_xlsx_template_lists_every_row():
     step = VARIANT.step("classification")
     sheet = load_workbook(io.BytesIO(table_template_xlsx(step)), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("id", "名称", "class")
+    assert rows[0] == ("编号", "名称", "类别")
     assert [r[0] for r in rows[1:]] == step.row_ids
 
 
