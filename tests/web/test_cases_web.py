@@ -300,7 +300,7 @@ def test_a_classification_step_can_be_filled_by_upload(app, client, auth, assign
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda step, values: _table_csv(step, values).replace(b",value", b""), "缺少列：value"),
+    (lambda step, values: _table_csv(step, values).replace(b",value", b""), "缺少列：客户价值变化（元）"),
     (lambda step, values: _table_csv(step, values) + b"X99,1,2\n", "未知的编号「X99」"),
     (lambda step, values: b"\n".join(_table_csv(step, values).split(b"\n")[:-2]) + b"\n", "缺少以下编号的行：net"),
     (lambda step, values: b"", "上传的文件是空的"),
@@ -473,7 +473,7 @@ def test_an_uploaded_cell_longer_than_a_typed_one_is_refused_without_saving(app,
     response = _upload(client, assignment_id, step.id, "答案.xlsx", _table_xlsx(step, values), action="save")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "第 6 步（dynamic_table）的答案无效：行 satisfied 列 customers：内容太长" in page
+    assert "第 6 步的答案无效：行「一位满意客户」列「忠实客户数变化（人）」：内容太长" in page
     assert _work(app, assignment_id).answers == {}
 
 

@@ -167,7 +167,7 @@ def read_cells(raw: object, step: Step) -> tuple[dict[str, dict[str, Any]], list
         else:
             problems.append(f"行 {row_id} 应为 {{列名: 值}} 的对象。")
     if bad_columns:
-        expected = "、".join(key for key, _ in step.columns)
+        expected = "、".join(label for _, label in step.columns)
         problems.append(f"未知的列：{'、'.join(sorted(bad_columns))}（应为 {expected}）。")
     return cells, problems
 

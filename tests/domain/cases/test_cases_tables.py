@@ -80,13 +80,13 @@ def test_semicolon_csv_and_plain_column_keys():
 def test_missing_column():
     rows = [row[:3] for row in card_rows()]
     mapping, errors = parse_table_upload("card.csv", as_csv(rows), COLUMNS, ROWS)
-    assert mapping == {} and "缺少列" in errors[0] and "amount_share" in errors[0]
+    assert mapping == {} and "缺少列" in errors[0] and "交易额占比（%）" in errors[0]
 
 
 def test_misspelt_column_is_reported_with_the_expected_header():
     rows = card_rows(("id", "count", "customer_share", "amount_shar"))
     _, errors = parse_table_upload("card.csv", as_csv(rows), COLUMNS, ROWS)
-    assert "amount_shar" in errors[0] and "amount_share" in errors[0]
+    assert "amount_shar" in errors[0] and "交易额占比（%）" in errors[0]
 
 
 def test_unknown_id():
