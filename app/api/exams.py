@@ -57,6 +57,9 @@ EXAM_DEFINITION = {"type": "object", "required": ["title"], "properties": {
     "grading_method": {"type": "string", "enum": ["highest", "last", "first"]},
     "review_policy": {"type": "string", "enum": ["immediately", "after_close", "never"]},
     "shuffle_questions": {"type": "boolean"}, "shuffle_options": {"type": "boolean"},
+    "paper_layout": {"type": "string", "enum": ["sections", "mixed"], "default": "sections",
+                     "description": "sections: one section per question type (一、单选题 …) in a fixed type order, "
+                                    "numbered through, shuffled within sections; mixed: one run in draw order"},
     "grace_seconds": {"type": "integer", "minimum": 0, "maximum": 3600},
     "classes": {"type": "array", "items": {"type": "string"}},
     "rules": {"type": "array", "items": {"type": "object"}}, "fixed": {"type": "array", "items": {"type": "object"}},

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Exam
 from ..services import exam_page, exam_room
 from ..services import exams as svc
-from ..services.review import review_rows
+from ..services.review import review_rows, review_sections
 
 bp = Blueprint("exams", __name__)
 
@@ -114,4 +114,5 @@ def review(attempt_id: int):
         return redirect(url_for("exams.take", attempt_id=attempt.id))
     allowed = svc.review_allowed(attempt, current_user)
     rows = review_rows(attempt, current_user) if allowed else []
-    return render_template("exams/review.html", attempt=attempt, allowed=allowed, rows=rows)
+    sections = review_sections(attempt, rows) if allowed else []
+    return render_template("exams/review.html", attempt=attempt, allowed=allowed, rows=rows, sections=sections)

@@ -8,6 +8,7 @@ from flask_babel import pgettext
 from ..domain.questions import answer_view
 from ..domain.questions.presented import ordering_texts, presented_options, presented_summary
 from ..models import Attempt, AttemptItem, User
+from .paper_sections import headings
 from .rendering import html, inline_html
 from .withholding import withheld_qids
 
@@ -81,6 +82,25 @@ def review_rows(attempt: Attempt, viewer: User | None = None) -> list[dict]:
             row = withheld_row(row)
         rows.append(row)
     return rows
+
+
+def review_sections(attempt: Attempt, rows: list[dict]) -> list[dict]:
+    """The sections of a sectioned attempt for its review and results (empty for a mixed paper).
+
+    Each gives its heading (``label``, ``summary``), ``start`` (the index of its first row) and the
+    subtotal ``score`` / ``points``; ``pending`` counts items still waiting for a teacher, and
+    ``withheld`` hides the subtotal of a section holding a withheld question (its score would
+    tell that question's result).
+    """
+    if not attempt.sectioned:
+        return []
+    sections = []
+    for found in headings(attempt.items):
+        withheld = any(rows[i].get("withheld") for i in found.section.indexes)
+        sections.append({"number": found.number, "type": found.type, "label": found.label,
+                         "summary": found.summary, "start": found.start, "score": found.score,
+                         "points": found.points, "pending": found.pending, "withheld": withheld})
+    return sections
 
 
 def withheld_row(row: dict) -> dict:
