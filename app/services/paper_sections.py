@@ -93,9 +93,16 @@ def item_type(item) -> str:
 
 
 def paper_items(items: Iterable) -> list[PaperItem]:
-    """Attempt items (in paper order) as the domain's paper items, with their scores so far."""
-    return [PaperItem(item_type(item), float(item.points), item.score,
-                      bool(item.needs_manual and item.score is None)) for item in items]
+    """Attempt items (in paper order) as the domain's paper items, with their scores so far.
+
+    Items just inserted by a start carry no score yet (``getattr``: no load for them).
+    """
+    out = []
+    for item in items:
+        score = getattr(item, "score", None)
+        out.append(PaperItem(item_type(item), float(item.points), score,
+                             bool(getattr(item, "needs_manual", False) and score is None)))
+    return out
 
 
 def headings(items: Sequence) -> list[Heading]:
@@ -103,10 +110,20 @@ def headings(items: Sequence) -> list[Heading]:
     return [heading(section) for section in paper_sections(paper_items(items))]
 
 
-def subtotals(sections: Sequence[Heading]) -> list[dict]:
-    """Per-section subtotals as plain data (the API's ``sections``)."""
-    return [{"number": h.number, "type": h.type, "title": section_title(h.type), "count": h.section.count,
-             "score": h.score, "max_score": h.points, "pending": h.pending} for h in sections]
+def api_sections(items: Sequence, results: bool = False, withheld: frozenset[str] = frozenset()) -> list[dict]:
+    """The API's ``sections`` of a sectioned paper: each section's type, title, count, points
+    (``each`` when they are equal) and question ids in paper order; with ``results`` also its
+    ``score`` (None when it holds a withheld question) and ``pending`` manual gradings."""
+    out = []
+    for section in paper_sections(paper_items(items)):
+        qids = [items[i].qid for i in section.indexes]
+        entry = {"number": section.number, "type": section.type, "title": section_title(section.type),
+                 "count": section.count, "points": section.points, "each": section.each, "questions": qids}
+        if results:
+            entry["score"] = None if withheld.intersection(qids) else section.score
+            entry["pending"] = section.pending
+        out.append(entry)
+    return out
 
 
 def attempts_subtotals(attempt_ids: Sequence[int]) -> dict[int, list[Section]]:
