@@ -13,7 +13,7 @@ An exam hall saves answers all the time, so a save must cost little and wait lit
 
 Anything unusual (no such item, another user's attempt, submitted or overdue, a case item, an
 answer that does not validate, a stale sequence number) returns ``None`` so the caller takes the
-full path in :mod:`app.services.exams`, which gives the exact error or stale reply. The fast path
+full path in :mod:`app.services.attempts`, which gives the exact error or stale reply. The fast path
 only ever answers the plain success.
 """
 
@@ -26,6 +26,7 @@ from flask import current_app
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, bindparam, text
 
 from ..database import _writer_queue, reset_read_only, set_read_only
+from ..domain.exams import AttemptStatus, past_deadline
 from ..domain.exams.room import room_decision
 from ..domain.questions import grade
 from ..extensions import db
@@ -33,7 +34,7 @@ from ..models.base import utcnow
 from . import exam_cache
 from .case_items import is_case_data
 from .exam_room import RoomRequest
-from .exams import SaveResult, past_deadline
+from .attempts import SaveResult
 
 # Plain SQL with typed parameters: these two statements run on every save, and SQLAlchemy's
 # cache key for a text statement costs a fraction of an expression tree's.
@@ -48,7 +49,7 @@ _LOOKUP = text(
           allowed_networks=JSON, single_device=Boolean, device_token=String)
 _SET = "response = :response, seq = :seq, saved_at = :saved_at"
 _WHERE = (" WHERE id = :item_id AND seq < :seq AND attempt_id IN "
-          "(SELECT id FROM attempt WHERE id = :attempt_id AND status = 'in_progress')")
+          f"(SELECT id FROM attempt WHERE id = :attempt_id AND status = '{AttemptStatus.IN_PROGRESS.value}')")
 _PARAMS = (bindparam("response", type_=JSON), bindparam("saved_at", type_=DateTime))
 _UPDATE = text("UPDATE attempt_item SET " + _SET + _WHERE).bindparams(*_PARAMS)
 _UPDATE_FLAGGED = text("UPDATE attempt_item SET " + _SET + ", flagged = :flagged" + _WHERE).bindparams(
@@ -165,7 +166,7 @@ def save_fast(attempt_id: int, qid: str, user_id: int, response, seq: int | None
     """
     row = db.session.execute(_LOOKUP, {"attempt_id": attempt_id, "qid": qid}).first()
     db.session.commit()  # end the read before queueing for the write
-    if row is None or row.user_id != user_id or not row.active or row.status != "in_progress":
+    if row is None or row.user_id != user_id or not row.active or row.status != AttemptStatus.IN_PROGRESS:
         return None
     if (row.session_version or 0) != session_version:
         return None

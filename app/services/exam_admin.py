@@ -20,7 +20,7 @@ from sqlalchemy import func, or_, select
 
 from ..domain.bank.yamlio import decode, iter_duplicates, locate, parse_text
 from ..domain.cases import get_case, list_cases
-from ..domain.exams import CaseItem, ExamDefinition, FixedItem, Rule, check_rules
+from ..domain.exams import AttemptStatus, CaseItem, ExamDefinition, FixedItem, Rule, check_rules
 from ..domain.exams.assembly import matches
 from ..domain.questions.numbers import parse_plain_number
 from ..extensions import db
@@ -28,7 +28,10 @@ from ..i18n import N_
 from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
 from ..models.base import utcnow
 from .accounts import audit
-from .exams import ExamError, _as_utc, create_exam, is_closed, question_pool, room_settings
+from .attempts import submit
+from .exam_access import is_closed
+from .exam_errors import ExamError
+from .exams import as_utc, create_exam, question_pool, room_settings
 
 PAPER_FIELDS = ("course", "rules", "fixed", "cases", "shuffle_questions", "shuffle_options")
 MAX_YAML_BYTES = 256 * 1024
@@ -327,7 +330,7 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
     exam.title, exam.description, exam.course = definition.title, definition.description, definition.course
     exam.blueprint = definition.model_dump(mode="json", include={"rules", "fixed", "cases"})
     exam.time_limit_minutes = definition.time_limit_minutes
-    exam.opens_at, exam.closes_at = _as_utc(definition.opens_at), _as_utc(definition.closes_at)
+    exam.opens_at, exam.closes_at = as_utc(definition.opens_at), as_utc(definition.closes_at)
     exam.max_attempts, exam.grading_method = definition.max_attempts, definition.grading_method
     exam.review_policy, exam.grace_seconds = definition.review_policy, definition.grace_seconds
     exam.shuffle_questions, exam.shuffle_options = definition.shuffle_questions, definition.shuffle_options
@@ -370,8 +373,6 @@ def close_now(exam: Exam, actor: User) -> int:
     ``after_close`` review, so no attempt may stay open past it. Audited; returns how many
     attempts were submitted.
     """
-    from .exams import submit
-
     if is_closed(exam):
         raise ExamError(_("这场考试已经结束。"), 409)
     now = utcnow()
@@ -379,7 +380,7 @@ def close_now(exam: Exam, actor: User) -> int:
     audit(actor, "exam.close", f"exam:{exam.id}", title=exam.title)
     db.session.commit()
     running = db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id,
-                                                       Attempt.status == "in_progress")).all()
+                                                       Attempt.status == AttemptStatus.IN_PROGRESS)).all()
     for attempt in running:
         submit(attempt, auto=True)
     return len(running)

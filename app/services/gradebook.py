@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..database import immediate_transaction
+from ..domain.exams import AttemptStatus
 from ..domain.exams.sections import section_rank
 from ..domain.statistics import histogram
 from ..domain.tabular import safe_row
@@ -28,7 +29,8 @@ from ..extensions import db
 from ..i18n import N_
 from ..models import Attempt, ClassGroup, ClassMembership, Exam, ExamClass, Role, User
 from . import paper_sections
-from .exams import close_overdue, exam_definition
+from .attempts import close_overdue
+from .exams import exam_definition
 
 STATUS_LABELS = {"not_started": N_("未开始"), "in_progress": N_("进行中"), "submitted": N_("已提交"),
                  "needs_grading": N_("待人工评分")}
@@ -86,7 +88,7 @@ def exam_max_score(exam: Exam) -> float:
 
 def kept_attempt(exam: Exam, attempts: Sequence[Attempt]) -> Attempt | None:
     """The attempt whose score counts under ``exam.grading_method`` (mirrors ``exams.kept_score``)."""
-    done = sorted((a for a in attempts if a.status == "submitted" and a.score is not None), key=lambda a: a.number)
+    done = sorted((a for a in attempts if a.status == AttemptStatus.SUBMITTED and a.score is not None), key=lambda a: a.number)
     if not done:
         return None
     if exam.grading_method == "first":
@@ -102,7 +104,7 @@ def make_cell(exam: Exam, attempts: Sequence[Attempt]) -> Cell:
     if not attempts:
         return Cell("not_started")
     kept = kept_attempt(exam, attempts)
-    submitted = [a for a in attempts if a.status == "submitted"]
+    submitted = [a for a in attempts if a.status == AttemptStatus.SUBMITTED]
     if not submitted:
         open_attempt = max(attempts, key=lambda a: a.number)
         return Cell("in_progress", attempt_id=open_attempt.id, attempts=len(attempts))

@@ -8,7 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AttemptItem, Exam, User
-from app.services import exams as exam_svc
+from app.services import attempts as exam_svc
 from tests.browser.conftest import wait_for_js
 from tests.browser.test_exam_browser import login, start_exam
 

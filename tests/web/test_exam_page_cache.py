@@ -1,4 +1,4 @@
-"""The exam page assembled from cached question fragments (app/services/exam_page.py).
+"""The exam page assembled from cached question fragments (app/exams/page.py).
 
 Every check goes through the test client: the cached page must carry the same questions,
 inputs, options and labels as a direct render, per student and per locale.
@@ -14,8 +14,8 @@ from flask import render_template_string
 
 from app.extensions import db
 from app.models import AttemptItem
-from app.services import exam_page
-from app.services.exams import question_payload
+from app.exams import page as exam_page
+from app.services.exam_payloads import question_payload
 from tests.conftest import PASSWORD
 
 SINGLE_ONLY = [{"types": ["single"], "count": 3, "points": 1}]  # the mini bank has exactly 3: both students draw all

@@ -12,7 +12,8 @@ from app.domain.questions import shuffle, student_view
 from app.extensions import db
 from app.models import Attempt, AttemptItem, Exam, Question, User
 from app.services import exam_cache
-from app.services import exams as svc
+from app.services import attempts as svc
+from app.services import exam_payloads
 from tests.domain.test_draw_plan import reference_assemble
 from tests.web.test_exams_api import login, start
 
@@ -127,11 +128,11 @@ def test_payloads_are_shared_per_version_and_order_never_across_orders(app, mini
         version_id = db.session.scalar(db.select(Question.current_version_id).filter_by(qid=qid))
         ids = list(exam_cache.version_spec(version_id).options)
         forward, backward = {"options": ids}, {"options": list(reversed(ids))}
-        first = svc.question_payload(AttemptItem(qid=qid, version_id=version_id, position=1, points=1.0,
+        first = exam_payloads.question_payload(AttemptItem(qid=qid, version_id=version_id, position=1, points=1.0,
                                                  presentation=forward))
-        same_order = svc.question_payload(AttemptItem(qid=qid, version_id=version_id, position=7, points=3.0,
+        same_order = exam_payloads.question_payload(AttemptItem(qid=qid, version_id=version_id, position=7, points=3.0,
                                                       presentation={"options": list(ids)}))
-        other_order = svc.question_payload(AttemptItem(qid=qid, version_id=version_id, position=2, points=1.0,
+        other_order = exam_payloads.question_payload(AttemptItem(qid=qid, version_id=version_id, position=2, points=1.0,
                                                        presentation=backward))
         assert [o["id"] for o in first["options"]] == ids
         assert [o["id"] for o in other_order["options"]] == list(reversed(ids))
@@ -140,7 +141,7 @@ def test_payloads_are_shared_per_version_and_order_never_across_orders(app, mini
         assert (first["position"], first["points"], same_order["position"], same_order["points"]) == (1, 1.0, 7, 3.0)
         # Exactly what building it afresh gives.
         view = student_view(exam_cache.version_spec(version_id), forward)
-        assert first == svc.payload_from_view(view, qid, 1, 1.0)
+        assert first == exam_payloads.payload_from_view(view, qid, 1, 1.0)
 
 
 def test_every_students_questions_follow_their_own_presentation(app, exam_factory):
@@ -177,7 +178,7 @@ def test_a_save_after_the_start_is_in_the_next_payload(app, exam_factory, mini_b
         student = db.session.scalar(db.select(User).filter_by(username="student"))
         attempt = svc.start_or_resume(db.session.get(Exam, exam_id), student)
         svc.save_response(attempt, fixed, True, 1, flagged=True)
-        state = svc.attempt_payload(attempt, student, with_questions=True)
+        state = exam_payloads.attempt_payload(attempt, student, with_questions=True)
         assert state["responses"][fixed]["response"] is True
         assert state["responses"][fixed]["seq"] == 1 and state["responses"][fixed]["flagged"] is True
 
@@ -187,8 +188,8 @@ def test_the_start_snapshot_serves_one_payload_then_the_database_does(app, exam_
     with app.app_context():
         student = db.session.scalar(db.select(User).filter_by(username="student"))
         attempt = svc.start_or_resume(db.session.get(Exam, exam_id), student)
-        fast = svc.attempt_payload(attempt, student, with_questions=True)
-        loaded = svc.attempt_payload(attempt, student, with_questions=True)
+        fast = exam_payloads.attempt_payload(attempt, student, with_questions=True)
+        loaded = exam_payloads.attempt_payload(attempt, student, with_questions=True)
         assert without_clock(fast) == without_clock(loaded)
         assert [q["id"] for q in fast["questions"]] == [i.qid for i in attempt.items]
 

@@ -39,8 +39,8 @@ from markupsafe import Markup, escape
 from ..domain.questions import QuestionSpec, get_question_type
 from ..domain.questions.presented import option_letter
 from ..models import Attempt, AttemptItem
-from . import case_items, exam_cache
-from .exams import question_payload
+from ..services import case_items, exam_cache
+from ..services.exam_payloads import question_payload
 
 DEFAULT_MAX_ENTRIES = 8192  # a question fragment is ~2,000 characters
 DEFAULT_MAX_CHARS = 16_000_000  # and the whole cache at most ~32 MB per worker (CJK text: 2 bytes a character)
