@@ -42,7 +42,17 @@ QUESTION_SCHEMA = {"type": "object", "description": "A question as the student s
 ATTEMPT_SCHEMA = {"type": "object", "properties": {
     "attempt_id": {"type": "integer"}, "status": {"type": "string", "enum": [s.value for s in AttemptStatus]},
     "deadline": {"type": ["string", "null"]}, "responses": {"type": "object"},
-    "questions": {"type": "array", "items": QUESTION_SCHEMA},
+    "questions": {"type": "array", "items": QUESTION_SCHEMA, "description": "in paper order (positions 1…n)"},
+    "sections": {"type": "array", "description": "a paper in sections (paper_layout sections) only, with the "
+                                                 "questions or the results: its sections in paper order",
+                 "items": {"type": "object", "properties": {
+                     "number": {"type": "integer"}, "type": {"type": "string", "description": "a question type, or case"},
+                     "title": {"type": "string"}, "count": {"type": "integer"}, "points": {"type": "number"},
+                     "each": {"type": ["number", "null"], "description": "points of every question; null when they differ"},
+                     "questions": {"type": "array", "items": {"type": "string"}},
+                     "score": {"type": ["number", "null"], "description": "with results: the subtotal (null when the "
+                                                                          "section holds a withheld question)"},
+                     "pending": {"type": "integer", "description": "with results: items waiting for manual grading"}}}},
     "score": {"type": ["number", "null"]}, "max_score": {"type": "number"}}}
 RESPONSE_BODY = {"type": "object", "required": ["response"], "properties": {
     "response": {"description": "single \"B\"; multiple [\"A\",\"D\"]; true_false false; ordering [\"B\",\"A\"]; "

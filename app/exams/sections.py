@@ -3,15 +3,14 @@
 The questions' HTML comes from the fragment cache (app/exams/page.py) unchanged: a sectioned
 paper only gains a heading before the first question of each section and groups the answer
 sheet's numbers under the section titles. A heading depends on the locale and on the section's
-number, type, count and points, so its HTML is kept per those in a small per-application dict and
-a page costs no template render and no query (the types come from the version cache).
+number, type, count and points, so its HTML is kept per those with the page's caches and a page
+costs no template render and no query (the types come from the version cache).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import current_app
 from markupsafe import escape
 
 from ..domain.exams.sections import PaperItem, Section, is_contiguous, paper_sections
@@ -20,14 +19,9 @@ from ..services.paper_sections import heading, item_type
 MAX_ENTRIES = 4096
 
 
-def _store() -> dict:
-    return current_app.extensions.setdefault("exam_section_html", {})
-
-
-def _html(section: Section, locale: str) -> tuple[str, str]:
+def _html(section: Section, locale: str, store: dict) -> tuple[str, str]:
     """(the heading before the section's first question, the answer sheet group's opening)."""
     key = (locale, section.number, section.type, section.count, section.each, section.points)
-    store = _store()
     found = store.get(key)
     if found is None:
         shown = heading(section)
@@ -43,16 +37,18 @@ def _html(section: Section, locale: str) -> tuple[str, str]:
     return found
 
 
-def sectioned(items: Sequence, parts: list[str], nav: list[str], locale: str) -> tuple[list[str], list[str]]:
+def sectioned(items: Sequence, parts: list[str], nav: list[str], locale: str,
+              store: dict) -> tuple[list[str], list[str]]:
     """``parts`` (one per question) and ``nav`` (one link per question) of a paper in sections,
-    with each section's heading before its first question and its links grouped under its title.
+    with each section's heading before its first question and its links grouped under its title;
+    ``store`` keeps the headings' HTML (the page cache's, so clearing it clears them too).
 
     A paper whose sections do not stand together (it was not drawn in sections) is left as it is.
     """
     sections = paper_sections([PaperItem(item_type(item), float(item.points)) for item in items])
     if not is_contiguous(sections):
         return parts, nav
-    starts = {section.start: _html(section, locale) for section in sections}
+    starts = {section.start: _html(section, locale, store) for section in sections}
     out_parts: list[str] = []
     out_nav: list[str] = []
     for index, (part, link) in enumerate(zip(parts, nav, strict=True)):
