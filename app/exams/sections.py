@@ -45,7 +45,16 @@ def sectioned(items: Sequence, parts: list[str], nav: list[str], locale: str,
 
     A paper whose sections do not stand together (it was not drawn in sections) is left as it is.
     """
-    sections = paper_sections([PaperItem(item_type(item), float(item.points)) for item in items])
+    types = store.get("types")  # version id → question type: one dict lookup per item, not the version cache's
+    if types is None:
+        types = store["types"] = {}
+    paper = []
+    for item in items:
+        kind = types.get(item.version_id)
+        if kind is None:
+            kind = types[item.version_id] = item_type(item)
+        paper.append(PaperItem(kind, item.points))
+    sections = paper_sections(paper)
     if not is_contiguous(sections):
         return parts, nav
     starts = {section.start: _html(section, locale, store) for section in sections}

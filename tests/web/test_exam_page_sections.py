@@ -92,3 +92,31 @@ def test_a_sectioned_page_is_the_questions_with_their_headings(app, exam_factory
     assert seen == TYPES
     assert questions_part(second) == "".join(expected)
     assert "\x00" not in second
+
+
+def test_sections_cost_the_exam_page_no_query(app, exam_factory):
+    from sqlalchemy import event
+
+    counts = {}
+    for layout in ("mixed", "sections"):
+        exam_id = exam_factory(title=f"测验 {layout}", paper_layout=layout)
+        client = app.test_client()
+        client.post("/auth/login", data={"username": "student", "password": PASSWORD})
+        location = client.post(f"/exams/{exam_id}/start").headers["Location"]
+        url = f"/exams/attempts/{int(location.rstrip('/').split('/')[-1])}"
+        client.get(url)  # warm the caches
+        statements = []
+
+        def count(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            page = client.get(url).get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert ("exam-section-title" in page) is (layout == "sections")
+        counts[layout] = len(statements)
+    assert counts["sections"] == counts["mixed"]

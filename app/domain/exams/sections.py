@@ -11,8 +11,7 @@ gradebook describe a paper with :func:`paper_sections`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from ..questions.registry import QUESTION_TYPES
 
@@ -40,9 +39,11 @@ def in_sections(items: Iterable[T], type_of: Callable[[T], str]) -> list[T]:
     return sorted(items, key=lambda item: section_rank(type_of(item)))
 
 
-@dataclass(frozen=True)
-class PaperItem:
-    """What sections need to know about one item of a paper: its type, points and (graded) score."""
+class PaperItem(NamedTuple):
+    """What sections need to know about one item of a paper: its type, points and (graded) score.
+
+    A named tuple, not a dataclass: the exam page builds one per question on every request.
+    """
 
     type: str
     points: float
@@ -50,8 +51,7 @@ class PaperItem:
     pending: bool = False  # waits for a teacher's grading
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One section of a paper: its type, where its items stand and what they are worth."""
 
     number: int  # 1-based: 一、二、三 …
@@ -72,10 +72,6 @@ class Section:
         return self.indexes[0]
 
 
-def _round(value: float) -> float:
-    return round(value, 4)
-
-
 def paper_sections(items: Sequence[PaperItem]) -> list[Section]:
     """The sections of a paper, in section order: each holds every item of its type.
 
@@ -84,17 +80,28 @@ def paper_sections(items: Sequence[PaperItem]) -> list[Section]:
     """
     by_type: dict[str, list[int]] = {}
     for index, item in enumerate(items):
-        by_type.setdefault(item.type, []).append(index)
+        found = by_type.get(item.type)
+        if found is None:
+            by_type[item.type] = [index]
+        else:
+            found.append(index)
     sections = []
     for number, question_type in enumerate(sorted(by_type, key=section_rank), start=1):
-        indexes = tuple(by_type[question_type])
-        points = [items[i].points for i in indexes]
-        first = points[0]
-        each = first if all(abs(p - first) < 1e-9 for p in points) else None
-        sections.append(Section(
-            number=number, type=question_type, indexes=indexes, points=_round(sum(points)), each=each,
-            score=_round(sum(items[i].score or 0.0 for i in indexes)),
-            pending=sum(1 for i in indexes if items[i].pending)))
+        indexes = by_type[question_type]
+        first = items[indexes[0]].points
+        points = score = 0.0
+        pending = 0
+        same = True
+        for i in indexes:
+            item = items[i]
+            points += item.points
+            same = same and abs(item.points - first) < 1e-9
+            if item.score:
+                score += item.score
+            if item.pending:
+                pending += 1
+        sections.append(Section(number, question_type, tuple(indexes), round(points, 4), first if same else None,
+                                round(score, 4), pending))
     return sections
 
 
