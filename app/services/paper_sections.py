@@ -45,35 +45,11 @@ def _points(value: float) -> str:
 
 @dataclass(frozen=True)
 class Heading:
-    """A section as its heading shows it, plus what a subtotal needs."""
+    """A section with its heading texts in the reader's language."""
 
     section: Section
     label: str  # 一、单选题
     summary: str  # （共 8 题，每题 1 分，共 8 分）
-
-    @property
-    def number(self) -> int:
-        return self.section.number
-
-    @property
-    def type(self) -> str:
-        return self.section.type
-
-    @property
-    def start(self) -> int:
-        return self.section.start
-
-    @property
-    def score(self) -> float:
-        return self.section.score
-
-    @property
-    def points(self) -> float:
-        return self.section.points
-
-    @property
-    def pending(self) -> int:
-        return self.section.pending
 
 
 def heading(section: Section) -> Heading:

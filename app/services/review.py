@@ -96,10 +96,11 @@ def review_sections(attempt: Attempt, rows: list[dict]) -> list[dict]:
         return []
     sections = []
     for found in headings(attempt.items):
-        withheld = any(rows[i].get("withheld") for i in found.section.indexes)
-        sections.append({"number": found.number, "type": found.type, "label": found.label,
-                         "summary": found.summary, "start": found.start, "score": found.score,
-                         "points": found.points, "pending": found.pending, "withheld": withheld})
+        section = found.section
+        sections.append({"number": section.number, "type": section.type, "label": found.label,
+                         "summary": found.summary, "start": section.start, "score": section.score,
+                         "points": section.points, "pending": section.pending,
+                         "withheld": any(rows[i].get("withheld") for i in section.indexes)})
     return sections
 
 
