@@ -44,7 +44,17 @@ QUESTION_SCHEMA = {"type": "object", "description": "A question as the student s
 ATTEMPT_SCHEMA = {"type": "object", "properties": {
     "attempt_id": {"type": "integer"}, "status": {"type": "string", "enum": [s.value for s in AttemptStatus]},
     "deadline": {"type": ["string", "null"]}, "responses": {"type": "object"},
-    "questions": {"type": "array", "items": QUESTION_SCHEMA},
+    "questions": {"type": "array", "items": QUESTION_SCHEMA, "description": "in paper order (positions 1…n)"},
+    "sections": {"type": "array", "description": "a paper in sections (paper_layout sections) only, with the "
+                                                 "questions or the results: its sections in paper order",
+                 "items": {"type": "object", "properties": {
+                     "number": {"type": "integer"}, "type": {"type": "string", "description": "a question type, or case"},
+                     "title": {"type": "string"}, "count": {"type": "integer"}, "points": {"type": "number"},
+                     "each": {"type": ["number", "null"], "description": "points of every question; null when they differ"},
+                     "questions": {"type": "array", "items": {"type": "string"}},
+                     "score": {"type": ["number", "null"], "description": "with results: the subtotal (null when the "
+                                                                          "section holds a withheld question)"},
+                     "pending": {"type": "integer", "description": "with results: items waiting for manual grading"}}}},
     "score": {"type": ["number", "null"]}, "max_score": {"type": "number"}}}
 RESPONSE_BODY = {"type": "object", "required": ["response"], "properties": {
     "response": {"description": "; ".join(t.response_example for t in QUESTION_TYPES.values())
@@ -64,6 +74,9 @@ EXAM_DEFINITION = {"type": "object", "required": ["title"], "properties": {
     "grading_method": {"type": "string", "enum": ["highest", "last", "first"]},
     "review_policy": {"type": "string", "enum": ["immediately", "after_close", "never"]},
     "shuffle_questions": {"type": "boolean"}, "shuffle_options": {"type": "boolean"},
+    "paper_layout": {"type": "string", "enum": ["sections", "mixed"], "default": "sections",
+                     "description": "sections: one section per question type (一、单选题 …) in a fixed type order, "
+                                    "numbered through, shuffled within sections; mixed: one run in draw order"},
     "grace_seconds": {"type": "integer", "minimum": 0, "maximum": 3600},
     "classes": {"type": "array", "items": {"type": "string"}},
     "rules": {"type": "array", "items": {"type": "object"}}, "fixed": {"type": "array", "items": {"type": "object"}},

@@ -18,7 +18,7 @@ from ..services.exam_access import (allowed_attempts, attempt_for, effective_min
 from ..services.exam_payloads import attempt_payload
 from ..services.scoring import kept_score
 from ..services.exam_errors import ExamError
-from ..services.review import review_rows
+from ..services.review import review_rows, review_sections
 from . import page as exam_page
 
 bp = Blueprint("exams", __name__)
@@ -121,4 +121,5 @@ def review(attempt_id: int):
         return redirect(url_for("exams.take", attempt_id=attempt.id))
     allowed = review_allowed(attempt, current_user)
     rows = review_rows(attempt, current_user) if allowed else []
-    return render_template("exams/review.html", attempt=attempt, allowed=allowed, rows=rows)
+    sections = review_sections(attempt, rows) if allowed else []
+    return render_template("exams/review.html", attempt=attempt, allowed=allowed, rows=rows, sections=sections)

@@ -30,6 +30,8 @@ GRADING_METHODS = [SelectChoice("highest", _l("取最高分")), SelectChoice("la
                    SelectChoice("first", _l("取第一次"))]
 REVIEW_POLICIES = [SelectChoice("immediately", _l("提交后立即公布成绩、答案与解析")),
                    SelectChoice("after_close", _l("考试关闭后公布")), SelectChoice("never", _l("不公布答案与解析"))]
+PAPER_LAYOUTS = [SelectChoice("sections", _l("按题型分部分（一、单选题 二、多选题 …），题号连续")),
+                 SelectChoice("mixed", _l("不分部分，各题型混排"))]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 _SPLIT = re.compile(r"[,,、;;\s]+")
 
@@ -106,6 +108,7 @@ class ExamForm(FlaskForm):
     review_policy = SelectField(_l("答案与解析"), choices=REVIEW_POLICIES)
     shuffle_questions = BooleanField(_l("打乱题目顺序"), default=True)
     shuffle_options = BooleanField(_l("打乱选项顺序"), default=True)
+    paper_layout = SelectField(_l("试卷结构"), choices=PAPER_LAYOUTS, default="sections")
     grace_seconds = IntegerField(_l("交卷宽限(秒)"), default=60, validators=[
         InputRequired(_l("请填写宽限秒数。")), NumberRange(0, 3600, _l("宽限为 0–3600 秒。"))])
     classes = MultiCheckboxField(_l("参加班级"), choices=[], validate_choice=False)
@@ -238,7 +241,7 @@ def definition_from_form(form: ExamForm) -> dict:
         "closes_at": form.closes_at.data, "max_attempts": form.max_attempts.data,
         "grading_method": form.grading_method.data, "review_policy": form.review_policy.data,
         "shuffle_questions": form.shuffle_questions.data, "shuffle_options": form.shuffle_options.data,
-        "grace_seconds": form.grace_seconds.data, "classes": list(form.classes.data or []),
+        "paper_layout": form.paper_layout.data, "grace_seconds": form.grace_seconds.data, "classes": list(form.classes.data or []),
         "rules": rules, "fixed": fixed, "cases": cases,
         "access_code": (form.access_code.data or "").strip(), "allowed_networks": split_networks(form.allowed_networks.data),
         "single_device": form.single_device.data, "closed_book": form.closed_book.data,

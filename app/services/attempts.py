@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
 from ..database import immediate_transaction
-from ..domain.exams import AttemptStatus, SaveVerdict, check_save, next_seq, past_deadline
+from ..domain.exams import AttemptStatus, SaveVerdict, check_save, in_sections, next_seq, past_deadline
 from ..domain.exams import room as room_rules
 from ..domain.questions import grade, shuffle
 from ..extensions import db
@@ -71,6 +71,9 @@ def start_or_resume(exam: Exam, user: User) -> Attempt:
     definition = exam_definition(exam)
     plan, versions = exam_cache.draw_plan(definition)  # the pool's candidates per rule, built once
     drawn = plan.draw(seed)
+    sectioned = exam.paper_layout == "sections"
+    if sectioned:  # one section per type, the draw's own order (its shuffle) kept within each
+        drawn = in_sections(drawn, lambda item: versions[item.qid][1].get("type", ""))
     now = utcnow()
     minutes = effective_minutes(exam, user)
     deadline = now + timedelta(minutes=minutes) if minutes else None
@@ -84,7 +87,7 @@ def start_or_resume(exam: Exam, user: User) -> Attempt:
         rows.append({"position": position, "qid": item.qid, "version_id": version_id, "points": item.points,
                      "presentation": presentation})
     values = {"exam_id": exam.id, "user_id": user.id, "number": len(existing) + 1, "seed": seed, "started_at": now,
-              "deadline": deadline,
+              "deadline": deadline, "sectioned": sectioned,
               "max_score": sum(d.points for d in drawn) + sum(c.points for c in definition.cases)}
     # Read before the commits below expire the loaded objects (reading after would reload them).
     title, viewer, viewer_is_instructor = exam.title, fresh_start.unproxied(user), user.is_instructor

@@ -115,7 +115,7 @@ def exam_definition_data(exam: Exam) -> dict:
         "closes_at": _local(exam.closes_at), "max_attempts": exam.max_attempts,
         "grading_method": exam.grading_method, "review_policy": exam.review_policy,
         "shuffle_questions": exam.shuffle_questions, "shuffle_options": exam.shuffle_options,
-        "grace_seconds": exam.grace_seconds, "classes": sorted(_class_names_of(exam)),
+        "paper_layout": exam.paper_layout, "grace_seconds": exam.grace_seconds, "classes": sorted(_class_names_of(exam)),
         "rules": [r.model_dump() for r in blueprint.rules], "fixed": [f.model_dump() for f in blueprint.fixed],
         "cases": [c.model_dump() for c in blueprint.cases],
         "access_code": exam.access_code or "", "allowed_networks": list(exam.allowed_networks or []),
@@ -329,6 +329,7 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
     exam.max_attempts, exam.grading_method = definition.max_attempts, definition.grading_method
     exam.review_policy, exam.grace_seconds = definition.review_policy, definition.grace_seconds
     exam.shuffle_questions, exam.shuffle_options = definition.shuffle_questions, definition.shuffle_options
+    exam.paper_layout = definition.paper_layout  # not frozen: each attempt keeps its own (Attempt.sectioned)
     for name, value in room_settings(definition).items():
         setattr(exam, name, value)
     wanted = {g.id for g in classes}

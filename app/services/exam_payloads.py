@@ -10,6 +10,7 @@ from ..models import Attempt, AttemptItem, User
 from ..models.base import utcnow
 from . import case_items, exam_cache, fresh_start, withholding
 from .exam_access import review_allowed
+from .paper_sections import api_sections
 from .rendering import html, inline_html
 
 
@@ -83,7 +84,9 @@ def attempt_payload(attempt: Attempt, viewer: User, with_questions: bool = False
     }
     if with_questions:
         data["questions"] = question_payloads(items)
-    if fresh is None and review_allowed(attempt, viewer):
+    withheld = frozenset()
+    results = fresh is None and review_allowed(attempt, viewer)
+    if results:
         data["score"] = attempt.score
         data["max_score"] = attempt.max_score
         data["partially_graded"] = attempt.needs_manual
@@ -94,4 +97,6 @@ def attempt_payload(attempt: Attempt, viewer: User, with_questions: bool = False
                                 feedback="" if i.teacher_graded else i.feedback, graded=i.teacher_graded,
                                 needs_manual=i.needs_manual and i.score is None, comment=i.manual_comment)
                            for i in attempt.items]
+    if attempt.sectioned and (with_questions or results):  # the paper's sections, with subtotals in results
+        data["sections"] = api_sections(attempt.items if results else items, results, withheld)
     return data

@@ -82,8 +82,8 @@ def create_exam(data: dict, actor: User | None) -> Exam:
         opens_at=as_utc(definition.opens_at), closes_at=as_utc(definition.closes_at),
         max_attempts=definition.max_attempts, grading_method=definition.grading_method,
         review_policy=definition.review_policy, shuffle_questions=definition.shuffle_questions,
-        shuffle_options=definition.shuffle_options, grace_seconds=definition.grace_seconds,
-        created_by_id=actor.id if actor else None, **room_settings(definition),
+        shuffle_options=definition.shuffle_options, paper_layout=definition.paper_layout,
+        grace_seconds=definition.grace_seconds, created_by_id=actor.id if actor else None, **room_settings(definition),
     )
     db.session.add(exam)
     db.session.flush()
@@ -107,7 +107,7 @@ def exam_definition(exam: Exam) -> ExamDefinition:
     """The stored exam as a definition (for assembly and the editor)."""
     data = dict(exam.blueprint or {})
     data.update(title=exam.title, course=exam.course, shuffle_questions=exam.shuffle_questions,
-                shuffle_options=exam.shuffle_options)
+                shuffle_options=exam.shuffle_options, paper_layout=exam.paper_layout)
     return ExamDefinition.model_validate(data)
 
 
@@ -121,6 +121,7 @@ DEMO_EXAM = {
     "max_attempts": 0,
     "grading_method": "highest",
     "review_policy": "immediately",
+    "paper_layout": "sections",
     "rules": [
         {"types": ["single"], "count": 8, "points": 1},
         {"types": ["multiple"], "count": 4, "points": 2},

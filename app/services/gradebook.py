@@ -22,11 +22,13 @@ from sqlalchemy import select
 
 from ..database import immediate_transaction
 from ..domain.exams import AttemptStatus
+from ..domain.exams.sections import section_rank
 from ..domain.statistics import histogram
 from ..domain.tabular import safe_row
 from ..extensions import db
 from ..i18n import N_
 from ..models import Attempt, ClassGroup, ClassMembership, Exam, ExamClass, Role, User
+from . import paper_sections
 from .attempts import close_overdue
 from .exams import exam_definition
 
@@ -235,25 +237,53 @@ EXAM_COLUMNS = ["username", "full_name", "student_number", "score", "max_score",
 
 
 def exam_gradebook(exam: Exam) -> list[dict]:
-    """One row per student of the exam's classes: the API's JSON rows."""
+    """One row per student of the exam's classes: the API's JSON rows.
+
+    A sectioned exam's rows also carry ``sections``: the kept attempt's subtotal per section
+    (``[{"type", "score", "max_score", "pending"}]`` in section order; empty without a kept
+    attempt), as Moodle's per-section grades do.
+    """
     students = exam_students(exam)
     cells = exam_cells(exam, students)
     top = exam_max_score(exam)
+    kept_ids = [cell.attempt_id for cell in cells.values() if cell.score is not None and cell.attempt_id]
+    sectioned = exam.paper_layout == "sections" or bool(kept_ids and db.session.scalar(
+        select(Attempt.id).where(Attempt.id.in_(kept_ids), Attempt.sectioned.is_(True)).limit(1)))
+    subtotals = paper_sections.attempts_subtotals(kept_ids) if sectioned else {}
     rows = []
     for user in students:
         cell = cells[user.id]
-        rows.append({"user_id": user.id, "username": user.username, "full_name": user.full_name,
-                     "student_number": user.student_number, "score": cell.score,
-                     "max_score": cell.max_score if cell.max_score is not None else top,
-                     "status": cell.status, "status_label": cell.status_label, "attempt_id": cell.attempt_id,
-                     "attempts": cell.attempts})
+        row = {"user_id": user.id, "username": user.username, "full_name": user.full_name,
+               "student_number": user.student_number, "score": cell.score,
+               "max_score": cell.max_score if cell.max_score is not None else top,
+               "status": cell.status, "status_label": cell.status_label, "attempt_id": cell.attempt_id,
+               "attempts": cell.attempts}
+        if sectioned:
+            kept = subtotals.get(cell.attempt_id, []) if cell.score is not None else []
+            row["sections"] = [{"type": s.type, "score": s.score, "max_score": s.points, "pending": s.pending}
+                               for s in kept]
+        rows.append(row)
     return rows
 
 
 def exam_table(rows: Sequence[dict]) -> tuple[list[str], list[list]]:
-    """API rows as a header (the JSON keys) and plain values."""
-    return EXAM_COLUMNS, [[_number(r[k]) if k in ("score", "max_score") else r[k] for k in EXAM_COLUMNS]
-                          for r in rows]
+    """API rows as a header (the JSON keys) and plain values.
+
+    With sections, two columns per section type follow, in section order: ``section_<type>``
+    (the kept attempt's subtotal) and ``section_<type>_max``; blank where the student's paper
+    has no such section.
+    """
+    types = sorted({s["type"] for r in rows for s in r.get("sections") or ()}, key=section_rank)
+    header = EXAM_COLUMNS + [name for t in types for name in (f"section_{t}", f"section_{t}_max")]
+    table = []
+    for r in rows:
+        values = [_number(r[k]) if k in ("score", "max_score") else r[k] for k in EXAM_COLUMNS]
+        by_type = {s["type"]: s for s in r.get("sections") or ()}
+        for t in types:
+            found = by_type.get(t)
+            values += [_number(found["score"]), _number(found["max_score"])] if found else ["", ""]
+        table.append(values)
+    return header, table
 
 
 def csv_bytes(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:

@@ -10,6 +10,7 @@ from ..domain.questions.presented import ordering_texts, presented_options, pres
 from ..models import Attempt, AttemptItem, User
 from ..question_types import web_type
 from ..question_types.true_false import judgement
+from .paper_sections import headings
 from .rendering import html, inline_html
 from .withholding import withheld_qids
 
@@ -80,6 +81,26 @@ def review_rows(attempt: Attempt, viewer: User | None = None) -> list[dict]:
             row = withheld_row(row)
         rows.append(row)
     return rows
+
+
+def review_sections(attempt: Attempt, rows: list[dict]) -> list[dict]:
+    """The sections of a sectioned attempt for its review and results (empty for a mixed paper).
+
+    Each gives its heading (``label``, ``summary``), ``start`` (the index of its first row) and the
+    subtotal ``score`` / ``points``; ``pending`` counts items still waiting for a teacher, and
+    ``withheld`` hides the subtotal of a section holding a withheld question (its score would
+    tell that question's result).
+    """
+    if not attempt.sectioned:
+        return []
+    sections = []
+    for found in headings(attempt.items):
+        section = found.section
+        sections.append({"number": section.number, "type": section.type, "label": found.label,
+                         "summary": found.summary, "start": section.start, "score": section.score,
+                         "points": section.points, "pending": section.pending,
+                         "withheld": any(rows[i].get("withheld") for i in section.indexes)})
+    return sections
 
 
 def withheld_row(row: dict) -> dict:

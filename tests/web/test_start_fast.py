@@ -8,6 +8,7 @@ import threading
 import pytest
 from sqlalchemy import event
 
+from app.domain.exams import in_sections
 from app.domain.questions import shuffle, student_view
 from app.extensions import db
 from app.models import Attempt, AttemptItem, Exam, Question, User
@@ -73,12 +74,15 @@ def test_instructor_preview_start_matches_the_stored_attempt(client, exam_factor
 
 
 def expected_paper(app, exam_id, seed):
-    """The paper as start_or_resume drew it before plans and memoised payloads existed."""
+    """The paper as start_or_resume drew it before plans and memoised payloads existed (then put in
+    sections by type, for a sectioned exam)."""
     with app.app_context():
         exam = db.session.get(Exam, exam_id)
         definition = svc.exam_definition(exam)
         pool, versions = exam_cache.pool(exam.course)
         drawn = reference_assemble(definition, pool, seed)
+        if exam.paper_layout == "sections":
+            drawn = in_sections(drawn, lambda item: versions[item.qid][1]["type"])
         rng = random.Random(seed ^ 0x5EED)
         paper = [(position, item.qid, item.points, shuffle(versions[item.qid][1], rng))
                  for position, item in enumerate(drawn, start=1)]
@@ -87,9 +91,10 @@ def expected_paper(app, exam_id, seed):
         return paper
 
 
+@pytest.mark.parametrize("layout", ["mixed", "sections"])
 @pytest.mark.parametrize("seed", [0, 123456789, 2**31 - 1])
-def test_same_seed_gives_the_same_paper_as_before(app, client, exam_factory, monkeypatch, seed):
-    exam_id = exam_factory(cases=[{"id": "customer-value", "points": 20}])
+def test_same_seed_gives_the_same_paper_as_before(app, client, exam_factory, monkeypatch, seed, layout):
+    exam_id = exam_factory(cases=[{"id": "customer-value", "points": 20}], paper_layout=layout)
     monkeypatch.setattr(svc.secrets, "randbelow", lambda _n: seed)
     body = start(client, login(client), exam_id)
     paper = stored_paper(app, body["attempt_id"])

@@ -101,6 +101,8 @@ class ExamDefinition(BaseModel):
     review_policy: Literal["immediately", "after_close", "never"] = "immediately"
     shuffle_questions: bool = True
     shuffle_options: bool = True
+    # "sections": one section per question type (一、单选题 …), numbered through; "mixed": draw order.
+    paper_layout: Literal["sections", "mixed"] = "sections"
     grace_seconds: int = Field(60, ge=0, le=3600)
     classes: list[str] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
