@@ -59,37 +59,40 @@
   var button = document.getElementById("fullscreen-btn");
   var app = document.getElementById("exam-app");
   function inFullscreen() { return !!(document.fullscreenElement || document.webkitFullscreenElement); }
+  // The gate's own state decides what a change means: the events for entering and leaving may
+  // arrive late (after the request's promise, or after the student already left again), and
+  // Chromium fires both the prefixed and the unprefixed event, so neither the event nor its
+  // order can be trusted. An exit is reported when the gate was down and the page is not full
+  // screen; the gate comes down only while the page is full screen.
+  var gateShown = false;
   function showGate() {
+    gateShown = true;
     gate.classList.remove("d-none");
     gate.classList.add("d-flex");
     if (app) app.setAttribute("inert", "");
     button.focus();
   }
   function hideGate() {
+    gateShown = false;
     gate.classList.add("d-none");
     gate.classList.remove("d-flex");
     if (app) app.removeAttribute("inert");
+  }
+  function sync() {
+    if (inFullscreen()) { if (gateShown) hideGate(); return; }
+    if (gateShown) return;
+    report("fullscreen_exit");
+    showGate();
   }
   button.addEventListener("click", function () {
     var root = document.documentElement;
     var request = root.requestFullscreen || root.webkitRequestFullscreen;
     if (!request) { hideGate(); return; }  // no Fullscreen API (some tablets): do not lock the student out
     var result = request.call(root);
-    if (result && result.then) result.then(hideGate, function () { /* refused: the gate stays */ });
-    else hideGate();
+    if (result && result.then) result.then(sync, function () { /* refused: the gate stays */ });
+    else sync();
   });
-  // Chromium fires both the prefixed and the unprefixed event for one change, so an exit
-  // is reported on the transition, not on every event.
-  var wasFullscreen = inFullscreen();
-  function changed() {
-    var now = inFullscreen();
-    if (now === wasFullscreen) return;
-    wasFullscreen = now;
-    if (now) { hideGate(); return; }
-    report("fullscreen_exit");
-    showGate();
-  }
-  document.addEventListener("fullscreenchange", changed);
-  document.addEventListener("webkitfullscreenchange", changed);
-  if (wasFullscreen) hideGate(); else showGate();
+  document.addEventListener("fullscreenchange", sync);
+  document.addEventListener("webkitfullscreenchange", sync);
+  if (inFullscreen()) hideGate(); else showGate();
 })();
