@@ -21,7 +21,12 @@ def start_exam(page, base, exam_id, username="student"):
     login(page, base, username)
     page.goto(f"{base}/exams/{exam_id}")
     page.click("text=开始考试")
-    page.wait_for_selector("#exam-app")
+    wait_exam_ready(page)
+
+
+def wait_exam_ready(page):
+    """Wait until exam.js has applied the saved answers and listens to every input."""
+    page.wait_for_selector("#exam-app[data-ready]")
 
 
 def test_take_exam_reload_keep_answers_submit_and_review(live_server, page, exam_factory, tmp_path):
@@ -52,7 +57,7 @@ def test_take_exam_reload_keep_answers_submit_and_review(live_server, page, exam
     page.screenshot(path=str(tmp_path / "exam-taking.png"), full_page=False)
 
     page.reload()
-    page.wait_for_selector("#exam-app")
+    page.wait_for_selector("#exam-app[data-ready]")
     assert page.locator('.exam-question[data-type="single"]').first.locator("input[type=radio]").nth(1).is_checked()
     assert page.locator('.exam-question[data-type="numeric"] input').input_value() == "2.6万"
     assert "客户终生价值" in page.locator('.exam-question[data-type="essay"] textarea').input_value()
@@ -84,6 +89,7 @@ def test_answers_made_offline_are_resent_after_reconnect(live_server, page, exam
     # The server has it: a fresh page load shows it without any local copy.
     page.evaluate("localStorage.clear()")
     page.reload()
+    wait_exam_ready(page)
     assert page.locator('.exam-question[data-type="essay"] textarea').input_value() == "断网时写下的答案"
 
 
@@ -91,14 +97,13 @@ def test_case_item_steps_autosave_and_grade(live_server, page, exam_factory):
     exam_id = exam_factory(rules=[{"types": ["true_false"], "count": 1}],
                            cases=[{"id": "customer-value", "points": 11}])
     base = live_server
-    login(page, base)
-    page.goto(f"{base}/exams/{exam_id}")
-    page.click("text=开始考试")
+    start_exam(page, base, exam_id)
     case = page.locator('.exam-question[data-type="case"]')
     case.locator('[data-step="lifetime_value"] input').fill("26,000")
     case.locator('[data-step="dynamic_table"] input[data-row="satisfied"][data-col="customers"]').fill("1")
     wait_for_js(page, "document.getElementById('save-state').textContent.trim() === '已保存'")
     page.reload()
+    wait_exam_ready(page)
     case = page.locator('.exam-question[data-type="case"]')
     assert case.locator('[data-step="lifetime_value"] input').input_value() == "26,000"
     assert case.locator('[data-step="dynamic_table"] input[data-row="satisfied"][data-col="customers"]').input_value() == "1"

@@ -42,7 +42,7 @@ def test_leaving_the_page_is_counted_in_the_monitor_and_warns_the_student(app, l
     page.goto(f"{live_server}/exams/{exam_id}")
     assert "不会自动扣分或收卷" in page.inner_text("#proctor-notice")
     page.click("text=开始考试")
-    page.wait_for_selector("#exam-app")
+    page.wait_for_selector("#exam-app[data-ready]")
     page.wait_for_load_state("load")  # proctor.js has run and listens
     assert not page.locator("#fullscreen-gate").count()
     _leave_and_come_back(page)

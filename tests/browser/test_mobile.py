@@ -203,7 +203,7 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
     page.goto(f"{base}/exams/{exam_id}")
     problems += check(page, tmp_path, "exam-detail")
     page.click("text=开始考试")
-    page.wait_for_selector("#exam-app")
+    page.wait_for_selector("#exam-app[data-ready]")
     problems += check(page, tmp_path, "exam-take", axe=True)
 
     # The answer sheet is not on the page until the floating button opens it.
@@ -258,7 +258,7 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
     hidden_id = exam_factory(title="不公布答案的测验", review_policy="never")
     page.goto(f"{base}/exams/{hidden_id}")
     page.click("text=开始考试")
-    page.wait_for_selector("#exam-app")
+    page.wait_for_selector("#exam-app[data-ready]")
     page.click("#submit-btn")
     page.wait_for_selector("#confirm-modal.show")
     page.click("#confirm-submit")
@@ -272,7 +272,7 @@ def test_every_student_page_fits_a_phone(app, live_server, phone, exam_factory, 
     page.select_option("select[name=locale]", "en")
     page.wait_for_load_state("load")
     page.locator("form[action$='/start'] button").click()
-    page.wait_for_selector("#exam-app")
+    page.wait_for_selector("#exam-app[data-ready]")
     assert page.locator(".answer-sheet-fab").inner_text().strip() == "Answer sheet"
     problems += check(page, tmp_path, "exam-take-en")
 

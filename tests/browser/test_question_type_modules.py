@@ -39,7 +39,7 @@ def test_every_type_module_applies_reads_and_saves_its_key(app, live_server, pag
 
     page.evaluate("localStorage.clear()")  # what comes back is the server's copy
     page.reload()
-    page.wait_for_selector("#exam-app")
+    page.wait_for_selector("#exam-app[data-ready]")
     read = json.loads(page.evaluate("""() => JSON.stringify(Object.fromEntries(
       Array.from(document.querySelectorAll('.exam-question')).map((s) =>
         [s.dataset.qid, window.CRMQuestionTypes[s.dataset.type].read(s)])))"""))

@@ -297,6 +297,8 @@
   persistLocal();
   updateGlobal();
   flushAll();
+  // Saved answers are applied and every input is listened to: a test (or a script) can start.
+  document.getElementById("exam-app").dataset.ready = "1";
 
   document.getElementById("submit-btn").addEventListener("click", askSubmit);
   document.getElementById("submit-btn-bottom").addEventListener("click", askSubmit);
