@@ -38,6 +38,7 @@ _PROTECTED = [
     re.compile(r"!(?=\[)"),  # the ! of an image
     re.compile(r"^[ \t]*!!!", re.M),  # admonition marker
     re.compile(r"\{#[\w-]+\}"),  # heading anchor
+    re.compile(r"\{\{\s*opt:[^{}]*\}\}"),  # option reference in an explanation
 ]
 
 
@@ -92,7 +93,7 @@ def _in_chinese_line(masked: str, i: int) -> bool:
     start = masked.rfind("\n", 0, i) + 1
     end = masked.find("\n", i)
     end = len(masked) if end < 0 else end
-    if not _HAN.search(masked, start, end):
+    if not _CJK.search(masked, start, end):
         return False
     rest = masked[i + 1:end]
     if not rest.strip(" \t"):
