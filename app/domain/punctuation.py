@@ -29,7 +29,6 @@ _HAN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Regions the rule never looks into, in the order they are masked.
 _PROTECTED = [
     re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[^\n]*$", re.M | re.S),  # fenced code block
-    re.compile(r"<!--.*?-->", re.S),  # HTML comment
     re.compile(r"\$\$.+?\$\$", re.S),  # display maths
     re.compile(r"(?<![\\$])\$(?!\s)[^$\n]+?(?<![\s\\])\$(?!\d)"),  # inline maths
     re.compile(r"`+[^`\n]*`+"),  # code span
@@ -58,11 +57,20 @@ class Finding:
 def _mask(text: str) -> str:
     """``text`` with every protected region blanked out (same length, newlines kept)."""
     chars = list(text)
+
+    def blank(a: int, b: int) -> None:
+        for i in range(a, b):
+            if chars[i] != "\n":
+                chars[i] = "\0"
+
+    # HTML comments by hand: a regex with a lazy ".*?" rescans to the end for every unclosed "<!--".
+    pos = 0
+    while (a := text.find("<!--", pos)) >= 0 and (b := text.find("-->", a + 4)) >= 0:
+        blank(a, b + 3)
+        pos = b + 3
     for pattern in _PROTECTED:
         for match in pattern.finditer("".join(chars)):
-            for i in range(match.start(), match.end()):
-                if chars[i] != "\n":
-                    chars[i] = "\0"
+            blank(match.start(), match.end())
     return "".join(chars)
 
 
@@ -86,30 +94,43 @@ def _near(masked: str, i: int, step: int) -> bool:
     return 0 <= j < len(masked) and bool(_CJK.match(masked[j]))
 
 
-def _in_chinese_line(masked: str, i: int) -> bool:
+class _Lines:
+    """Per-line facts computed once, so that every check is linear in the text's length."""
+
+    def __init__(self, masked: str):
+        self.cjk: list[bool] = []  # line holds Chinese or full-width punctuation
+        self.han: list[bool] = []  # line holds Chinese characters
+        self.last: list[int] = []  # offset of the line's last character that is not a space
+        self.starts: list[int] = []
+        start = 0
+        for line in masked.split("\n"):
+            self.starts.append(start)
+            self.cjk.append(bool(_CJK.search(line)))
+            self.han.append(bool(_HAN.search(line)))
+            stripped = line.rstrip(" \t")
+            self.last.append(start + len(stripped) - 1)
+            start += len(line) + 1
+
+
+def _in_chinese_line(masked: str, i: int, lines: _Lines, n: int) -> bool:
     """A mark in a line of Chinese text that English would not write: ``CRM:`` ending the line,
     ``52%,NPS`` or ``Management,CRM`` (an English comma, colon or semicolon is followed by a space).
     Digits on both sides (``1,000``, ``9:00``) are numbers, not punctuation."""
-    start = masked.rfind("\n", 0, i) + 1
-    end = masked.find("\n", i)
-    end = len(masked) if end < 0 else end
-    if not _CJK.search(masked, start, end):
+    if not lines.cjk[n]:
         return False
-    rest = masked[i + 1:end]
-    if not rest.strip(" \t"):
+    if i >= lines.last[n]:
         return True  # the line ends here
-    if masked[i] in "?!" or rest[0] in " \t\0":
+    after = masked[i + 1]
+    if masked[i] in "?!" or after in " \t\0":
         return False
-    return not (i > 0 and masked[i - 1].isdigit() and rest[0].isdigit())
+    return not (i > 0 and masked[i - 1].isdigit() and after.isdigit())
 
 
-def _attached(masked: str, start: int) -> bool:
+def _attached(masked: str, start: int, lines: _Lines, n: int) -> bool:
     """``CRM(SaaS)`` in a line of Chinese: English puts a space before a bracket."""
     if start == 0 or not masked[start - 1].isascii() or not masked[start - 1].isalnum():
         return False
-    line_start = masked.rfind("\n", 0, start) + 1
-    line_end = masked.find("\n", start)
-    return bool(_HAN.search(masked, line_start, len(masked) if line_end < 0 else line_end))
+    return lines.han[n]
 
 
 def findings(text: str) -> list[Finding]:
@@ -117,32 +138,40 @@ def findings(text: str) -> list[Finding]:
     if not text or not any(ch in _HALF for ch in text):
         return []
     masked = _mask(text)
+    lines = _Lines(masked)
+    han_before = [0]  # han_before[i]: Chinese characters in masked[:i]
+    for ch in masked:
+        han_before.append(han_before[-1] + (1 if _HAN.match(ch) else 0))
     found: set[int] = set()
-    stack: list[int] = []
+    stack: list[tuple[int, bool]] = []  # (offset, attached to a Latin word in a Chinese line)
     unclosed: list[int] = []
-    pairs: list[tuple[int, int]] = []
+    pairs: list[tuple[int, int, bool]] = []
+    n = 0
     for i, ch in enumerate(masked):
         if ch == "\n":  # brackets pair within a line (a paragraph, a table row, a YAML value)
-            unclosed.extend(stack)
+            unclosed.extend(k for k, _ in stack)
             stack = []
+            n += 1
         elif ch in "(（":
-            stack.append(i)
+            stack.append((i, _attached(masked, i, lines, n)))
         elif ch in ")）":
             if stack:
-                pairs.append((stack.pop(), i))
+                start, attached = stack.pop()
+                pairs.append((start, i, attached))
             elif ch == ")" and (_touches(masked, i, -1) or _touches(masked, i, 1)):
                 found.add(i)
-        elif ch in ",:;?!" and (_touches(masked, i, -1) or _touches(masked, i, 1) or _in_chinese_line(masked, i)):
+        elif ch in ",:;?!" and (_touches(masked, i, -1) or _touches(masked, i, 1)
+                                or _in_chinese_line(masked, i, lines, n)):
             found.add(i)
-    for i in unclosed + stack:
+    for i in unclosed + [k for k, _ in stack]:
         if masked[i] == "(" and (_touches(masked, i, -1) or _touches(masked, i, 1)):
             found.add(i)
-    for start, end in pairs:
+    for start, end, attached in pairs:
         half = [k for k in (start, end) if masked[k] in "()"]
         if not half:
             continue
-        chinese = (bool(_HAN.search(masked, start + 1, end)) or _near(masked, start, -1) or _near(masked, end, 1)
-                   or masked[start] == "（" or masked[end] == "）" or _attached(masked, start))
+        chinese = (han_before[end] > han_before[start + 1] or _near(masked, start, -1) or _near(masked, end, 1)
+                   or masked[start] == "（" or masked[end] == "）" or attached)
         if chinese:
             found.update(half)
     result = []
