@@ -44,6 +44,7 @@ test: install-test
 
 lint: install
 	$(BIN)/flask --app app bank lint
+	$(BIN)/flask --app app courseware lint
 
 bench: install-test
 	$(BIN)/python bench/exam_load.py

@@ -7,6 +7,7 @@ def init_cli(app: Flask) -> None:
     """Register every command group."""
     from .bank import bank_group, sync_command
     from .cases import case_group
+    from .courseware import courseware_group
     from .demo import demo_command
     from .exams import exam_group
     from .users import user_group
@@ -17,3 +18,4 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(sync_command)
     app.cli.add_command(exam_group)
     app.cli.add_command(case_group)
+    app.cli.add_command(courseware_group)

@@ -75,3 +75,11 @@ def test_search_finds_kano_in_satisfaction_chapter(course):
     assert hits
     assert any(h.chapter.slug == "ch07-satisfaction-loyalty" and h.section is not None for h in hits)
     assert "<mark>卡诺</mark>" in hits[0].snippet_html
+
+
+def test_chinese_text_uses_full_width_punctuation(course):
+    from app.content.lint import lint_text
+
+    for chapter in course.chapters:
+        text = chapter.path.read_text(encoding="utf-8")
+        assert [str(p) for p in lint_text(str(chapter.path), text)] == [], chapter.slug

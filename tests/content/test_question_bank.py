@@ -81,3 +81,10 @@ def test_key_scores_full_marks_and_a_wrong_answer_does_not(question):
     wrong = grade(question, wrong_response(question))
     assert wrong.error is None, wrong
     assert wrong.score < wrong.max_score, (question.id, wrong)
+
+
+def test_chinese_text_uses_full_width_punctuation():
+    from app.domain.bank.lint import punctuation_problems
+
+    files = sorted((ROOT / "question_bank" / "crm").glob("*.yaml"))
+    assert files and [str(p) for p in punctuation_problems(files)] == []

@@ -330,7 +330,7 @@ def test_export_yaml_round_trip(app, runner, client, auth, users, tmp_path):
     with app.app_context():
         sync_bank("crm")
     auth.login("teacher")
-    _create(client, "matching", "web-x1", stem="配对:含有 \"引号\"、冒号: 与 yes")
+    _create(client, "matching", "web-x1", stem="配对：含有 \"引号\"、英文冒号 key: value 与 yes")
     _create(client, "essay", "web-x2", rubric="第一行\n第二行\n")
     out = tmp_path / "export"
     result = runner.invoke(args=["bank", "export-yaml", "-o", str(out)])

@@ -92,7 +92,7 @@ def test_exam_only_questions_never_reach_practice_but_exams_draw_them(app, runne
 def test_editor_select_and_yaml_export_round_trip(app, client, auth, users, runner, tmp_path):
     auth.login("teacher")
     form = {"id": "web-use-1", "chapter": "ch05-customer-value", "difficulty": "2", "points": "1",
-            "stem": "判断:客户价值只看当期利润。", "answer": "false", "use": "exam", "action": "save"}
+            "stem": "判断：客户价值只看当期利润。", "answer": "false", "use": "exam", "action": "save"}
     page = client.get("/instructor/bank/new?type=true_false").get_data(as_text=True)
     assert 'name="use"' in page and "仅用于考试" in page and "练习和考试" in page
     assert client.post("/instructor/bank/new?type=true_false", data=form).status_code == 302

@@ -11,6 +11,8 @@ from app.domain.bank.loader import Chapters, PathArg, find_bank_files, load_path
 from app.domain.bank.model import Question
 from app.domain.bank.problem import Problem
 from app.domain.bank.yamlio import LineList, LineMapping, read_yaml
+from app.domain.punctuation import describe as describe_punctuation
+from app.domain.punctuation import findings as punctuation_findings
 from app.domain.questions.option_refs import option_refs, strip_option_refs, unknown_option_refs
 
 
@@ -19,12 +21,14 @@ def lint_paths(paths: PathArg | Iterable[PathArg], chapters: Chapters | None = N
 
     ``chapters`` maps chapter slug → section anchors (from the courseware); ``None`` skips
     the chapter and section checks. Besides what loading finds, explanations are checked for
-    option letters (:func:`letter_problems`). An empty list means the files are clean.
+    option letters (:func:`letter_problems`) and every text for half-width punctuation in
+    Chinese (:func:`punctuation_problems`). An empty list means the files are clean.
     """
     targets = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     result = load_paths(targets, chapters)
-    order = {str(path): index for index, path in enumerate(find_bank_files(targets)[0])}
-    problems = list(result.problems) + letter_problems(result.questions)
+    files = find_bank_files(targets)[0]
+    order = {str(path): index for index, path in enumerate(files)}
+    problems = list(result.problems) + letter_problems(result.questions) + punctuation_problems(files)
     return sorted(problems, key=lambda problem: (order.get(problem.path, -1), problem.line))  # stable: load order on ties
 
 
@@ -133,3 +137,53 @@ def _explanation_lines(path: str) -> dict[str, int]:
         if isinstance(item, LineMapping) and isinstance(item.get("id"), str):
             found[item["id"]] = item.key_lines.get("explanation", item.line)
     return found
+
+
+# Keys whose values are identifiers or syntax, not Chinese text.
+_NOT_TEXT = frozenset({"id", "type", "section", "use", "scoring", "unit", "difficulty", "points",
+                       "tolerance", "tolerance_pct"})
+
+
+def punctuation_problems(files: Iterable[Path]) -> list[Problem]:
+    """Half-width ``, : ; ? ! ( )`` in the Chinese text of the questions of ``files``.
+
+    Every text of a question is checked (stem, options, answer texts, distractors, rubric,
+    explanation, tags); maths, code and URLs are excepted (:mod:`app.domain.punctuation`).
+    Each problem points at the line of the text's key and quotes the mark in context. Files
+    that cannot be read are skipped: loading reports them.
+    """
+    problems = []
+    for path in files:
+        try:
+            data = read_yaml(Path(path)).data
+        except OSError:  # pragma: no cover - loading reports unreadable files
+            continue
+        questions = data.get("questions") if isinstance(data, LineMapping) else None
+        for item in questions if isinstance(questions, LineList) else []:
+            if not isinstance(item, LineMapping):
+                continue
+            qid = item.get("id") if isinstance(item.get("id"), str) else f"第 {item.line} 行的题目"
+            for key, value in item.items():
+                if key in _NOT_TEXT:
+                    continue
+                for line, text in _texts(value, item.key_lines.get(key, item.line)):
+                    problems.extend(Problem(str(path), line, f"{qid}: {key}: {describe_punctuation(text, hit)}")
+                                    for hit in punctuation_findings(text))
+    return problems
+
+
+def _texts(value: object, line: int):
+    """(line, text) for every string in ``value`` (keys of mappings included)."""
+    if isinstance(value, str):
+        yield line, value
+    elif isinstance(value, LineMapping):
+        for key, item in value.items():
+            key_line = value.key_lines.get(key, line)
+            yield from _texts(key, key_line)
+            yield from _texts(item, key_line)
+    elif isinstance(value, LineList):
+        for index, item in enumerate(value):
+            yield from _texts(item, value.item_lines[index] if index < len(value.item_lines) else line)
+    elif isinstance(value, (list, dict)):
+        for item in (value.items() if isinstance(value, dict) else value):
+            yield from _texts(item, line)

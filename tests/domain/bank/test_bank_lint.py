@@ -13,7 +13,7 @@ SINGLE = """\
           - id: ch05-q001
             type: single
             difficulty: 2
-            stem: "客户终生价值指的是?"
+            stem: "客户终生价值指的是？"
             options: {A: 甲, B: 乙, C: 丙}
             answer: B
 """
