@@ -9,6 +9,7 @@ from ..auth.session import instructor_required, login_required, session_identity
 from ..database import reads_first
 from ..errors import abort_with
 from ..extensions import db, login_manager
+from ..i18n import translate_stored
 from ..models import Exam
 from ..services import autosave, exam_room
 from ..services import exams as svc
@@ -182,7 +183,11 @@ def get_attempt(attempt_id: int):
     except svc.ExamError as exc:
         return _fail(exc)
     svc.refresh_if_overdue(attempt)
-    return jsonify(svc.attempt_payload(attempt, current_user, with_questions=request.args.get("questions") == "1"))
+    payload = svc.attempt_payload(attempt, current_user, with_questions=request.args.get("questions") == "1")
+    for result in payload.get("results", []):  # graders store Chinese feedback: in the caller's language
+        if result.get("feedback"):
+            result["feedback"] = translate_stored(result["feedback"])
+    return jsonify(payload)
 
 
 @bp.route("/attempts/<int:attempt_id>/answers/<question_id>", methods=["PUT"])

@@ -128,7 +128,7 @@ def parse_form(form: FormData, qtype: str, qid: str | None = None) -> ParsedForm
     data = parsed.data
     data["id"] = qid if qid is not None else line_of(form, "id")
     if not data["id"]:
-        parsed.add("id", _("请填写题目编号,如 ch05-q101。"))
+        parsed.add("id", _("请填写题目编号，如 ch05-q101。"))
     data["type"] = qtype
     _common(form, parsed)
     reader = _READERS.get(qtype)
@@ -149,7 +149,7 @@ def _common(form: FormData, parsed: ParsedForm) -> None:
     points = line_of(form, "points")
     number = parse_number(points) if points else 1
     if number is None or number <= 0:
-        parsed.add("points", _("分值应为大于 0 的数字,如 1 或 2.5。"))
+        parsed.add("points", _("分值应为大于 0 的数字，如 1 或 2.5。"))
     else:
         data["points"] = number
     data["tags"] = [tag.strip() for tag in _TAG_SPLIT.split(text_of(form, "tags")) if tag.strip()]
@@ -198,7 +198,7 @@ def _ordering(form: FormData, parsed: ParsedForm) -> None:
     for key in options:
         rank = parse_number(line_of(form, f"rank-{key}"))
         if not isinstance(rank, int):
-            parsed.add("answer", _("请为第 %(k)s 项填写正确次序(1 到 %(n)d 的整数)。", k=key, n=len(options)))
+            parsed.add("answer", _("请为第 %(k)s 项填写正确次序（1 到 %(n)d 的整数）。", k=key, n=len(options)))
         else:
             ranks[key] = rank
     if len(ranks) == len(options) and sorted(ranks.values()) != list(range(1, len(options) + 1)):
@@ -219,7 +219,7 @@ def _numeric(form: FormData, parsed: ParsedForm) -> None:
     data = parsed.data
     answer = parse_number(line_of(form, "answer"))
     if answer is None:
-        parsed.add("answer", _("标准答案应为数字,不带单位或千位分隔符,如 26000 或 0.15。"))
+        parsed.add("answer", _("标准答案应为数字，不带单位或千位分隔符，如 26000 或 0.15。"))
     else:
         data["answer"] = answer
     tolerance = line_of(form, "tolerance")
@@ -240,7 +240,7 @@ def _fill_blank(form: FormData, parsed: ParsedForm) -> None:
         [form_text.strip() for form_text in _ALTERNATIVE_SPLIT.split(line) if form_text.strip()] for line in lines
     ]
     if not lines:
-        parsed.add("answer", _("请为每个空填写可接受的答案(每行一个空)。"))
+        parsed.add("answer", _("请为每个空填写可接受的答案（每行一个空）。"))
 
 
 def _matching(form: FormData, parsed: ParsedForm) -> None:

@@ -31,7 +31,7 @@ class StartForm(FlaskForm):
 
     scope = HiddenField(validators=[DataRequired(_l("请选择练习范围。"))])
     mode = SelectField(_l("出题方式"), default=MODE_NEW, validate_choice=False,
-                       validators=[AnyOf(MODES, _l("出题方式无效:应为新题优先、薄弱优先或到期错题。"))],
+                       validators=[AnyOf(MODES, _l("出题方式无效：应为新题优先、薄弱优先或到期错题。"))],
                        choices=[SelectChoice(MODE_NEW, _l("新题优先")), SelectChoice(MODE_WEAK, _l("薄弱优先")),
                                 SelectChoice(MODE_DUE, _l("到期错题"))])
     count = IntegerField(_l("题数"), default=DEFAULT_COUNT, validators=[
@@ -68,12 +68,12 @@ def _ordering(data: Mapping, form: FormData) -> list[str]:
     for key in ids:
         raw = _text(form, f"order-{key}")
         if not raw:
-            raise AnswerFormError(_("请为每一项填写顺序号(1–%(n)d)。", n=n))
+            raise AnswerFormError(_("请为每一项填写顺序号（1–%(n)d）。", n=n))
         number = _position(raw)
         if number is None or not 1 <= number <= n:
-            raise AnswerFormError(_("顺序号应为 1 到 %(n)d 之间的整数,收到 %(raw)r。", n=n, raw=raw))
+            raise AnswerFormError(_("顺序号应为 1 到 %(n)d 之间的整数，收到 %(raw)r。", n=n, raw=raw))
         if number in positions.values():
-            raise AnswerFormError(_("顺序号 %(k)d 用了不止一次:每个顺序号只能用一次。", k=number))
+            raise AnswerFormError(_("顺序号 %(k)d 用了不止一次：每个顺序号只能用一次。", k=number))
         positions[key] = number
     return sorted(ids, key=positions.__getitem__)
 

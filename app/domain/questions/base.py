@@ -12,13 +12,11 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, ClassVar
 
+# CORRECT and WRONG are imported from here by the graders: one import line per grader module.
+from app.domain.questions.feedback import BAD_FORMAT, CORRECT, UNANSWERED, WRONG, say  # noqa: F401
 from app.domain.questions.result import GradeResult, Validation
 from app.domain.questions.spec import QuestionSpec
 from app.domain.questions.validate import validate_with
-
-UNANSWERED = "未作答。"
-CORRECT = "回答正确。"
-WRONG = "回答错误。"
 
 
 class ResponseError(Exception):
@@ -82,7 +80,7 @@ class QuestionType(ABC):
         try:
             parsed = None if response is None else self.parse_response(spec, response)
         except ResponseError as exc:
-            return GradeResult(0.0, points, False, False, f"答案格式不正确:{exc}", str(exc))
+            return GradeResult(0.0, points, False, False, say(BAD_FORMAT, e=str(exc)), str(exc))
         if parsed is None:
             return GradeResult(0.0, points, False, False, UNANSWERED)
         fraction, feedback = self.score(spec, parsed)
