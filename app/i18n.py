@@ -107,16 +107,19 @@ def translate_stored(text: str | None) -> str:
     """
     from flask_babel import gettext
 
-    from app.domain.questions.feedback import TEMPLATES
+    from app.domain.questions.feedback import REGRADED, TEMPLATES
     from app.domain.statistics.items import FLAG_MESSAGES
 
     if not text:
         return text or ""
     if not _FEEDBACK_PATTERNS:
-        _FEEDBACK_PATTERNS.extend((t, _feedback_pattern(t)) for t in TEMPLATES + FLAG_MESSAGES)
+        # REGRADED wraps another sentence: first, so that the wrapped one is translated in turn.
+        _FEEDBACK_PATTERNS.extend((t, _feedback_pattern(t)) for t in (REGRADED,) + TEMPLATES + FLAG_MESSAGES)
     for template, pattern in _FEEDBACK_PATTERNS:
         match = pattern.fullmatch(text.strip())
         if match:
             params = {k: int(v) if v.lstrip("-").isdigit() else v for k, v in match.groupdict().items()}
+            if template == REGRADED:
+                params["feedback"] = translate_stored(params["feedback"])
             return gettext(template, **params)
     return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.session import instructor_required, login_required, session_identity
@@ -98,7 +99,7 @@ def _fail(exc: svc.ExamError):
 def _exam_or_404(exam_id: int) -> Exam:
     exam = db.session.get(Exam, exam_id)
     if exam is None or not svc.may_take(exam, current_user):
-        abort_with(404, "找不到该考试")
+        abort_with(404, _("找不到该考试"))
     return exam
 
 
@@ -149,13 +150,13 @@ def start_attempt(exam_id: int):
     """Start a new attempt or return the open one, with the questions (never a key)."""
     exam = db.session.get(Exam, exam_id)
     if exam is None:
-        abort_with(404, "找不到该考试")
+        abort_with(404, _("找不到该考试"))
     data = json_object() if request.data else {}
     try:
         # Not assigned: 404 before any room rule answers (a 403 would tell the exam exists).
         # Without room rules start_or_resume checks it, so it is not queried twice.
         if (exam.access_code or exam.allowed_networks) and not svc.may_take(exam, current_user):
-            abort_with(404, "找不到该考试")
+            abort_with(404, _("找不到该考试"))
         exam_room.check_network(exam)
         exam_room.check_access_code(exam, current_user, data.get("access_code"))
         rules = exam_room.RoomRules.of(exam, current_user)
@@ -163,7 +164,7 @@ def start_attempt(exam_id: int):
         exam_room.guard(attempt, rules)
     except svc.ExamError as exc:
         if exc.status == 404:
-            abort_with(404, "找不到该考试")
+            abort_with(404, _("找不到该考试"))
         return _fail(exc)
     return jsonify(svc.attempt_payload(attempt, current_user, with_questions=True))
 
@@ -210,13 +211,13 @@ def save_answer(attempt_id: int, question_id: str):
         return login_manager.unauthorized()
     data = json_object()
     if "response" not in data:
-        abort_with(400, "缺少字段 response")
+        abort_with(400, _("缺少字段 response"))
     seq = data.get("seq")
     if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 0 or seq > 2**31):
-        abort_with(400, "字段 seq 必须是非负整数")
+        abort_with(400, _("字段 seq 必须是非负整数"))
     flagged = data.get("flagged")
     if flagged is not None and not isinstance(flagged, bool):
-        abort_with(400, "字段 flagged 必须是 true 或 false")
+        abort_with(400, _("字段 flagged 必须是 true 或 false"))
     if user_id is not None:
         fast = autosave.save_fast(attempt_id, question_id, user_id, data["response"], seq, flagged,
                                   exam_room.current_request(), session_version=session_version)
@@ -227,7 +228,7 @@ def save_answer(attempt_id: int, question_id: str):
     try:
         attempt = svc.attempt_for(attempt_id, current_user)
         if attempt.user_id != current_user.id:
-            raise svc.ExamError("只能修改自己的答卷", 404)
+            raise svc.ExamError(_("只能修改自己的答卷"), 404)
         exam_room.guard_attempt(attempt, current_user)
         result = svc.save_response(attempt, question_id, data["response"], seq, flagged)
     except svc.ExamError as exc:
@@ -247,7 +248,7 @@ def submit_attempt(attempt_id: int):
     try:
         attempt = svc.attempt_for(attempt_id, current_user)
         if attempt.user_id != current_user.id:
-            raise svc.ExamError("只能提交自己的答卷", 404)
+            raise svc.ExamError(_("只能提交自己的答卷"), 404)
         if attempt.status == "in_progress":  # a repeated submit of a finished attempt stays idempotent
             exam_room.guard_attempt(attempt, current_user)
     except svc.ExamError as exc:

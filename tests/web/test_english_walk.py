@@ -264,6 +264,8 @@ def test_stored_feedback_of_either_punctuation_is_translated(app):
         assert translate_stored("部分正确：答对 2 空（共 3 空）。") == "Partly correct: 2 of 3 blanks right."
         assert translate_stored("已提交,等待教师评分。") == "Submitted; waiting for the teacher to grade it."
         assert translate_stored("随便一句话") == "随便一句话"
+        assert translate_stored("回答错误。(已按第 3 版更正后的答案重新评分)") == \
+            "Incorrect. (regraded with the corrected key of version 3)"
     with app.test_request_context("/"):
         assert translate_stored("部分正确:选对 1 项,错选 0 项。") == "部分正确：选对 1 项，错选 0 项。"
 

@@ -25,6 +25,9 @@ BLANKS_PARTIAL = N_("部分正确：答对 %(right)d 空（共 %(total)d 空）�
 PAIRS_PARTIAL = N_("部分正确：配对正确 %(right)d 对（共 %(total)d 对）。")
 ORDER_PARTIAL = N_("部分正确：最长的顺序正确的子序列有 %(run)d 项（共 %(total)d 项）。")
 
+# Stored after a regrade (app/services/regrade.py): the new feedback with a note of the version used.
+REGRADED = N_("%(feedback)s（已按第 %(n)d 版更正后的答案重新评分）")
+
 # Every sentence a grader can return, most specific first (the web layer matches in this order).
 TEMPLATES = (UNANSWERED, CORRECT, WRONG, AWAITING_GRADING, MULTIPLE_PARTIAL, MULTIPLE_WRONG, BLANKS_PARTIAL,
              PAIRS_PARTIAL, ORDER_PARTIAL, BAD_FORMAT)
