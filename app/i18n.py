@@ -100,6 +100,23 @@ def _feedback_pattern(template: str) -> re.Pattern[str]:
     return re.compile(pattern, re.DOTALL)
 
 
+def _rule_description(text: str) -> str:
+    """A drawing rule's Chinese description (``Rule.describe``) with its words in the current language."""
+    from flask_babel import gettext, pgettext
+
+    parts = []
+    for part in re.split(r"[;；]", text):
+        head, _sep, values = part.partition(" ")
+        if head in ("章节", "题型", "标签", "难度") and values:
+            items = values.split("、")
+            if head == "题型":  # short type labels are catalogue entries; chapters and tags are content
+                items = [gettext(item) for item in items]
+            parts.append(f"{gettext(head)} {pgettext('enumeration', '、').join(items)}")
+        else:
+            parts.append(gettext(part))
+    return pgettext("list separator", "；").join(parts)
+
+
 def translate_stored(text: str | None) -> str:
     """Chinese text the domain composed (grader feedback, statistics flags) in the current language.
 
@@ -108,18 +125,21 @@ def translate_stored(text: str | None) -> str:
     from flask_babel import gettext
 
     from app.domain.questions.feedback import REGRADED, TEMPLATES
+    from app.domain.exams.assembly import RULE_MESSAGES
     from app.domain.statistics.items import FLAG_MESSAGES
 
     if not text:
         return text or ""
     if not _FEEDBACK_PATTERNS:
         # REGRADED wraps another sentence: first, so that the wrapped one is translated in turn.
-        _FEEDBACK_PATTERNS.extend((t, _feedback_pattern(t)) for t in (REGRADED,) + TEMPLATES + FLAG_MESSAGES)
+        _FEEDBACK_PATTERNS.extend((t, _feedback_pattern(t)) for t in (REGRADED,) + TEMPLATES + FLAG_MESSAGES + RULE_MESSAGES)
     for template, pattern in _FEEDBACK_PATTERNS:
         match = pattern.fullmatch(text.strip())
         if match:
             params = {k: int(v) if v.lstrip("-").isdigit() else v for k, v in match.groupdict().items()}
             if template == REGRADED:
                 params["feedback"] = translate_stored(params["feedback"])
+            if "rule" in params:
+                params["rule"] = _rule_description(params["rule"])
             return gettext(template, **params)
     return text

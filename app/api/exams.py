@@ -92,7 +92,8 @@ def _iso(value):
 def _fail(exc: svc.ExamError):
     body = {"error": str(exc)}
     if exc.details:
-        body["details"] = exc.details
+        # Details may be the domain's sentences (rule checks): shown in the caller's language.
+        body["details"] = [translate_stored(d) if isinstance(d, str) else d for d in exc.details]
     return jsonify(body), exc.status
 
 

@@ -24,7 +24,7 @@ from ..domain.exams import CaseItem, ExamDefinition, FixedItem, Rule, check_rule
 from ..domain.exams.assembly import matches
 from ..domain.questions.numbers import parse_plain_number
 from ..extensions import db
-from ..i18n import N_
+from ..i18n import N_, translate_stored
 from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
 from ..models.base import utcnow
 from .accounts import audit
@@ -269,7 +269,7 @@ def rule_report(data: dict) -> dict:
             parsed.append(None)
             err = exc.errors()[0]
             label = _rule_label(str(err["loc"][0])) if err["loc"] else ""
-            rule_errors[i] = _("规则 %(n)d:%(f)s%(m)s", n=i + 1, f=label, m=_message(err))
+            rule_errors[i] = _("规则 %(n)d：%(f)s%(m)s", n=i + 1, f=label, m=_message(err))
             errors.append(rule_errors[i])
     valid = [r for r in parsed if r is not None]
     rows: list[dict] = []
@@ -277,8 +277,9 @@ def rule_report(data: dict) -> dict:
     if valid and len(valid) == len(parsed):
         definition = ExamDefinition.model_construct(rules=valid, fixed=fixed)
         checks, problems = check_rules(definition, pool)
+        problems = [translate_stored(p) for p in problems]  # the domain's sentences, in the reader's language
         rows = [{"index": c.index, "description": c.description, "available": c.available, "needed": c.needed,
-                 "ok": c.ok, "message": c.message} for c in checks]
+                 "ok": c.ok, "message": translate_stored(c.message)} for c in checks]
     else:
         fixed_ids = {f.id for f in fixed}
         for i, rule in enumerate(parsed):
@@ -319,7 +320,7 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
     if changed_paper:
         _checks, problems = check_rules(definition, question_pool(definition.course))
         if problems:
-            raise ExamError(_("抽题规则无法满足"), 422, problems)
+            raise ExamError(_("抽题规则无法满足"), 422, [translate_stored(p) for p in problems])
         unknown = [c.id for c in definition.cases if get_case(c.id) is None]
         if unknown:
             raise ExamError(_("案例不存在"), 422, [_("cases: 没有编号为“%(c)s”的案例", c=cid) for cid in unknown])

@@ -309,3 +309,20 @@ def test_every_grader_sentence_of_the_bank_has_an_english_translation(app):
                 if CHINESE.search(translate_stored(feedback)):
                     untranslated.add(feedback)
     assert len(questions) > 100 and untranslated == set()
+
+
+def test_rule_check_messages_reach_an_english_teacher_in_english(app, client, exam_factory, mini_bank):
+    """The drawing rules' sentences come from the domain in Chinese; the editor and the API show English."""
+    client.post("/language", data={"locale": "en"})
+    headers = login(client, "teacher")
+    response = client.post("/api/v1/exams", headers=headers, json={
+        "title": "Too many essays", "time_limit_minutes": 10, "classes": ["一班"],
+        "rules": [{"types": ["essay"], "count": 50}], "fixed": [{"id": "no-such-q"}]})
+    body = response.get_json()
+    assert response.status_code == 422, body
+    assert any(d.startswith("Rule 1 (Question type Essay) needs 50 questions") for d in body["details"]), body
+    assert not any(CHINESE.search(d) for d in body["details"]), body
+    report = client.post("/instructor/exams/check-rules", data={
+        "rules-0-types": "essay", "rules-0-count": "50", "rules-0-points": "1", "fixed": "no-such-q"}).get_json()
+    assert "Fixed question no-such-q is not in the bank" in report["problems"]
+    assert report["rules"][0]["message"].startswith("Rule 1 (Question type Essay) needs 50 questions")

@@ -130,7 +130,7 @@ def test_rule_that_cannot_be_filled_is_refused_with_its_message(app, client, aut
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "抽题规则无法满足" in page
-    assert f"规则 1(题型 简答)需要 50 题,题库中只有 {len(mini_bank['essay'])} 题符合" in page
+    assert f"规则 1（题型 简答）需要 50 题，题库中只有 {len(mini_bank['essay'])} 题符合" in page
     assert 'value="第五章小测"' in page  # the form keeps what was typed
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Exam.id))) == 0
@@ -328,7 +328,7 @@ def test_yaml_upload_creates_the_exam(app, client, auth, mini_bank, klass):
     (GOOD_YAML.replace("max_attempts", "max_attempt"), ["第 3 行", "max_attempt: 不认识的字段（是不是 max_attempts？）"]),
     (GOOD_YAML.replace("count: 2", "count: many"), ["第 8 行", "rules 第 1 条 → count: 必须是整数"]),
     (GOOD_YAML.replace("type: single", "type: essay").replace("count: 2", "count: 40"),
-     ["抽题规则无法满足", "规则 1(题型 简答)需要 40 题"]),
+     ["抽题规则无法满足", "规则 1（题型 简答）需要 40 题"]),
     (GOOD_YAML.replace("[一班]", "[九班]"), ["班级“九班”不存在"]),
     (GOOD_YAML + "title: again\n", ["字段 title 重复"]),
     ("- just\n- a list\n", ["必须是一个映射"]),
