@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
-from markupsafe import Markup
 
 from ..domain.questions import answer_view, resolve
 from ..domain.questions.numeric import format_number
-from ..i18n import user_content
 from ..domain.questions.presented import ordering_texts, presented_options, presented_summary
 from ..models import Attempt, AttemptItem, User
 from .rendering import html, inline_html
 from .withholding import withheld_qids
 
 
-def _joined(parts) -> Markup:
-    """Markup pieces joined with the reader's list separator (Chinese "；", English "; ")."""
-    return Markup(pgettext("list separator", "；")).join(parts)
+def _joined(parts) -> str:
+    """Pieces joined with the reader's list separator (Chinese "；", English "; ")."""
+    return pgettext("list separator", "；").join(parts)
 
 
-def describe_response(data: dict, response) -> Markup | str:
-    """A student's response as readable text (option texts, not only letters); user text marked as content."""
+def describe_response(data: dict, response) -> str:
+    """A student's response as readable text (option texts, not only letters), labels in the reader's language.
+
+    Apart from the true/false words and the blank labels it is the student's or the bank's text:
+    templates mark the element showing it as user content (``lang="zh"``, docs/translations.md).
+    """
     if response is None or response == "" or response == [] or response == {}:
         return _("（未作答）")
     qtype = data.get("type")
@@ -31,35 +33,33 @@ def describe_response(data: dict, response) -> Markup | str:
         return judgement.get(response, str(response))
     if qtype in ("single", "multiple", "ordering"):
         ids = response if isinstance(response, list) else [response]
-        sep = " → " if qtype == "ordering" else "；"
-        return user_content(sep.join(f"{i}. {options.get(i, '?')}" if isinstance(i, str) else str(i) for i in ids))
+        sep = " → " if qtype == "ordering" else ";"
+        return sep.join(f"{i}. {options.get(i, '?')}" if isinstance(i, str) else str(i) for i in ids)
     if qtype == "fill_blank" and isinstance(response, list):
-        return _joined(Markup(_("第 %(n)d 空：%(v)s", n=n, v=user_content(v))) for n, v in enumerate(response, 1))
+        return _joined(_("第 %(n)d 空：%(v)s", n=n, v=v) for n, v in enumerate(response, 1))
     if qtype == "matching" and isinstance(response, dict):
-        return user_content("；".join(f"{k} → {v}" for k, v in response.items()))
-    return user_content(response)
+        return ";".join(f"{k} → {v}" for k, v in response.items())
+    return str(response)
 
 
-def _answer_text(data: dict) -> Markup | str:
-    """The key as text, its labels in the reader's language and the bank's text marked as content."""
+def _answer_text(data: dict) -> str:
+    """The key as text, with the labels the domain writes in Chinese (blanks, rubric, tolerance) translated."""
     view = answer_view(data)
     qtype = data.get("type")
     if qtype == "fill_blank" and "accepted" in view:
-        return _joined(Markup(_("第 %(n)d 空：%(v)s", n=n, v=user_content(" / ".join(forms))))
-                       for n, forms in enumerate(view["accepted"], 1))
+        return _joined(_("第 %(n)d 空：%(v)s", n=n, v=" / ".join(forms)) for n, forms in enumerate(view["accepted"], 1))
     if qtype == "essay" and "rubric" in view:
-        return Markup(_("评分要点：%(p)s", p=user_content("；".join(view["rubric"]))))
+        return _("评分要点：%(p)s", p="；".join(view["rubric"]))
     resolved = resolve(data)
     if qtype == "numeric" and not isinstance(resolved, str):
         spec = resolved[1]
-        text = user_content(format_number(spec.answer) + (f" {spec.unit}" if spec.unit else ""))
+        text = format_number(spec.answer) + (f" {spec.unit}" if spec.unit else "")
         if spec.tolerance_pct:
-            text += Markup(_("（允许误差 ±%(t)s%%）", t=format_number(spec.tolerance_pct)))
+            text += _("（允许误差 ±%(t)s%%）", t=format_number(spec.tolerance_pct))
         elif spec.tolerance:
-            text += Markup(_("（允许误差 ±%(t)s）", t=format_number(spec.tolerance)))
+            text += _("（允许误差 ±%(t)s）", t=format_number(spec.tolerance))
         return text
-    display = view.get("display", "")
-    return user_content(display) if display else ""
+    return view.get("display", "")
 
 
 def as_presented(data: dict, presentation: dict | None, response, bank_letters: bool = False) -> dict:
@@ -78,15 +78,12 @@ def as_presented(data: dict, presentation: dict | None, response, bank_letters: 
             if not option["letter"]:  # true/false: the judgement words in the reader's language
                 option["text"] = option["html"] = _judgement(option["id"] == "true")
         chosen = presented_summary(options, "chosen")
-        judged = data.get("type") == "true_false"  # the judgement words are interface text
-        mark = (lambda text: text) if judged else user_content
-        return {"response": mark(chosen) if chosen else _("（未作答）"),
-                "answer": mark(presented_summary(options, "right")), "options": options}
+        return {"response": chosen or _("（未作答）"), "answer": presented_summary(options, "right"),
+                "options": options}
     texts = ordering_texts(data, response)
     if texts is not None:
         given, key = texts
-        return {"response": user_content(" → ".join(given)) if given else _("（未作答）"),
-                "answer": user_content(" → ".join(key)), "options": []}
+        return {"response": " → ".join(given) or _("（未作答）"), "answer": " → ".join(key), "options": []}
     return {"response": describe_response(data, response), "answer": _answer_text(data), "options": []}
 
 

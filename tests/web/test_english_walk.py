@@ -231,6 +231,7 @@ def test_results_pages_in_english_translate_the_graders_feedback(app, client, au
     review = client.get(f"/exams/attempts/{attempt['attempt_id']}/review").get_data(as_text=True)
     assert stray_chinese(review) == []
     assert "Correct." in review and "Incorrect." in review
+    assert "Blank 1: " in review and "Rubric: " in review and "第 1 空" not in review and "评分要点" not in review
     assert "回答正确" not in review and "部分正确" not in review
     api = client.get(f"/api/v1/attempts/{attempt['attempt_id']}").get_json()
     feedback = {r["id"]: r["feedback"] for r in api["results"]}

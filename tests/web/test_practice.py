@@ -222,6 +222,12 @@ def test_wrong_answer_shows_the_key_and_enters_the_notebook(app, client, auth, u
     if qtype == "ordering":  # items carry no letters on the page: the key is their texts in order
         shown = " → ".join(data["options"][k] for k in data["answer"])
         assert f'id="right-answer">{escape(shown)}<' in page
+    elif qtype == "fill_blank":  # the labels (第 1 空：) are the page's; the accepted forms the bank's
+        assert all(escape(" / ".join(forms)) in page for forms in data["answer"])
+    elif qtype == "numeric":
+        from app.domain.questions.numeric import format_number
+
+        assert f'id="right-answer">{format_number(data["answer"])}' in page
     else:
         assert html(answer_view(data)["display"]).removeprefix("<p>").removesuffix("</p>")[:10] in page
     assert html(data["explanation"]) in page
