@@ -86,7 +86,7 @@ def test_csv_export_has_chinese_names_and_scores(client, auth, graded):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["用户名", "姓名", "学号"] and rows[0][-1] == "加权总评（%）"
+    assert rows[0][:3] == ["用户名", "姓名", "学号"] and rows[0][-1] == "加权总评(%)"
     by_user = {r[0]: r for r in rows[1:]}
     assert by_user["student"][1:5] == ["张三", "0012", "2", "已提交"]
     assert by_user["student2"][1:5] == ["李四", "S002", "", "进行中"]
