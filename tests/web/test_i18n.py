@@ -33,9 +33,31 @@ def _strings(value) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else (value,)
 
 
+def _untranslated(catalog) -> list:
+    """Entries a reader would see in Chinese: an empty msgstr (any plural form) or a fuzzy one."""
+    return [m.id for m in _messages(catalog) if not all(_strings(m.string)) or m.fuzzy]
+
+
 def test_catalogue_has_no_empty_or_fuzzy_translation():
-    missing = [m.id for m in _messages(_catalog()) if not all(_strings(m.string)) or m.fuzzy]
-    assert missing == []
+    assert _untranslated(_catalog()) == []
+
+
+def test_the_untranslated_check_catches_empty_and_fuzzy_entries():
+    po = io.BytesIO('''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=utf-8\\n"
+
+msgid "已翻译"
+msgstr "Translated"
+
+msgid "未翻译"
+msgstr ""
+
+#, fuzzy
+msgid "模糊"
+msgstr "Fuzzy"
+'''.encode())
+    assert _untranslated(read_po(po)) == ["未翻译", "模糊"]
 
 
 def test_catalogue_compiles_and_keeps_every_placeholder():
