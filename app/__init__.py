@@ -138,6 +138,8 @@ def register_commands(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Globals every template may use."""
+    from .question_types import init_app as init_question_types
     from .templating import init_templating
 
     init_templating(app)
+    init_question_types(app)  # each type's templates, scripts and labels (app/question_types/)

@@ -87,7 +87,7 @@ def _writer_lock_fd() -> int | None:
 
 
 @contextmanager
-def _writer_queue() -> Iterator[None]:
+def writer_queue() -> Iterator[None]:
     """Queue SQLite writers on a lock that wakes the next one at once.
 
     SQLite's busy handler retries a locked database after sleeping 1, 2, 5, 10 … up to 100 ms,
@@ -115,7 +115,7 @@ def immediate_transaction() -> Iterator[None]:
     db.session.commit()
     token = _read_only.set(False)
     try:
-        with _writer_queue():
+        with writer_queue():
             try:
                 yield
                 db.session.commit()

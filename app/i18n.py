@@ -66,12 +66,6 @@ def N_(text: str) -> str:
     return text
 
 
-# Question type labels live in the Flask-free domain (app/domain/questions); listed here so that
-# extraction finds them. Templates show them through ``_(label)``.
-QUESTION_TYPE_LABELS = (N_("单选题"), N_("多选题"), N_("判断题"), N_("排序题"), N_("数值题"), N_("填空题"),
-                        N_("匹配题"), N_("论述题"))
-
-
 def select_locale() -> str:
     """The locale chosen with the language switch, else Chinese."""
     languages = current_app.config["LANGUAGES"]

@@ -25,7 +25,7 @@ def warm(app: Flask) -> int:
     from .models import Question
     from .services import exam_cache
     from .services.case_items import is_case_data
-    from .services.exams import payload_from_view
+    from .services.exam_payloads import payload_from_view
 
     warmed = 0
     with app.app_context():

@@ -43,7 +43,7 @@ def prepare(database_url: str, students: int, time_limit_minutes: int = 180, sec
     from sqlalchemy import insert, select
 
     from app import create_app
-    from app.auth.passwords import hash_password
+    from app.services.passwords import hash_password
     from app.extensions import db
     from app.models import ClassMembership, Role, User
     from app.services.accounts import create_user

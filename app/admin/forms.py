@@ -6,7 +6,7 @@ from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from ..auth.passwords import MIN_PASSWORD_LENGTH
+from ..services.passwords import MIN_PASSWORD_LENGTH
 
 
 class UserForm(FlaskForm):

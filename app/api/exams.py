@@ -8,12 +8,19 @@ from flask_login import current_user
 
 from ..auth.session import instructor_required, login_required, session_identity
 from ..database import reads_first
+from ..domain.exams import AttemptStatus
+from ..domain.questions import QUESTION_TYPES
 from ..errors import abort_with
 from ..extensions import db, login_manager
 from ..i18n import translate_stored
 from ..models import Exam
+from ..models.base import utcnow
 from ..services import autosave, exam_room
-from ..services import exams as svc
+from ..services.attempts import is_overdue, refresh_if_overdue, save_response, start_or_resume, submit
+from ..services.exam_access import attempt_for, effective_minutes, may_take, review_allowed, visible_exams
+from ..services.exam_payloads import attempt_payload, iso_time
+from ..services.exam_errors import ExamError
+from ..services import exams as exam_definitions
 from . import bp
 from .docs import ERROR_SCHEMA, documented
 from .helpers import json_object
@@ -22,28 +29,37 @@ EXAM_SUMMARY = {"type": "object", "properties": {
     "id": {"type": "integer"}, "title": {"type": "string"},
     "opens_at": {"type": ["string", "null"]}, "closes_at": {"type": ["string", "null"]},
     "time_limit_minutes": {"type": ["integer", "null"]}}}
+# The type list and each type's additions come from the registry (app/domain/questions/): a new
+# type documents itself. A case item (an exam's case exercise) is not a bank type but appears here.
 QUESTION_SCHEMA = {"type": "object", "description": "A question as the student sees it; never a key.",
                    "properties": {
                        "id": {"type": "string"}, "position": {"type": "integer"},
-                       "type": {"type": "string", "enum": ["single", "multiple", "true_false", "ordering", "numeric",
-                                                           "fill_blank", "matching", "essay"]},
+                       "type": {"type": "string", "enum": [*QUESTION_TYPES, "case"],
+                                "description": "; ".join(f"{name}: {t.label}" for name, t in QUESTION_TYPES.items())
+                                + "; case: 案例"},
                        "points": {"type": "number"}, "stem_html": {"type": "string"},
                        "options": {"type": "array", "items": {"type": "object", "properties": {
                            "id": {"type": "string"}, "html": {"type": "string"}}}},
-                       "items": {"type": "array", "description": "ordering: the items to put in order"},
-                       "left": {"type": "array", "items": {"type": "string"}, "description": "matching: left items"},
-                       "choices": {"type": "array", "items": {"type": "string"}, "description": "matching: right choices"},
-                       "blanks": {"type": "integer", "description": "fill_blank: number of blanks"},
-                       "unit": {"type": "string", "description": "numeric: unit"}}}
+                       **{key: schema for question_type in QUESTION_TYPES.values()
+                          for key, schema in question_type.view_schema.items()}}}
 ATTEMPT_SCHEMA = {"type": "object", "properties": {
-    "attempt_id": {"type": "integer"}, "status": {"type": "string", "enum": ["in_progress", "submitted"]},
+    "attempt_id": {"type": "integer"}, "status": {"type": "string", "enum": [s.value for s in AttemptStatus]},
     "deadline": {"type": ["string", "null"]}, "responses": {"type": "object"},
-    "questions": {"type": "array", "items": QUESTION_SCHEMA},
+    "questions": {"type": "array", "items": QUESTION_SCHEMA, "description": "in paper order (positions 1…n)"},
+    "sections": {"type": "array", "description": "a paper in sections (paper_layout sections) only, with the "
+                                                 "questions or the results: its sections in paper order",
+                 "items": {"type": "object", "properties": {
+                     "number": {"type": "integer"}, "type": {"type": "string", "description": "a question type, or case"},
+                     "title": {"type": "string"}, "count": {"type": "integer"}, "points": {"type": "number"},
+                     "each": {"type": ["number", "null"], "description": "points of every question; null when they differ"},
+                     "questions": {"type": "array", "items": {"type": "string"}},
+                     "score": {"type": ["number", "null"], "description": "with results: the subtotal (null when the "
+                                                                          "section holds a withheld question)"},
+                     "pending": {"type": "integer", "description": "with results: items waiting for manual grading"}}}},
     "score": {"type": ["number", "null"]}, "max_score": {"type": "number"}}}
 RESPONSE_BODY = {"type": "object", "required": ["response"], "properties": {
-    "response": {"description": "single \"B\"; multiple [\"A\",\"D\"]; true_false false; ordering [\"B\",\"A\"]; "
-                                "numeric 26000 or \"2.6万\"; fill_blank [\"…\"]; matching {\"left\": \"right\"}; essay \"text\"; "
-                                "null clears the answer"},
+    "response": {"description": "; ".join(t.response_example for t in QUESTION_TYPES.values())
+                                + "; null clears the answer"},
     "seq": {"type": "integer", "minimum": 0, "description": "per-question sequence number from the client; "
                                                           "a save with a lower number than the stored one is ignored"},
     "flagged": {"type": "boolean"}}}
@@ -59,6 +75,9 @@ EXAM_DEFINITION = {"type": "object", "required": ["title"], "properties": {
     "grading_method": {"type": "string", "enum": ["highest", "last", "first"]},
     "review_policy": {"type": "string", "enum": ["immediately", "after_close", "never"]},
     "shuffle_questions": {"type": "boolean"}, "shuffle_options": {"type": "boolean"},
+    "paper_layout": {"type": "string", "enum": ["sections", "mixed"], "default": "sections",
+                     "description": "sections: one section per question type (一、单选题 …) in a fixed type order, "
+                                    "numbered through, shuffled within sections; mixed: one run in draw order"},
     "grace_seconds": {"type": "integer", "minimum": 0, "maximum": 3600},
     "classes": {"type": "array", "items": {"type": "string"}},
     "rules": {"type": "array", "items": {"type": "object"}}, "fixed": {"type": "array", "items": {"type": "object"}},
@@ -86,10 +105,10 @@ START_BODY = {"type": "object", "properties": {"access_code": {
 
 
 def _iso(value):
-    return svc._iso(value)
+    return iso_time(value)
 
 
-def _fail(exc: svc.ExamError):
+def _fail(exc: ExamError):
     body = {"error": str(exc)}
     if exc.details:
         # Details may be the domain's sentences (rule checks): shown in the caller's language.
@@ -99,7 +118,7 @@ def _fail(exc: svc.ExamError):
 
 def _exam_or_404(exam_id: int) -> Exam:
     exam = db.session.get(Exam, exam_id)
-    if exam is None or not svc.may_take(exam, current_user):
+    if exam is None or not may_take(exam, current_user):
         abort_with(404, _("找不到该考试"))
     return exam
 
@@ -110,10 +129,10 @@ def _exam_or_404(exam_id: int) -> Exam:
                                                          401: ERROR_SCHEMA})
 def list_exams():
     """Exams assigned to the user's classes that have not closed."""
-    now = svc.utcnow()
-    exams = [e for e in svc.visible_exams(current_user) if e.closes_at is None or e.closes_at > now]
+    now = utcnow()
+    exams = [e for e in visible_exams(current_user) if e.closes_at is None or e.closes_at > now]
     return jsonify([{"id": e.id, "title": e.title, "opens_at": _iso(e.opens_at), "closes_at": _iso(e.closes_at),
-                     "time_limit_minutes": svc.effective_minutes(e, current_user)} for e in exams])
+                     "time_limit_minutes": effective_minutes(e, current_user)} for e in exams])
 
 
 @bp.route("/exams", methods=["POST"])
@@ -130,8 +149,8 @@ def create_exam():
     """Create an exam; 422 with the reason when a rule cannot be filled."""
     data = json_object()
     try:
-        exam = svc.create_exam(data, current_user)
-    except svc.ExamError as exc:
+        exam = exam_definitions.create_exam(data, current_user)
+    except ExamError as exc:
         return _fail(exc)
     return jsonify({"id": exam.id, "title": exam.title, "opens_at": _iso(exam.opens_at),
                     "closes_at": _iso(exam.closes_at), "time_limit_minutes": exam.time_limit_minutes}), 201
@@ -156,18 +175,18 @@ def start_attempt(exam_id: int):
     try:
         # Not assigned: 404 before any room rule answers (a 403 would tell the exam exists).
         # Without room rules start_or_resume checks it, so it is not queried twice.
-        if (exam.access_code or exam.allowed_networks) and not svc.may_take(exam, current_user):
+        if (exam.access_code or exam.allowed_networks) and not may_take(exam, current_user):
             abort_with(404, _("找不到该考试"))
         exam_room.check_network(exam)
         exam_room.check_access_code(exam, current_user, data.get("access_code"))
         rules = exam_room.RoomRules.of(exam, current_user)
-        attempt = svc.start_or_resume(exam, current_user)
+        attempt = start_or_resume(exam, current_user)
         exam_room.guard(attempt, rules)
-    except svc.ExamError as exc:
+    except ExamError as exc:
         if exc.status == 404:
             abort_with(404, _("找不到该考试"))
         return _fail(exc)
-    return jsonify(svc.attempt_payload(attempt, current_user, with_questions=True))
+    return jsonify(attempt_payload(attempt, current_user, with_questions=True))
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET"])
@@ -179,13 +198,13 @@ def start_attempt(exam_id: int):
 def get_attempt(attempt_id: int):
     """The attempt; auto-submitted first if its time ran out."""
     try:
-        attempt = svc.attempt_for(attempt_id, current_user)
-        if attempt.status == "in_progress" and attempt.user_id == current_user.id:
+        attempt = attempt_for(attempt_id, current_user)
+        if attempt.status == AttemptStatus.IN_PROGRESS and attempt.user_id == current_user.id:
             exam_room.guard_attempt(attempt, current_user)  # it carries the questions
-    except svc.ExamError as exc:
+    except ExamError as exc:
         return _fail(exc)
-    svc.refresh_if_overdue(attempt)
-    payload = svc.attempt_payload(attempt, current_user, with_questions=request.args.get("questions") == "1")
+    refresh_if_overdue(attempt)
+    payload = attempt_payload(attempt, current_user, with_questions=request.args.get("questions") == "1")
     for result in payload.get("results", []):  # graders store Chinese feedback: in the caller's language
         if result.get("feedback"):
             result["feedback"] = translate_stored(result["feedback"])
@@ -227,12 +246,10 @@ def save_answer(attempt_id: int, question_id: str):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     try:
-        attempt = svc.attempt_for(attempt_id, current_user)
-        if attempt.user_id != current_user.id:
-            raise svc.ExamError(_("只能修改自己的答卷"), 404)
-        exam_room.guard_attempt(attempt, current_user)
-        result = svc.save_response(attempt, question_id, data["response"], seq, flagged)
-    except svc.ExamError as exc:
+        attempt = attempt_for(attempt_id, current_user)
+        # Ownership, the exam room and the save rules: the same checks as the fast path's.
+        result = save_response(attempt, question_id, data["response"], seq, flagged, user=current_user)
+    except ExamError as exc:
         return _fail(exc)
     return jsonify(saved_at=_iso(result.saved_at), seq=result.seq, stale=result.stale)
 
@@ -247,15 +264,15 @@ def save_answer(attempt_id: int, question_id: str):
 def submit_attempt(attempt_id: int):
     """Submit and grade once; the score only where the review policy allows."""
     try:
-        attempt = svc.attempt_for(attempt_id, current_user)
+        attempt = attempt_for(attempt_id, current_user)
         if attempt.user_id != current_user.id:
-            raise svc.ExamError(_("只能提交自己的答卷"), 404)
-        if attempt.status == "in_progress":  # a repeated submit of a finished attempt stays idempotent
+            raise ExamError(_("只能提交自己的答卷"), 404)
+        if attempt.status == AttemptStatus.IN_PROGRESS:  # a repeated submit of a finished attempt stays idempotent
             exam_room.guard_attempt(attempt, current_user)
-    except svc.ExamError as exc:
+    except ExamError as exc:
         return _fail(exc)
-    attempt = svc.submit(attempt, auto=svc.is_overdue(attempt))
-    if svc.review_allowed(attempt, current_user):
+    attempt = submit(attempt, auto=is_overdue(attempt))
+    if review_allowed(attempt, current_user):
         return jsonify(score=attempt.score, max_score=attempt.max_score, submitted=True,
                        partially_graded=attempt.needs_manual)
     return jsonify(submitted=True)

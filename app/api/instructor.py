@@ -21,7 +21,13 @@ GRADEBOOK_ROW = {"type": "object", "properties": {
     "status": {"type": "string", "enum": list(books.STATUS_LABELS)},
     "status_label": {"type": "string", "description": "未开始 / 进行中 / 已提交 / 待人工评分"},
     "attempt_id": {"type": ["integer", "null"], "description": "the attempt whose score counts"},
-    "attempts": {"type": "integer"}}}
+    "attempts": {"type": "integer"},
+    "sections": {"type": "array", "description": "sectioned exams only (paper_layout sections): the kept attempt's "
+                                                 "subtotal per section, in section order; empty without one",
+                 "items": {"type": "object", "properties": {
+                     "type": {"type": "string", "description": "a question type, or case"},
+                     "score": {"type": "number"}, "max_score": {"type": "number"},
+                     "pending": {"type": "integer", "description": "items still waiting for manual grading"}}}}}}
 FLAG = {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}
 STATISTICS = {"type": "object", "properties": {
     "exam": {"type": "object", "properties": {
@@ -50,7 +56,8 @@ def _exam(exam_id: int) -> Exam:
                         "the score that counts under the exam's grading method. `format=json` (default) gives "
                         "a JSON array; `csv` is UTF-8 with a byte-order mark; `xlsx` keeps student numbers as text. "
                         "CSV and XLSX have the columns username, full_name, student_number, score, max_score, "
-                        "status, status_label.",
+                        "status, status_label; a sectioned exam adds section_<type> and section_<type>_max per "
+                        "section type (the kept attempt's subtotal and its full marks), in section order.",
             responses={200: {"type": "array", "items": GRADEBOOK_ROW}, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA,
                        403: ERROR_SCHEMA, 404: ERROR_SCHEMA})
 def exam_gradebook(exam_id: int):

@@ -8,13 +8,16 @@ from flask_login import current_user
 
 from ..auth.session import instructor_required, login_required
 from ..database import reads_first
+from ..domain.exams import AttemptStatus
 from ..domain.exams.room import EVENT_KINDS
 from ..errors import abort_with
 from ..extensions import db
 from ..models import Exam
-from ..services import exam_room
-from ..services import exams as svc
-from ..services import monitor
+from ..services import exam_room, monitor
+from ..services.attempts import is_overdue
+from ..services.exam_access import attempt_for
+from ..services.exam_payloads import iso_time
+from ..services.exam_errors import ExamError
 from ..services.gradebook import settle_overdue
 from . import bp
 from .docs import ERROR_SCHEMA, documented
@@ -25,7 +28,7 @@ EVENT_BODY = {"type": "object", "required": ["kind"], "properties": {
 EVENT_COUNTS = {"type": "object", "properties": {k: {"type": "integer"} for k in EVENT_KINDS}}
 MONITOR_ROW = {"type": "object", "properties": {
     "attempt_id": {"type": "integer"}, "number": {"type": "integer"},
-    "status": {"type": "string", "enum": ["in_progress", "submitted"]},
+    "status": {"type": "string", "enum": [s.value for s in AttemptStatus]},
     "state": {"type": "string", "enum": list(monitor.STATUS_LABELS),
               "description": "in_progress, time_up (deadline passed, not yet settled), submitted or needs_grading"},
     "student": {"type": "object", "properties": {
@@ -60,21 +63,21 @@ MONITOR_ROW = {"type": "object", "properties": {
 def attempt_event(attempt_id: int):
     """Store one event of the user's own open attempt."""
     try:
-        attempt = svc.attempt_for(attempt_id, current_user)
+        attempt = attempt_for(attempt_id, current_user)
         if attempt.user_id != current_user.id:  # not even a 400 tells another user's attempt exists
-            raise svc.ExamError(_("找不到该答卷"), 404)
-    except svc.ExamError as exc:
+            raise ExamError(_("找不到该答卷"), 404)
+    except ExamError as exc:
         return jsonify(error=str(exc)), exc.status
     kind = json_object().get("kind")
     if not isinstance(kind, str) or kind not in EVENT_KINDS:
         abort_with(400, _("字段 kind 必须是以下之一：%(k)s", k=", ".join(EVENT_KINDS)))
     try:
-        if attempt.status == "in_progress" and not svc.is_overdue(attempt):
+        if attempt.status == AttemptStatus.IN_PROGRESS and not is_overdue(attempt):
             exam_room.guard_attempt(attempt, current_user)
         at, count = exam_room.record_event(attempt, kind)
-    except svc.ExamError as exc:
+    except ExamError as exc:
         return jsonify(error=str(exc)), exc.status
-    return jsonify(kind=kind, at=svc._iso(at), count=count), 201
+    return jsonify(kind=kind, at=iso_time(at), count=count), 201
 
 
 @bp.route("/exams/<int:exam_id>/monitor", methods=["GET"])

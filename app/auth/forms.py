@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from .passwords import MIN_PASSWORD_LENGTH
+from ..services.passwords import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..i18n import marked
 from ..services.accounts import authenticate, change_password as set_new_password, end_all_sessions
 from .forms import ChangePasswordForm, LoginForm, LogoutEverywhereForm
-from .passwords import verify_password
+from ..services.passwords import verify_password
 from .session import (end_session, login_rate_limit, login_required, password_change_failures, restamp_session,
                       start_session)
 

@@ -18,7 +18,7 @@ from limits import parse_many
 
 from ..extensions import db, limiter, login_manager
 from ..models import User
-from .passwords import dummy_hash
+from ..services.passwords import dummy_hash
 
 # Session keys that outlive a logout or a login: only the chosen language.
 _KEPT_KEYS = ("locale",)

@@ -158,6 +158,9 @@ class StepView:
     model: str = ""
     model_grid: list[list[str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: Whether the rows are customers of the data table, whose ids (C01, …) the page shows;
+    #: other rows (A 类, 第 1 年, 一位满意客户 …) show their Chinese label only.
+    show_ids: bool = True
 
     @property
     def option_keys(self) -> list[str]:
@@ -178,9 +181,11 @@ def step_views(variant: Variant, answers: Mapping[str, Any] | None, result: Mapp
     graded = {s.get("id"): s for s in (result or {}).get("steps", []) if isinstance(s, dict)}
     model = solution(variant) if with_model else {}
     views = []
+    data_ids = {str(row.get("id")) for row in variant.dataset or []}
     for number, step in enumerate(variant.steps, start=1):
         view = StepView(step=step, number=number, result=graded.get(step.id),
-                        errors=list((errors or {}).get(step.id, [])))
+                        errors=list((errors or {}).get(step.id, [])),
+                        show_ids=bool(step.rows) and set(step.row_ids) <= data_ids)
         if step.kind in GRID_KINDS:
             view.grid = _grid(step, answers.get(step.id))
             if with_model:

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import CaseWork
 from ..services import cases as svc
 from .answers import GRID_KINDS, answers_from_form, file_field, merge_uploads
-from .view import render_work
+from .view import render_work, textbook_name
 
 bp = Blueprint("cases", __name__)
 
@@ -34,7 +34,7 @@ def index():
     works = svc.works_by_assignment(current_user, [a.id for a in page.items])
     return render_template("cases/index.html", page=page, works=works, cases=list_cases(),
                            practice=svc.recent_practice(current_user), status=svc.work_status,
-                           past_due=svc.is_past_due, case_title=svc.case_title)
+                           past_due=svc.is_past_due, case_title=svc.case_title, textbook_name=textbook_name)
 
 
 @bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])

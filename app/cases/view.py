@@ -5,20 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template
+from flask_babel import gettext as _
 
 from ..content.markdown_render import render_inline
-from ..domain.cases import Variant, pareto_points
+from ..domain.cases import Variant, pareto_points, textbook_label
+from ..i18n import N_
 from ..models import CaseWork, User
 from ..services import cases as svc
 from .answers import step_views
 
 
-def dataset_columns(variant: Variant) -> list[str]:
-    """Every key that appears in the dataset's rows, in first-seen order."""
+# The names of a case's fixed variant, as the domain gives them (marked for translation).
+TEXTBOOK_NAMES = {"示例数据": N_("示例数据"), "考试原题数据": N_("考试原题数据"), "教材例题数据": N_("教材例题数据")}
+
+
+def textbook_name(case_id: str) -> str:
+    """The translated name of a case's fixed variant: 示例数据, 考试原题数据 or 教材例题数据."""
+    label = textbook_label(case_id)
+    return _(TEXTBOOK_NAMES.get(label, label))
+
+
+def dataset_columns(variant: Variant) -> list[tuple[str, str]]:
+    """``(key, Chinese header)`` of every key that appears in the dataset's rows, in first-seen order."""
     columns: list[str] = []
     for row in variant.dataset or []:
         columns.extend(k for k in row if k not in columns)
-    return columns
+    return [(key, variant.column_label(key)) for key in columns]
 
 
 def work_context(work: CaseWork, viewer: User, answers: dict[str, Any] | None = None,
@@ -32,6 +44,7 @@ def work_context(work: CaseWork, viewer: User, answers: dict[str, Any] | None = 
         "variant": variant,
         "assignment": assignment,
         "case_title": svc.case_title(work.case_id),
+        "textbook_label": textbook_name(work.case_id) if variant.is_textbook else "",
         "task_html": render_inline(variant.text_md),
         "instructions_html": render_inline(assignment.instructions) if assignment and assignment.instructions else "",
         "columns": dataset_columns(variant),

@@ -11,7 +11,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..domain.bank import bank_stats, format_problems, lint_paths, load_paths
-from ..domain.bank.lint import letter_warnings
 from ..services.bank import chapter_sections, sync_bank
 from ..services.courseware import get_course
 
@@ -27,20 +26,15 @@ def bank_group():
 def lint_command(paths):
     """Check question-bank YAML; each problem as ``path:line: message``; exit 1 on any.
 
-    Warnings (an explanation naming a bare option letter) print the same way, exit code unchanged.
+    Problems include an explanation that names an option by its bare letter (docs/question-format.md).
     """
     targets = list(paths) or [current_app.config["QUESTION_BANK_DIR"]]
     problems = lint_paths(targets, chapter_sections("crm"))
-    # Warnings print in the same form but leave the exit code alone (the shipped bank has some).
-    warnings = letter_warnings(load_paths(targets).questions)
-    if warnings:
-        click.echo(format_problems(warnings), nl=False)
-        click.echo(f"{len(warnings)} 条警告(不影响退出码)", err=True)
     if problems:
         click.echo(format_problems(problems), nl=False)
         click.echo(f"{len(problems)} 个问题", err=True)
         sys.exit(1)
-    click.echo("题库检查通过,没有发现问题。", err=True)
+    click.echo("题库检查通过，没有发现问题。", err=True)
 
 
 @bank_group.command("stats")

@@ -48,7 +48,7 @@ def list_command(as_json):
 @case_group.command("show")
 @click.argument("case_id")
 @click.option("--seed", type=int, default=None, help="Variant seed (default: the textbook variant).")
-@click.option("--textbook", is_flag=True, help="The variant with the source text's own numbers.")
+@click.option("--textbook", is_flag=True, help="The fixed variant: the source text's own numbers where it has them, otherwise fixed example data (示例数据).")
 @click.option("--json", "as_json", is_flag=True)
 def show_command(case_id, seed, textbook, as_json):
     """The task of one variant; never the answers."""

@@ -9,7 +9,9 @@ from flask.cli import with_appcontext
 
 from ..models import User
 from ..extensions import db
-from ..services import exams as svc
+from ..services.attempts import close_overdue
+from ..services.exam_errors import ExamError
+from ..services.exams import create_exam
 
 
 @click.group("exam")
@@ -21,7 +23,7 @@ def exam_group():
 @with_appcontext
 def close_overdue_command():
     """Submit every attempt whose deadline (plus grace) has passed, with what was saved."""
-    count = svc.close_overdue()
+    count = close_overdue()
     click.echo(f"已自动提交 {count} 份超时答卷")
 
 
@@ -39,15 +41,15 @@ def create_command(path: Path, username: str | None):
         # YAML goes through the editor's upload reader: values that cannot be built (2026-02-30,
         # !!int abc, 4,400 digits) and invalid fields are reported with their line.
         data = strict_loads(raw) if path.suffix == ".json" else load_yaml(raw)
-    except svc.ExamError as exc:
+    except ExamError as exc:
         details = "\n".join(f"  {line}" for line in exc.details)
         raise click.ClickException(f"{path}: {exc}\n{details}".rstrip()) from None
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"{path}: 无法读取考试定义:{exc}") from None
     actor = db.session.scalar(db.select(User).where(User.username == username)) if username else None
     try:
-        exam = svc.create_exam(data, actor)
-    except svc.ExamError as exc:
+        exam = create_exam(data, actor)
+    except ExamError as exc:
         details = "\n".join(f"  {line}" for line in exc.details)
         raise click.ClickException(f"{path}: {exc}\n{details}") from None
     click.echo(f"已创建考试 #{exam.id}“{exam.title}”")

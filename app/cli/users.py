@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from ..auth.passwords import MIN_PASSWORD_LENGTH
+from ..services.passwords import MIN_PASSWORD_LENGTH
 from ..domain.roster import USERNAME_RE
 from ..extensions import db
 from ..models import Role

@@ -7,12 +7,19 @@ from flask_login import current_user
 
 from ..auth.session import login_required
 from ..database import reads_first
+from ..domain.exams import AttemptStatus
 from ..errors import abort_with
 from ..extensions import db
 from ..models import Exam
-from ..services import exam_page, exam_room
-from ..services import exams as svc
-from ..services.review import review_rows
+from ..services import exam_room
+from ..services.attempts import is_overdue, refresh_if_overdue, start_or_resume
+from ..services.exam_access import (allowed_attempts, attempt_for, effective_minutes, is_open, may_take, review_allowed,
+                                    user_attempts, visible_exams)
+from ..services.exam_payloads import attempt_payload
+from ..services.scoring import kept_score
+from ..services.exam_errors import ExamError
+from ..services.review import review_rows, review_sections
+from . import page as exam_page
 
 bp = Blueprint("exams", __name__)
 
@@ -22,18 +29,18 @@ bp = Blueprint("exams", __name__)
 def index():
     """Exams assigned to the student, with their attempts."""
     rows = []
-    for exam in svc.visible_exams(current_user):
-        attempts = svc.user_attempts(exam, current_user)
-        rows.append({"exam": exam, "attempts": attempts, "open": svc.is_open(exam),
-                     "minutes": svc.effective_minutes(exam, current_user),
-                     "kept": svc.kept_score(exam, current_user) if attempts and any(
-                         svc.review_allowed(a, current_user) for a in attempts) else None})
+    for exam in visible_exams(current_user):
+        attempts = user_attempts(exam, current_user)
+        rows.append({"exam": exam, "attempts": attempts, "open": is_open(exam),
+                     "minutes": effective_minutes(exam, current_user),
+                     "kept": kept_score(exam, current_user) if attempts and any(
+                         review_allowed(a, current_user) for a in attempts) else None})
     return render_template("exams/index.html", rows=rows)
 
 
 def _exam_or_404(exam_id: int) -> Exam:
     exam = db.session.get(Exam, exam_id)
-    if exam is None or not svc.may_take(exam, current_user):
+    if exam is None or not may_take(exam, current_user):
         abort(404)
     return exam
 
@@ -43,13 +50,13 @@ def _exam_or_404(exam_id: int) -> Exam:
 def detail(exam_id: int):
     """An exam's rules and the start button."""
     exam = _exam_or_404(exam_id)
-    attempts = svc.user_attempts(exam, current_user)
-    allowed = svc.allowed_attempts(exam, current_user)
-    in_progress = next((a for a in attempts if a.status == "in_progress" and not svc.is_overdue(a)), None)
+    attempts = user_attempts(exam, current_user)
+    allowed = allowed_attempts(exam, current_user)
+    in_progress = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS and not is_overdue(a)), None)
     return render_template("exams/detail.html", exam=exam, attempts=attempts, allowed=allowed,
-                           in_progress=in_progress, minutes=svc.effective_minutes(exam, current_user),
-                           can_start=svc.is_open(exam) and (allowed is None or len(attempts) < allowed),
-                           review_allowed=lambda a: svc.review_allowed(a, current_user),
+                           in_progress=in_progress, minutes=effective_minutes(exam, current_user),
+                           can_start=is_open(exam) and (allowed is None or len(attempts) < allowed),
+                           review_allowed=lambda a: review_allowed(a, current_user),
                            needs_code=bool(exam.access_code) and not current_user.is_instructor
                            and exam.id not in session.get(exam_room.SESSION_CODES, []))
 
@@ -64,9 +71,9 @@ def start(exam_id: int):
         exam_room.check_network(exam)
         exam_room.check_access_code(exam, current_user, request.form.get("access_code", ""))
         rules = exam_room.RoomRules.of(exam, current_user)
-        attempt = svc.start_or_resume(exam, current_user)
+        attempt = start_or_resume(exam, current_user)
         exam_room.guard(attempt, rules)
-    except svc.ExamError as exc:
+    except ExamError as exc:
         flash(str(exc), "error")
         return redirect(url_for("exams.detail", exam_id=exam_id))
     return redirect(url_for("exams.take", attempt_id=attempt.id))
@@ -74,8 +81,8 @@ def start(exam_id: int):
 
 def _own_attempt(attempt_id: int):
     try:
-        attempt = svc.attempt_for(attempt_id, current_user)
-    except svc.ExamError:
+        attempt = attempt_for(attempt_id, current_user)
+    except ExamError:
         abort(404)
     if attempt.user_id != current_user.id and not current_user.is_instructor:
         abort(404)
@@ -87,16 +94,16 @@ def _own_attempt(attempt_id: int):
 def take(attempt_id: int):
     """The exam page: questions, countdown, navigator and autosave (static/js/exam.js)."""
     attempt = _own_attempt(attempt_id)
-    svc.refresh_if_overdue(attempt)
-    if attempt.status != "in_progress" or attempt.user_id != current_user.id:
+    refresh_if_overdue(attempt)
+    if attempt.status != AttemptStatus.IN_PROGRESS or attempt.user_id != current_user.id:
         return redirect(url_for("exams.review", attempt_id=attempt.id))
     try:
         exam_room.guard_attempt(attempt, current_user)
-    except svc.ExamError as exc:
+    except ExamError as exc:
         abort_with(exc.status, str(exc))
-    state = svc.attempt_payload(attempt, current_user)
+    state = attempt_payload(attempt, current_user)
     # Assembled from cached per-question HTML: rendering every question per request dominated the cost.
-    body = exam_page.render_body(attempt, state, svc.effective_minutes(attempt.exam, current_user))
+    body = exam_page.render_body(attempt, state, effective_minutes(attempt.exam, current_user))
     exam = attempt.exam
     proctor = {"attempt_id": attempt.id, "require_fullscreen": exam.require_fullscreen,
                "warn_after": exam.focus_warning_after or 0,
@@ -109,9 +116,10 @@ def take(attempt_id: int):
 def review(attempt_id: int):
     """The submitted attempt: score, answers and explanations as the review policy allows."""
     attempt = _own_attempt(attempt_id)
-    svc.refresh_if_overdue(attempt)
-    if attempt.status == "in_progress" and attempt.user_id == current_user.id:
+    refresh_if_overdue(attempt)
+    if attempt.status == AttemptStatus.IN_PROGRESS and attempt.user_id == current_user.id:
         return redirect(url_for("exams.take", attempt_id=attempt.id))
-    allowed = svc.review_allowed(attempt, current_user)
+    allowed = review_allowed(attempt, current_user)
     rows = review_rows(attempt, current_user) if allowed else []
-    return render_template("exams/review.html", attempt=attempt, allowed=allowed, rows=rows)
+    sections = review_sections(attempt, rows) if allowed else []
+    return render_template("exams/review.html", attempt=attempt, allowed=allowed, rows=rows, sections=sections)

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ..domain.questions import QUESTION_TYPES
 from ..models import Question
+from ..question_types import type_label
 from ..services import authoring as svc
 from ..services.bank import find_question
 from ..services.regrade import regrade_question, stale_items
@@ -33,7 +34,7 @@ def _editor(template_args: dict, form, qtype: str, parsed: ParsedForm | None, st
     errors = parsed.errors if parsed else {}
     other = [m for name, ms in errors.items() if name == FORM_ERROR or name not in FIELD_NAMES for m in ms]
     return render_template(
-        "instructor/question_form.html", f=form, qtype=qtype, type_label=_(QUESTION_TYPES[qtype].label),
+        "instructor/question_form.html", f=form, qtype=qtype, type_label=type_label(qtype),
         errors=errors, other_errors=other, preview=preview, option_rows=option_rows(form),
         pair_rows=pair_rows(form), chapters=svc.chapter_choices(), anchors=svc.chapter_anchors(),
         **template_args), status

@@ -21,16 +21,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.exams.room import bad_networks
 from ..domain.exams import EARLIEST_YEAR, LATEST_YEAR, time_in_range
+from ..domain.questions import QUESTION_TYPES
 from ..formfields import FiniteDecimalField, finite_decimal
 
-TYPE_LABELS = {
-    "single": _l("单选"), "multiple": _l("多选"), "true_false": _l("判断"), "ordering": _l("排序"),
-    "numeric": _l("计算"), "fill_blank": _l("填空"), "matching": _l("匹配"), "essay": _l("简答"),
-}
+# Each type's one label (app/domain/questions/), translated when the select is rendered.
+TYPE_LABELS = {name: _l(question_type.label) for name, question_type in QUESTION_TYPES.items()}
 GRADING_METHODS = [SelectChoice("highest", _l("取最高分")), SelectChoice("last", _l("取最后一次")),
                    SelectChoice("first", _l("取第一次"))]
 REVIEW_POLICIES = [SelectChoice("immediately", _l("提交后立即公布成绩、答案与解析")),
                    SelectChoice("after_close", _l("考试关闭后公布")), SelectChoice("never", _l("不公布答案与解析"))]
+PAPER_LAYOUTS = [SelectChoice("sections", _l("按题型分部分（一、单选题 二、多选题 …），题号连续")),
+                 SelectChoice("mixed", _l("不分部分，各题型混排"))]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 _SPLIT = re.compile(r"[,,、;;\s]+")
 
@@ -107,6 +108,7 @@ class ExamForm(FlaskForm):
     review_policy = SelectField(_l("答案与解析"), choices=REVIEW_POLICIES)
     shuffle_questions = BooleanField(_l("打乱题目顺序"), default=True)
     shuffle_options = BooleanField(_l("打乱选项顺序"), default=True)
+    paper_layout = SelectField(_l("试卷结构"), choices=PAPER_LAYOUTS, default="sections")
     grace_seconds = IntegerField(_l("交卷宽限（秒）"), default=60, validators=[
         InputRequired(_l("请填写宽限秒数。")), NumberRange(0, 3600, _l("宽限为 0–3600 秒。"))])
     classes = MultiCheckboxField(_l("参加班级"), choices=[], validate_choice=False)
@@ -239,7 +241,7 @@ def definition_from_form(form: ExamForm) -> dict:
         "closes_at": form.closes_at.data, "max_attempts": form.max_attempts.data,
         "grading_method": form.grading_method.data, "review_policy": form.review_policy.data,
         "shuffle_questions": form.shuffle_questions.data, "shuffle_options": form.shuffle_options.data,
-        "grace_seconds": form.grace_seconds.data, "classes": list(form.classes.data or []),
+        "paper_layout": form.paper_layout.data, "grace_seconds": form.grace_seconds.data, "classes": list(form.classes.data or []),
         "rules": rules, "fixed": fixed, "cases": cases,
         "access_code": (form.access_code.data or "").strip(), "allowed_networks": split_networks(form.allowed_networks.data),
         "single_device": form.single_device.data, "closed_book": form.closed_book.data,

@@ -7,6 +7,7 @@ from flask import abort, render_template, request
 from ..domain.questions import QUESTION_TYPES
 from ..extensions import db
 from ..models import Exam, Question
+from ..question_types import type_label
 from ..services.gradebook import settle_overdue
 from ..services.item_statistics import exam_report, question_across_exams
 from .gradebook import paginate_list
@@ -25,7 +26,7 @@ def exam_statistics(exam_id: int):
     exam = db.session.get(Exam, exam_id) or abort(404)
     settle_overdue()
     report = exam_report(exam, request.args.get("which", "kept"))
-    type_labels = {name: t.label for name, t in QUESTION_TYPES.items()}
+    type_labels = {name: type_label(name) for name in QUESTION_TYPES}
     chart = {
         "histogram": [b.to_dict() for b in report.stats.exam.histogram],
         "scatter": [{"x": q.facility, "y": q.discrimination, "id": q.id} for q in report.stats.questions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ..auth.passwords import hash_password, needs_rehash, verify_password
+from .passwords import hash_password, needs_rehash, verify_password
 from ..extensions import db
 from ..models import AuditLog, Role, User
 

@@ -187,9 +187,9 @@ def restore_version(question: Question, number: int, actor: User) -> QuestionVer
 def preview_payload(data: Mapping[str, Any]) -> dict:
     """What the exam page's ``question_block`` gets for ``data`` (valid question data), unshuffled.
 
-    The same shape as :func:`app.services.exams.question_payload` builds for an attempt item.
+    The same shape as :func:`app.services.exam_payloads.question_payload` builds for an attempt item.
     """
-    from .exams import payload_from_view
+    from .exam_payloads import payload_from_view
 
     view = student_view(dict(data))
     return payload_from_view(view, str(data.get("id") or "preview"), 1, float(data.get("points", 1)))

@@ -11,10 +11,11 @@ An exam hall saves answers all the time, so a save must cost little and wait lit
   save in one transaction — one flush for all of them — and each thread answers only after the
   commit that holds its save returned. Nothing is acknowledged before it is on disk.
 
-Anything unusual (no such item, another user's attempt, submitted or overdue, a case item, an
-answer that does not validate, a stale sequence number) returns ``None`` so the caller takes the
-full path in :mod:`app.services.exams`, which gives the exact error or stale reply. The fast path
-only ever answers the plain success.
+Both paths decide with one rule, :func:`app.domain.exams.check_save`. Anything unusual (no such
+item, another user's attempt, submitted or overdue, a case item, an answer that does not validate,
+a stale sequence number) returns ``None`` so the caller takes the full path in
+:mod:`app.services.attempts`, which gives the exact error or stale reply. The fast path only ever
+answers the plain success.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, bindparam, text
 
-from ..database import _writer_queue, reset_read_only, set_read_only
+from ..database import reset_read_only, set_read_only, writer_queue
+from ..domain.exams import AttemptStatus, SaveVerdict, check_save, next_seq
 from ..domain.exams.room import room_decision
 from ..domain.questions import grade
 from ..extensions import db
@@ -33,7 +35,7 @@ from ..models.base import utcnow
 from . import exam_cache
 from .case_items import is_case_data
 from .exam_room import RoomRequest
-from .exams import SaveResult, past_deadline
+from .attempts import SaveResult
 
 # Plain SQL with typed parameters: these two statements run on every save, and SQLAlchemy's
 # cache key for a text statement costs a fraction of an expression tree's.
@@ -48,7 +50,7 @@ _LOOKUP = text(
           allowed_networks=JSON, single_device=Boolean, device_token=String)
 _SET = "response = :response, seq = :seq, saved_at = :saved_at"
 _WHERE = (" WHERE id = :item_id AND seq < :seq AND attempt_id IN "
-          "(SELECT id FROM attempt WHERE id = :attempt_id AND status = 'in_progress')")
+          f"(SELECT id FROM attempt WHERE id = :attempt_id AND status = '{AttemptStatus.IN_PROGRESS.value}')")
 _PARAMS = (bindparam("response", type_=JSON), bindparam("saved_at", type_=DateTime))
 _UPDATE = text("UPDATE attempt_item SET " + _SET + _WHERE).bindparams(*_PARAMS)
 _UPDATE_FLAGGED = text("UPDATE attempt_item SET " + _SET + ", flagged = :flagged" + _WHERE).bindparams(
@@ -56,7 +58,7 @@ _UPDATE_FLAGGED = text("UPDATE attempt_item SET " + _SET + ", flagged = :flagged
 
 
 @dataclass
-class _Write:
+class PendingSave:
     """One save waiting for a commit."""
 
     attempt_id: int
@@ -79,13 +81,13 @@ class GroupCommitter:
     """
 
     def __init__(self) -> None:
-        self._queue: list[_Write] = []
+        self._queue: list[PendingSave] = []
         self._lock = threading.Lock()
         self._busy = False  # a leader is committing
         self.commits = 0  # transactions committed (for tests and the benchmark)
         self.writes = 0  # saves they carried
 
-    def save(self, write: _Write) -> bool:
+    def save(self, write: PendingSave) -> bool:
         """Queue ``write`` and return once a commit holding it returned: True if it changed the row."""
         with self._lock:
             self._queue.append(write)
@@ -108,7 +110,7 @@ class GroupCommitter:
             raise write.error
         return write.updated
 
-    def _commit(self, batch: list[_Write]) -> None:
+    def _commit(self, batch: list[PendingSave]) -> None:
         token = set_read_only(False)  # BEGIN IMMEDIATE on SQLite
         try:
             try:
@@ -130,8 +132,8 @@ class GroupCommitter:
                 write.done = True
                 write.wake.set()
 
-    def _run(self, batch: list[_Write]) -> None:
-        with _writer_queue(), db.engine.begin() as connection:
+    def _run(self, batch: list[PendingSave]) -> None:
+        with writer_queue(), db.engine.begin() as connection:
             for write in batch:
                 statement = _UPDATE_FLAGGED if "flagged" in write.values else _UPDATE
                 write.updated = connection.execute(
@@ -165,30 +167,31 @@ def save_fast(attempt_id: int, qid: str, user_id: int, response, seq: int | None
     """
     row = db.session.execute(_LOOKUP, {"attempt_id": attempt_id, "qid": qid}).first()
     db.session.commit()  # end the read before queueing for the write
-    if row is None or row.user_id != user_id or not row.active or row.status != "in_progress":
-        return None
-    if (row.session_version or 0) != session_version:
-        return None
-    room = room or RoomRequest(None, None)
-    # Any refusal (or a device still to bind) goes to the full path, which says why (or binds).
-    # is_instructor=False: an instructor's preview of an unpublished exam takes the full path.
-    if room_decision(published=row.published, is_instructor=False, networks=row.allowed_networks,
-                     remote_addr=room.remote_addr, single_device=row.single_device, bound_hash=row.device_token,
-                     session_hash=room.session_hash) is not None:
-        return None
-    now = utcnow()
-    if past_deadline(row.deadline, row.grace_seconds, now):
+    # No such item, a session the full path's user loader refuses, or a case item (whose answers
+    # the full path checks): the full path says what happens.
+    if row is None or not row.active or (row.session_version or 0) != session_version:
         return None
     if is_case_data(exam_cache.version_data(row.version_id)):
         return None
-    if response is not None and grade(exam_cache.version_spec(row.version_id), response).error:
+    room = room or RoomRequest(None, None)
+    now = utcnow()
+    # The full path's checks (check_save). Any refusal, and a device still to bind, goes to the
+    # full path, which says why (or binds). is_instructor=False: an instructor's preview of an
+    # unpublished exam takes the full path.
+    verdict = check_save(
+        user_id=user_id, owner_id=row.user_id,
+        room=room_decision(published=row.published, is_instructor=False, networks=row.allowed_networks,
+                           remote_addr=room.remote_addr, single_device=row.single_device,
+                           bound_hash=row.device_token, session_hash=room.session_hash),
+        status=row.status, deadline=row.deadline, grace_seconds=row.grace_seconds, now=now, item_found=True,
+        response_error=grade(exam_cache.version_spec(row.version_id), response).error if response is not None else None,
+        stored_seq=row.seq, seq=seq)
+    if verdict is not SaveVerdict.OK:
         return None
-    new_seq = seq if seq is not None else row.seq + 1
-    if new_seq <= row.seq:
-        return None
+    new_seq = next_seq(seq, row.seq)
     values = {"response": response, "seq": new_seq, "saved_at": now}
     if flagged is not None:
         values["flagged"] = bool(flagged)
-    if not committer().save(_Write(attempt_id, row.id, values)):
+    if not committer().save(PendingSave(attempt_id, row.id, values)):
         return None  # submitted or overtaken meanwhile: the full path says which
     return SaveResult(now, new_seq, False)

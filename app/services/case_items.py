@@ -66,9 +66,14 @@ def variant_for(item: AttemptItem) -> Variant:
     return variant
 
 
-def step_view(step) -> dict:
-    """What the exam page needs to render one step's inputs."""
+def step_view(step, data_ids: set[str] | frozenset[str] = frozenset()) -> dict:
+    """What the exam page needs to render one step's inputs.
+
+    ``show_ids``: the rows are customers of the data table, whose ids the page shows; other rows
+    (A 类, 第 1 年, 一位满意客户 …) show their Chinese label only.
+    """
     return {"id": step.id, "prompt": step.prompt, "kind": step.kind, "points": step.points, "unit": step.unit,
+            "show_ids": bool(step.rows) and set(step.row_ids) <= set(data_ids),
             "rows": [{"id": r, "label": label} for r, label in step.rows],
             "columns": [{"id": c, "label": label} for c, label in step.columns],
             "options": [{"id": o, "label": label} for o, label in step.options]}
@@ -78,11 +83,13 @@ def case_payload(item: AttemptItem) -> dict:
     """The case as the student sees it: task, data and steps; never a solution."""
     variant = variant_for(item)
     columns = list(variant.dataset[0].keys()) if variant.dataset else []
+    data_ids = {str(row.get("id")) for row in variant.dataset or []}
     return {"id": item.qid, "position": item.position, "type": "case", "points": item.points,
             "stem_html": html(variant.text_md), "options": [],
             "case": {"id": variant.case_id, "title": item.version.data.get("title", ""), "params": variant.params,
-                     "dataset_columns": columns, "dataset": variant.dataset or [],
-                     "steps": [step_view(s) for s in variant.steps]}}
+                     "dataset_columns": columns, "dataset_labels": [variant.column_label(c) for c in columns],
+                     "dataset": variant.dataset or [],
+                     "steps": [step_view(s, data_ids) for s in variant.steps]}}
 
 
 def check_case_response(item: AttemptItem, response) -> str | None:

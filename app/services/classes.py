@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..auth.passwords import generate_password
+from .passwords import generate_password
 from ..domain.roster import RosterRow, RowError
 from ..domain.tabular import safe_row
 from ..extensions import db

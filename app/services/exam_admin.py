@@ -20,7 +20,7 @@ from sqlalchemy import func, or_, select
 
 from ..domain.bank.yamlio import decode, iter_duplicates, locate, parse_text
 from ..domain.cases import get_case, list_cases
-from ..domain.exams import CaseItem, ExamDefinition, FixedItem, Rule, check_rules
+from ..domain.exams import AttemptStatus, CaseItem, ExamDefinition, FixedItem, Rule, check_rules
 from ..domain.exams.assembly import matches
 from ..domain.questions.numbers import parse_plain_number
 from ..extensions import db
@@ -28,7 +28,10 @@ from ..i18n import N_, translate_stored
 from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
 from ..models.base import utcnow
 from .accounts import audit
-from .exams import ExamError, _as_utc, create_exam, is_closed, question_pool, room_settings
+from .attempts import submit
+from .exam_access import is_closed
+from .exam_errors import ExamError
+from .exams import as_utc, check_paper, create_exam, question_pool, resolve_classes, room_settings
 
 PAPER_FIELDS = ("course", "rules", "fixed", "cases", "shuffle_questions", "shuffle_options")
 MAX_YAML_BYTES = 256 * 1024
@@ -112,7 +115,7 @@ def exam_definition_data(exam: Exam) -> dict:
         "closes_at": _local(exam.closes_at), "max_attempts": exam.max_attempts,
         "grading_method": exam.grading_method, "review_policy": exam.review_policy,
         "shuffle_questions": exam.shuffle_questions, "shuffle_options": exam.shuffle_options,
-        "grace_seconds": exam.grace_seconds, "classes": sorted(_class_names_of(exam)),
+        "paper_layout": exam.paper_layout, "grace_seconds": exam.grace_seconds, "classes": sorted(_class_names_of(exam)),
         "rules": [r.model_dump() for r in blueprint.rules], "fixed": [f.model_dump() for f in blueprint.fixed],
         "cases": [c.model_dump() for c in blueprint.cases],
         "access_code": exam.access_code or "", "allowed_networks": list(exam.allowed_networks or []),
@@ -318,20 +321,16 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
             _("已经抽出的试卷不会随规则改变，修改会使同一场考试的试卷标准不一致；"
               "可以修改开放时间、时间限制、作答次数、答案公布方式和班级，或另建一场考试。")])
     if changed_paper:
-        _checks, problems = check_rules(definition, question_pool(definition.course))
-        if problems:
-            raise ExamError(_("抽题规则无法满足"), 422, [translate_stored(p) for p in problems])
-        unknown = [c.id for c in definition.cases if get_case(c.id) is None]
-        if unknown:
-            raise ExamError(_("案例不存在"), 422, [_("cases: 没有编号为“%(c)s”的案例", c=cid) for cid in unknown])
-    classes = _resolve_classes(definition.classes)
+        check_paper(definition)
+    classes = resolve_classes(definition.classes)
     exam.title, exam.description, exam.course = definition.title, definition.description, definition.course
     exam.blueprint = definition.model_dump(mode="json", include={"rules", "fixed", "cases"})
     exam.time_limit_minutes = definition.time_limit_minutes
-    exam.opens_at, exam.closes_at = _as_utc(definition.opens_at), _as_utc(definition.closes_at)
+    exam.opens_at, exam.closes_at = as_utc(definition.opens_at), as_utc(definition.closes_at)
     exam.max_attempts, exam.grading_method = definition.max_attempts, definition.grading_method
     exam.review_policy, exam.grace_seconds = definition.review_policy, definition.grace_seconds
     exam.shuffle_questions, exam.shuffle_options = definition.shuffle_questions, definition.shuffle_options
+    exam.paper_layout = definition.paper_layout  # not frozen: each attempt keeps its own (Attempt.sectioned)
     for name, value in room_settings(definition).items():
         setattr(exam, name, value)
     wanted = {g.id for g in classes}
@@ -344,16 +343,6 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
     audit(actor, "exam.update", f"exam:{exam.id}", changed=changes, classes=definition.classes)
     db.session.commit()
     return exam
-
-
-def _resolve_classes(names: list[str]) -> list[ClassGroup]:
-    groups = []
-    for name in names:
-        group = db.session.scalar(select(ClassGroup).where(ClassGroup.name == name))
-        if group is None:
-            raise ExamError(_("班级“%(c)s”不存在", c=name), 422, [_("classes: 班级“%(c)s”不存在", c=name)])
-        groups.append(group)
-    return groups
 
 
 def set_published(exam: Exam, published: bool, actor: User) -> None:
@@ -370,8 +359,6 @@ def close_now(exam: Exam, actor: User) -> int:
     ``after_close`` review, so no attempt may stay open past it. Audited; returns how many
     attempts were submitted.
     """
-    from .exams import submit
-
     if is_closed(exam):
         raise ExamError(_("这场考试已经结束。"), 409)
     now = utcnow()
@@ -379,7 +366,7 @@ def close_now(exam: Exam, actor: User) -> int:
     audit(actor, "exam.close", f"exam:{exam.id}", title=exam.title)
     db.session.commit()
     running = db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id,
-                                                       Attempt.status == "in_progress")).all()
+                                                       Attempt.status == AttemptStatus.IN_PROGRESS)).all()
     for attempt in running:
         submit(attempt, auto=True)
     return len(running)

@@ -3,7 +3,7 @@
 The decision itself is :func:`app.domain.exams.room.room_decision` (shared with the autosave
 fast path); this module feeds it the request (``request.remote_addr`` after ProxyFix, the Flask
 session's device token), binds a single-device attempt to the session on first access, turns a
-refusal into an :class:`~app.services.exams.ExamError`, checks access codes with a failure limit,
+refusal into an :class:`~app.services.exam_errors.ExamError`, checks access codes with a failure limit,
 and stores proctoring events.
 
 The device token: a random value kept in the (signed) Flask session; the attempt stores only its
@@ -25,12 +25,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..database import immediate_transaction
-from ..domain.exams import room
+from ..domain.exams import AttemptStatus, past_deadline, room
 from ..extensions import db, limiter
 from ..models import Attempt, AttemptEvent, Exam, User
 from ..models.base import utcnow
 from .accounts import audit
-from .exams import ExamError, is_overdue
+from .exam_errors import ExamError
 
 log = logging.getLogger(__name__)
 
@@ -88,17 +88,26 @@ class RoomRules:
                    bool(user.is_instructor))
 
 
-def guard(attempt: Attempt, rules: RoomRules) -> None:
-    """Raise ExamError (403) unless this request may touch ``attempt``; bind its device if due."""
-    here = current_request()
-    reason = room.room_decision(
+def decision(attempt: Attempt, rules: RoomRules, here: RoomRequest) -> str | None:
+    """The room's word on ``here`` touching ``attempt``: None, a refusal, or :data:`room.BIND` (no side effects)."""
+    return room.room_decision(
         published=rules.published, is_instructor=rules.is_instructor, networks=rules.networks,
         remote_addr=here.remote_addr, single_device=rules.single_device, bound_hash=attempt.device_token,
         session_hash=here.session_hash)
+
+
+def guard(attempt: Attempt, rules: RoomRules) -> None:
+    """Raise ExamError (403) unless this request may touch ``attempt``; bind its device if due."""
+    reason = decision(attempt, rules, current_request())
     if reason is None:
         return
     if reason != room.BIND:
         raise refusal_message(reason)
+    bind_device(attempt)
+
+
+def bind_device(attempt: Attempt) -> None:
+    """Bind a single-device attempt to this browser session; 403 when another device won the race."""
     token_hash = _session_token_hash()
     attempt_id = attempt.id
     with immediate_transaction():  # the first device wins a race; the other is then refused
@@ -172,7 +181,9 @@ def record_event(attempt: Attempt, kind: str) -> tuple[datetime, int]:
     """
     if kind not in room.EVENT_KINDS:
         raise ExamError(_("未知的事件类型：%(k)s", k=str(kind)[:40]), 400)
-    if attempt.status != "in_progress" or is_overdue(attempt):
+    # The domain's deadline rule, not attempts.is_overdue: app.services.attempts builds on this module.
+    deadline, grace = attempt.deadline, attempt.exam.grace_seconds
+    if attempt.status != AttemptStatus.IN_PROGRESS or past_deadline(deadline, grace, utcnow()):
         raise ExamError(_("答卷已提交或考试时间已到，不再记录。"), 409)
     attempt_id, now = attempt.id, utcnow()
     with immediate_transaction():  # count and insert under the write lock: the cap holds exactly
@@ -226,7 +237,7 @@ def focus_losses(attempt: Attempt) -> int:
 
 def release_device(attempt: Attempt, actor: User) -> None:
     """Unbind a single-device attempt (audited); the next device to open it binds."""
-    if attempt.status != "in_progress":
+    if attempt.status != AttemptStatus.IN_PROGRESS:
         raise ExamError(_("答卷已经提交。"), 409)
     had = attempt.device_token is not None
     attempt.device_token = None

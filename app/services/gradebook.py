@@ -21,12 +21,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..database import immediate_transaction
+from ..domain.exams import AttemptStatus
+from ..domain.exams.sections import section_rank
 from ..domain.statistics import histogram
 from ..domain.tabular import safe_row
 from ..extensions import db
 from ..i18n import N_
 from ..models import Attempt, ClassGroup, ClassMembership, Exam, ExamClass, Role, User
-from .exams import close_overdue, exam_definition
+from . import paper_sections
+from .attempts import close_overdue
+from .exams import exam_definition
 
 STATUS_LABELS = {"not_started": N_("未开始"), "in_progress": N_("进行中"), "submitted": N_("已提交"),
                  "needs_grading": N_("待人工评分")}
@@ -84,7 +88,7 @@ def exam_max_score(exam: Exam) -> float:
 
 def kept_attempt(exam: Exam, attempts: Sequence[Attempt]) -> Attempt | None:
     """The attempt whose score counts under ``exam.grading_method`` (mirrors ``exams.kept_score``)."""
-    done = sorted((a for a in attempts if a.status == "submitted" and a.score is not None), key=lambda a: a.number)
+    done = sorted((a for a in attempts if a.status == AttemptStatus.SUBMITTED and a.score is not None), key=lambda a: a.number)
     if not done:
         return None
     if exam.grading_method == "first":
@@ -100,7 +104,7 @@ def make_cell(exam: Exam, attempts: Sequence[Attempt]) -> Cell:
     if not attempts:
         return Cell("not_started")
     kept = kept_attempt(exam, attempts)
-    submitted = [a for a in attempts if a.status == "submitted"]
+    submitted = [a for a in attempts if a.status == AttemptStatus.SUBMITTED]
     if not submitted:
         open_attempt = max(attempts, key=lambda a: a.number)
         return Cell("in_progress", attempt_id=open_attempt.id, attempts=len(attempts))
@@ -233,25 +237,53 @@ EXAM_COLUMNS = ["username", "full_name", "student_number", "score", "max_score",
 
 
 def exam_gradebook(exam: Exam) -> list[dict]:
-    """One row per student of the exam's classes: the API's JSON rows."""
+    """One row per student of the exam's classes: the API's JSON rows.
+
+    A sectioned exam's rows also carry ``sections``: the kept attempt's subtotal per section
+    (``[{"type", "score", "max_score", "pending"}]`` in section order; empty without a kept
+    attempt), as Moodle's per-section grades do.
+    """
     students = exam_students(exam)
     cells = exam_cells(exam, students)
     top = exam_max_score(exam)
+    kept_ids = [cell.attempt_id for cell in cells.values() if cell.score is not None and cell.attempt_id]
+    sectioned = exam.paper_layout == "sections" or bool(kept_ids and db.session.scalar(
+        select(Attempt.id).where(Attempt.id.in_(kept_ids), Attempt.sectioned.is_(True)).limit(1)))
+    subtotals = paper_sections.attempts_subtotals(kept_ids) if sectioned else {}
     rows = []
     for user in students:
         cell = cells[user.id]
-        rows.append({"user_id": user.id, "username": user.username, "full_name": user.full_name,
-                     "student_number": user.student_number, "score": cell.score,
-                     "max_score": cell.max_score if cell.max_score is not None else top,
-                     "status": cell.status, "status_label": cell.status_label, "attempt_id": cell.attempt_id,
-                     "attempts": cell.attempts})
+        row = {"user_id": user.id, "username": user.username, "full_name": user.full_name,
+               "student_number": user.student_number, "score": cell.score,
+               "max_score": cell.max_score if cell.max_score is not None else top,
+               "status": cell.status, "status_label": cell.status_label, "attempt_id": cell.attempt_id,
+               "attempts": cell.attempts}
+        if sectioned:
+            kept = subtotals.get(cell.attempt_id, []) if cell.score is not None else []
+            row["sections"] = [{"type": s.type, "score": s.score, "max_score": s.points, "pending": s.pending}
+                               for s in kept]
+        rows.append(row)
     return rows
 
 
 def exam_table(rows: Sequence[dict]) -> tuple[list[str], list[list]]:
-    """API rows as a header (the JSON keys) and plain values."""
-    return EXAM_COLUMNS, [[_number(r[k]) if k in ("score", "max_score") else r[k] for k in EXAM_COLUMNS]
-                          for r in rows]
+    """API rows as a header (the JSON keys) and plain values.
+
+    With sections, two columns per section type follow, in section order: ``section_<type>``
+    (the kept attempt's subtotal) and ``section_<type>_max``; blank where the student's paper
+    has no such section.
+    """
+    types = sorted({s["type"] for r in rows for s in r.get("sections") or ()}, key=section_rank)
+    header = EXAM_COLUMNS + [name for t in types for name in (f"section_{t}", f"section_{t}_max")]
+    table = []
+    for r in rows:
+        values = [_number(r[k]) if k in ("score", "max_score") else r[k] for k in EXAM_COLUMNS]
+        by_type = {s["type"]: s for s in r.get("sections") or ()}
+        for t in types:
+            found = by_type.get(t)
+            values += [_number(found["score"]), _number(found["max_score"])] if found else ["", ""]
+        table.append(values)
+    return header, table
 
 
 def csv_bytes(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:

@@ -15,11 +15,12 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..domain.exams import AttemptStatus
 from ..extensions import db
 from ..models import Attempt, AttemptItem, Exam, User
 from ..models.base import utcnow
 from .accounts import audit
-from .exams import recompute_total
+from .scoring import recompute_total
 
 MAX_COMMENT = 2000
 
@@ -46,7 +47,7 @@ def order_key(attempt_id: int, qid: str) -> str:
 def _essays():
     """Essay items of submitted attempts (graded or not)."""
     return (select(AttemptItem).join(Attempt, Attempt.id == AttemptItem.attempt_id)
-            .where(AttemptItem.needs_manual.is_(True), Attempt.status == "submitted"))
+            .where(AttemptItem.needs_manual.is_(True), Attempt.status == AttemptStatus.SUBMITTED))
 
 
 def overview() -> list[QueueSummary]:
@@ -54,7 +55,7 @@ def overview() -> list[QueueSummary]:
     rows = db.session.execute(
         select(Attempt.exam_id, AttemptItem.qid, AttemptItem.score.is_(None), func.count())
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .where(AttemptItem.needs_manual.is_(True), Attempt.status == "submitted")
+        .where(AttemptItem.needs_manual.is_(True), Attempt.status == AttemptStatus.SUBMITTED)
         .group_by(Attempt.exam_id, AttemptItem.qid, AttemptItem.score.is_(None))).all()
     counts: dict[tuple[int, str], list[int]] = {}
     for exam_id, qid, pending, count in rows:

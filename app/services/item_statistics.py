@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..domain.questions.presented import LETTERED_TYPES
 from ..domain.statistics import AttemptScores, ExamStatistics, QuestionInfo, exam_statistics
+from ..domain.exams import AttemptStatus
 from ..extensions import db
 from ..models import Attempt, AttemptItem, Exam
 from .gradebook import kept_attempt
 from .rendering import html
 
-CHOICE_TYPES = ("single", "multiple")
+CHOICE_TYPES = LETTERED_TYPES  # distractor analysis: the lettered choice types
 WHICH = ("kept", "all")
 
 
@@ -45,7 +47,7 @@ def _ids(value) -> tuple[str, ...]:
 def submitted_attempts(exam: Exam, which: str = "kept") -> list[Attempt]:
     """The attempts to analyse, in id order."""
     attempts = db.session.scalars(
-        select(Attempt).where(Attempt.exam_id == exam.id, Attempt.status == "submitted")
+        select(Attempt).where(Attempt.exam_id == exam.id, Attempt.status == AttemptStatus.SUBMITTED)
         .options(selectinload(Attempt.items).selectinload(AttemptItem.version))
         .order_by(Attempt.id)).all()
     if which == "all":
@@ -111,7 +113,7 @@ def question_across_exams(qid: str, which: str = "kept") -> list[dict]:
     """This question's statistics in every exam that used it (any version), newest exam first."""
     exam_ids = db.session.scalars(
         select(Attempt.exam_id).join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
-        .where(AttemptItem.qid == qid, Attempt.status == "submitted").distinct()).all()
+        .where(AttemptItem.qid == qid, Attempt.status == AttemptStatus.SUBMITTED).distinct()).all()
     rows = []
     for exam in db.session.scalars(select(Exam).where(Exam.id.in_(exam_ids)).order_by(Exam.id.desc())):
         report = exam_report(exam, which)

@@ -8,13 +8,15 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from ..domain.exams import AttemptStatus
 from ..extensions import db
 from ..i18n import N_
 from ..models import Attempt, AttemptItem, Exam, User
 from ..models.base import utcnow
 from .accounts import audit
 from .exam_room import event_counts, recent_events
-from .exams import ExamError, is_overdue, submit
+from .attempts import is_overdue, submit
+from .exam_errors import ExamError
 from .gradebook import exam_students
 
 MAX_EXTENSION_MINUTES = 600
@@ -48,7 +50,7 @@ class MonitorRow:
     @property
     def open(self) -> bool:
         """Whether the instructor may still extend or close the attempt."""
-        return self.attempt is not None and self.attempt.status == "in_progress"
+        return self.attempt is not None and self.attempt.status == AttemptStatus.IN_PROGRESS
 
 
 def is_answered(response) -> bool:
@@ -65,7 +67,7 @@ def is_answered(response) -> bool:
 def _status(attempt: Attempt | None, now: datetime) -> str:
     if attempt is None:
         return "not_started"
-    if attempt.status == "in_progress":
+    if attempt.status == AttemptStatus.IN_PROGRESS:
         return "time_up" if is_overdue(attempt, now, grace=False) else "in_progress"
     return "needs_grading" if attempt.needs_manual else "submitted"
 
@@ -95,7 +97,7 @@ def monitor_rows(exam: Exam, now: datetime | None = None) -> list[MonitorRow]:
         attempt = latest.get(user.id)
         answered, total, saved = progress[attempt.id] if attempt else (0, 0, None)
         left = None
-        if attempt and attempt.status == "in_progress" and attempt.deadline:
+        if attempt and attempt.status == AttemptStatus.IN_PROGRESS and attempt.deadline:
             left = max(0, int((attempt.deadline - now).total_seconds()))
         signal = signals.get(attempt.id) if attempt else None
         rows.append(MonitorRow(user, attempt, counts.get(user.id, 0), answered, total, saved, left,
@@ -166,7 +168,7 @@ def parse_minutes(text: object) -> int:
 
 def extend_time(attempt: Attempt, minutes: int, actor: User) -> datetime:
     """Move an open attempt's deadline ``minutes`` later; returns the new deadline."""
-    if attempt.status != "in_progress":
+    if attempt.status != AttemptStatus.IN_PROGRESS:
         raise ExamError(_("答卷已提交，不能再延长时间。"), 409)
     if attempt.deadline is None:
         raise ExamError(_("该答卷没有时间限制，无需延长。"), 409)
@@ -174,7 +176,7 @@ def extend_time(attempt: Attempt, minutes: int, actor: User) -> datetime:
     new = old + timedelta(minutes=minutes)
     # Conditional on the state read above: a submit or another extension in between wins.
     changed = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress", Attempt.deadline == old)
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.IN_PROGRESS, Attempt.deadline == old)
         .values(deadline=new).execution_options(synchronize_session=False)).rowcount
     if not changed:
         db.session.rollback()
@@ -188,7 +190,7 @@ def extend_time(attempt: Attempt, minutes: int, actor: User) -> datetime:
 
 def close_attempt(attempt: Attempt, actor: User) -> Attempt:
     """Submit an open attempt on the student's behalf (graded like any submission)."""
-    if attempt.status != "in_progress":
+    if attempt.status != AttemptStatus.IN_PROGRESS:
         raise ExamError(_("答卷已经提交。"), 409)
     audit(actor, "attempt.close", f"attempt:{attempt.id}", user_id=attempt.user_id)
     return submit(attempt)

@@ -15,17 +15,19 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..domain import practice as rules
-from ..domain.questions import grade, student_view
+from ..domain.questions import QUESTION_TYPES, grade, student_view
 from ..extensions import db
 from ..models import NotebookEntry, PracticeAnswer, Question, QuestionVersion
 from ..models.base import utcnow
+from ..question_types import web_type
 from .courseware import get_course
 from .pagination import Page, clamp_page
 from .rendering import html, inline_html
-from .review import as_presented, lesson_link
+from .review import as_presented, explanation_html, lesson_link
 from .withholding import withheld_qids
 
-NOT_PRACTISED = ("essay",)  # graded by hand: no instant feedback to give
+# Types graded by hand (essays) give no instant feedback: not practised (QuestionType.practised).
+NOT_PRACTISED = tuple(name for name, question_type in QUESTION_TYPES.items() if not question_type.practised)
 
 
 class PracticeError(Exception):
@@ -82,10 +84,9 @@ def question_payload(qid: str, user_id: int | None = None) -> dict | None:
                "stem_html": html(str(view.get("stem", ""))), "unit": view.get("unit"),
                "blanks": view.get("blanks", 0),
                "options": [{"id": o["id"], "html": inline_html(o["text"])} for o in view.get("options", [])]}
-    if view.get("type") == "matching":
-        index = {left: i for i, left in enumerate(data["answer"]["pairs"])}
-        payload["left"] = [{"field": f"match-{index[left]}", "text": left} for left in view["left"]]
-        payload["choices"] = view["choices"]
+    web = web_type(view.get("type"))
+    if web is not None:
+        payload.update(web.practice_extras(data, view))
     return payload
 
 
@@ -197,8 +198,8 @@ def feedback(user_id: int, answer_id: int) -> dict | None:
     seen = as_presented(data, None, answer.response, bank_letters=True)
     return {"qid": question.qid, "type": data.get("type"), "correct": answer.correct, "score": answer.score,
             "max_score": answer.max_score, "feedback": grade(data, answer.response).feedback,
-            "stem_html": html(data.get("stem", "")), "response": seen["response"], "options": seen["options"],
-            "answer": seen["answer"], "explanation_html": html(data.get("explanation", "")),
+            "stem_html": html(data.get("stem", "")), "response": seen["response"], "options": seen["options"], "parts": seen["parts"],
+            "answer": seen["answer"], "explanation_html": explanation_html(data, seen["options"]),
             "lesson_url": lesson_link(question.chapter, data.get("section"), question.course)}
 
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from ..domain.exams import AttemptStatus
 from ..domain.questions import grade
 from ..domain.questions.feedback import REGRADED, say
 from ..extensions import db
 from ..models import Attempt, AttemptItem, Question, QuestionVersion, User
 from ..models.base import utcnow
 from .accounts import audit
-from .exams import recompute_total
+from .scoring import recompute_total
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def regrade_question(question: Question, actor: User | None = None, apply: bool 
     touched: dict[int, tuple[Attempt, float | None, float | None, float]] = {}
     for item in stale_items(question):
         attempt = item.attempt
-        if attempt.status != "submitted":
+        if attempt.status != AttemptStatus.SUBMITTED:
             report.in_progress += 1
             continue
         if item.graded_by_id is not None:

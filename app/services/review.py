@@ -3,63 +3,35 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import pgettext
 
-from ..domain.questions import answer_view, resolve
-from ..domain.questions.numeric import format_number
-from ..domain.questions.presented import ordering_texts, presented_options, presented_summary
+from ..domain.questions import answer_view
+from ..domain.questions.option_refs import letters_of, render_option_refs
+from ..domain.questions.presented import ordering_texts, presented_options, presented_summary, review_parts
 from ..models import Attempt, AttemptItem, User
+from ..question_types import web_type
+from ..question_types.true_false import judgement
+from .paper_sections import headings
 from .rendering import html, inline_html
 from .withholding import withheld_qids
 
 
-def _joined(parts) -> str:
-    """Pieces joined with the reader's list separator (Chinese "；", English "; ")."""
-    return pgettext("list separator", "；").join(parts)
-
-
 def describe_response(data: dict, response) -> str:
-    """A student's response as readable text (option texts, not only letters), labels in the reader's language.
+    """A student's response as readable text (option texts, not only letters), by its type's own rule.
 
     Apart from the true/false words and the blank labels it is the student's or the bank's text:
     templates mark the element showing it as user content (``lang="zh"``, docs/translations.md).
     """
     if response is None or response == "" or response == [] or response == {}:
         return _("（未作答）")
-    qtype = data.get("type")
-    options = data.get("options") or {}
-    if qtype == "true_false":
-        judgement = {True: pgettext("true_false", "正确"), False: pgettext("true_false", "错误")}
-        return judgement.get(response, str(response))
-    if qtype in ("single", "multiple", "ordering"):
-        ids = response if isinstance(response, list) else [response]
-        sep = " → " if qtype == "ordering" else ";"
-        return sep.join(f"{i}. {options.get(i, '?')}" if isinstance(i, str) else str(i) for i in ids)
-    if qtype == "fill_blank" and isinstance(response, list):
-        return _joined(_("第 %(n)d 空：%(v)s", n=n, v=v) for n, v in enumerate(response, 1))
-    if qtype == "matching" and isinstance(response, dict):
-        return ";".join(f"{k} → {v}" for k, v in response.items())
-    return str(response)
+    web = web_type(data.get("type"))
+    return web.describe_response(data, response) if web is not None else str(response)
 
 
 def _answer_text(data: dict) -> str:
-    """The key as text, with the labels the domain writes in Chinese (blanks, rubric, tolerance) translated."""
+    """The key as text, by its type's own rule (labels the domain writes in Chinese translated)."""
     view = answer_view(data)
-    qtype = data.get("type")
-    if qtype == "fill_blank" and "accepted" in view:
-        return _joined(_("第 %(n)d 空：%(v)s", n=n, v=" / ".join(forms)) for n, forms in enumerate(view["accepted"], 1))
-    if qtype == "essay" and "rubric" in view:
-        return _("评分要点：%(p)s", p="；".join(view["rubric"]))
-    resolved = resolve(data)
-    if qtype == "numeric" and not isinstance(resolved, str):
-        spec = resolved[1]
-        text = format_number(spec.answer) + (f" {spec.unit}" if spec.unit else "")
-        if spec.tolerance_pct:
-            text += _("（允许误差 ±%(t)s%%）", t=format_number(spec.tolerance_pct))
-        elif spec.tolerance:
-            text += _("（允许误差 ±%(t)s）", t=format_number(spec.tolerance))
-        return text
-    return view.get("display", "")
+    web = web_type(data.get("type"))
+    return web.answer_text(data, view) if web is not None else view.get("display", "")
 
 
 def as_presented(data: dict, presentation: dict | None, response, bank_letters: bool = False) -> dict:
@@ -70,13 +42,21 @@ def as_presented(data: dict, presentation: dict | None, response, bank_letters: 
     single, multiple or true/false question in presented order with ``letter``, ``html``,
     ``chosen`` and ``right``, or is empty for other types (their texts come from elsewhere).
     ``bank_letters``: for practice, whose page keeps bank order and shows the bank ids as letters.
+    ``parts`` lists a fill-blank, matching or ordering response part by part beside the key
+    (the type's own review.html shows them), else it is empty.
     """
+    seen = _as_presented(data, presentation, response, bank_letters)
+    seen["parts"] = review_parts(data, response) or []
+    return seen
+
+
+def _as_presented(data: dict, presentation: dict | None, response, bank_letters: bool) -> dict:
     options = presented_options(data, presentation, response, bank_letters)
     if options is not None:
         for option in options:
             option["html"] = inline_html(option["text"]) if option["letter"] else option["text"]
             if not option["letter"]:  # true/false: the judgement words in the reader's language
-                option["text"] = option["html"] = _judgement(option["id"] == "true")
+                option["text"] = option["html"] = judgement(option["id"] == "true")
         chosen = presented_summary(options, "chosen")
         return {"response": chosen or _("（未作答）"), "answer": presented_summary(options, "right"),
                 "options": options}
@@ -87,8 +67,9 @@ def as_presented(data: dict, presentation: dict | None, response, bank_letters: 
     return {"response": describe_response(data, response), "answer": _answer_text(data), "options": []}
 
 
-def _judgement(value: bool) -> str:
-    return pgettext("true_false", "正确") if value else pgettext("true_false", "错误")
+def explanation_html(data: dict, options: list[dict] | None) -> str:
+    """The explanation as HTML, each ``{{opt:X}}`` as the letter ``options`` (presented) give bank option X."""
+    return html(render_option_refs(data.get("explanation", ""), letters_of(options)))
 
 
 def lesson_link(chapter: str, section: str | None, course: str = "crm") -> str:
@@ -112,10 +93,30 @@ def review_rows(attempt: Attempt, viewer: User | None = None) -> list[dict]:
     return rows
 
 
+def review_sections(attempt: Attempt, rows: list[dict]) -> list[dict]:
+    """The sections of a sectioned attempt for its review and results (empty for a mixed paper).
+
+    Each gives its heading (``label``, ``summary``), ``start`` (the index of its first row) and the
+    subtotal ``score`` / ``points``; ``pending`` counts items still waiting for a teacher, and
+    ``withheld`` hides the subtotal of a section holding a withheld question (its score would
+    tell that question's result).
+    """
+    if not attempt.sectioned:
+        return []
+    sections = []
+    for found in headings(attempt.items):
+        section = found.section
+        sections.append({"number": section.number, "type": section.type, "label": found.label,
+                         "summary": found.summary, "start": section.start, "score": section.score,
+                         "points": section.points, "pending": section.pending,
+                         "withheld": any(rows[i].get("withheld") for i in section.indexes)})
+    return sections
+
+
 def withheld_row(row: dict) -> dict:
     """``row`` without anything that tells the key: answer, explanation, score, feedback, correctness."""
     return dict(row, answer="", explanation_html="", score=None, feedback="", comment="", correct=None,
-                needs_manual=False, steps=[], withheld=True, options=[], graded=False)
+                needs_manual=False, steps=[], withheld=True, options=[], parts=[], graded=False)
 
 
 def review_row(item: AttemptItem, course: str = "crm") -> dict:
@@ -128,8 +129,8 @@ def review_row(item: AttemptItem, course: str = "crm") -> dict:
     return {
         "position": item.position, "qid": item.qid, "type": data.get("type"),
         "stem_html": html(data.get("stem", "")),
-        "response": seen["response"], "answer": seen["answer"], "options": seen["options"],
-        "explanation_html": html(data.get("explanation", "")),
+        "response": seen["response"], "answer": seen["answer"], "options": seen["options"], "parts": seen["parts"],
+        "explanation_html": explanation_html(data, seen["options"]),
         "score": item.score, "points": item.points, "feedback": "" if graded else item.feedback,
         "needs_manual": item.needs_manual and item.score is None, "comment": item.manual_comment,
         "graded": graded,
@@ -155,7 +156,7 @@ def _case_row(item: AttemptItem, course: str) -> dict:
         "position": item.position, "qid": item.qid, "type": "case", "stem_html": html(variant.text_md),
         "response": "", "answer": "", "explanation_html": "", "steps": steps,
         "score": item.score, "points": item.points, "feedback": "", "needs_manual": False,
-        "comment": item.manual_comment, "options": [], "graded": False, "lesson_url": lesson_link(question.chapter, None, course),
+        "comment": item.manual_comment, "options": [], "parts": [], "graded": False, "lesson_url": lesson_link(question.chapter, None, course),
         "correct": item.score is not None and item.score >= item.points - 1e-9,
     }
 

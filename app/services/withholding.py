@@ -27,10 +27,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import bindparam, or_, select
 
+from ..domain.exams import AttemptStatus, past_deadline
 from ..extensions import db
 from ..models import Attempt, ClassMembership, Exam, ExamClass, Role, User
 from ..models.base import utcnow
 from . import exam_cache
+from .exams import exam_definition
 
 HIDDEN_POLICIES = ("after_close", "never")
 # Areas a closed-book exam closes: blueprints, plus single endpoints of shared blueprints.
@@ -52,7 +54,7 @@ _HIDDEN_OPEN_EXAMS = (
 _CLOSED_BOOK_ATTEMPTS = (
     select(Attempt.exam_id, Attempt.deadline, Exam.grace_seconds)
     .join(Exam, Exam.id == Attempt.exam_id)
-    .where(Attempt.user_id == bindparam("user_id"), Attempt.status == "in_progress", Exam.closed_book.is_(True))
+    .where(Attempt.user_id == bindparam("user_id"), Attempt.status == AttemptStatus.IN_PROGRESS, Exam.closed_book.is_(True))
     .order_by(Attempt.id))
 
 
@@ -65,8 +67,6 @@ def hidden_open_exams(user_id: int, now: datetime | None = None) -> list[Exam]:
 
 def exam_withheld_qids(exam: Exam) -> frozenset[str]:
     """Every question ``exam`` can ask: its fixed questions and each rule's candidates in the current pool."""
-    from .exams import exam_definition
-
     return exam_cache.drawable_qids(exam_definition(exam))
 
 
@@ -94,8 +94,6 @@ def is_withheld(user_id: int | None, qid: str) -> bool:
 
 def closed_book_exam_id(user_id: int, now: datetime | None = None) -> int | None:
     """The closed-book exam ``user_id`` is writing now (attempt in progress, within its time), or None."""
-    from .exams import past_deadline
-
     now = now or utcnow()
     for exam_id, deadline, grace in db.session.execute(_CLOSED_BOOK_ATTEMPTS, {"user_id": user_id}):
         if not past_deadline(deadline, grace, now):

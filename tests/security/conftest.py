@@ -59,7 +59,8 @@ def build_world(app, folder: str, review_policy: str = "immediately") -> World:
     from app.models import ClassGroup, Question, User
     from app.services.bank import sync_bank
     from app.services.classes import add_member
-    from app.services.exams import create_exam, save_response, start_or_resume
+    from app.services.attempts import save_response, start_or_resume
+    from app.services.exams import create_exam
 
     write_mini_bank(folder, per_type=2)
     with open(os.path.join(folder, "crm", "ch01-crm-overview-hostile.yaml"), "w", encoding="utf-8") as fh:

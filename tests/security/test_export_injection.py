@@ -13,7 +13,7 @@ from app.domain.roster import RosterRow
 from app.domain.tabular import safe_cell
 from app.extensions import db
 from app.models import Exam, User
-from app.services import exams as exam_svc
+from app.services import attempts as exam_svc
 from app.services.classes import RosterResult, find_class
 from app.services.gradebook import csv_bytes, xlsx_bytes
 

@@ -164,7 +164,7 @@ def test_every_login_costs_exactly_one_argon2_verification(app, client, users, a
 
 
 def test_the_dummy_hash_uses_the_configured_parameters(app):
-    from app.auth.passwords import dummy_hash
+    from app.services.passwords import dummy_hash
 
     with app.app_context():
         params = PasswordHasher().check_needs_rehash

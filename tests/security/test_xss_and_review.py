@@ -55,7 +55,7 @@ def test_hostile_text_is_escaped_on_every_page(app, world, username):
 
 def test_the_hostile_text_really_is_on_the_pages(app, world):
     """Escaped, not dropped: the review shows the essay and the question, as text."""
-    from app.services.exams import submit
+    from app.services.attempts import submit
     from app.extensions import db
     from app.models import Attempt
 
@@ -84,7 +84,7 @@ def test_hostile_upload_file_names_are_escaped(app, world):
 def test_no_key_explanation_or_score_before_review(app, tmp_path, policy):
     from app.extensions import db
     from app.models import Attempt
-    from app.services.exams import submit
+    from app.services.attempts import submit
 
     world = build_world(app, str(tmp_path / "bank"), review_policy=policy)
     client = app.test_client()

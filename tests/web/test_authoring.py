@@ -288,7 +288,7 @@ def test_bank_browser_filters_paginates_and_counts(app, client, auth, users, min
     assert f"共 {total} 题" in page and f"符合条件的题目：{total} 题" in page
     assert page.count("<tr>") - 1 == 5 and 'aria-label="分页"' in page and f"1 / {-(-total // 5)}" in page
     stats = re.search(r'id="bank-stats".*?</section>', page, re.S).group(0)
-    assert re.search(r'数值题</a> <span class="badge text-bg-light">3<', stats)
+    assert re.search(r'计算题</a> <span class="badge text-bg-light">3<', stats)
     row_ids = r'<td class="text-nowrap"><a href="/instructor/bank/([^/]+)/edit">'
 
     def shown(query):

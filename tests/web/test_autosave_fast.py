@@ -79,6 +79,20 @@ def test_an_instructor_cannot_save_into_a_students_attempt(app, client, exam_fac
     assert _stored(app, body["attempt_id"])[qid] == (0, None)
 
 
+def test_ownership_is_checked_before_the_exam_room(app, client, exam_factory):
+    # check_save's order on the full path: another user's attempt is refused as such, before the
+    # room rules (here: another device) are even consulted.
+    exam_id = exam_factory(single_device=True)
+    body = start(client, login(client), exam_id)
+    teacher = app.test_client()
+    headers = login(teacher, "teacher")
+    qid = _essay(body)["id"]
+    response = teacher.put(f"/api/v1/attempts/{body['attempt_id']}/answers/{qid}", json={"response": "代答", "seq": 9},
+                           headers=headers)
+    assert response.status_code == 404 and response.get_json()["error"] == "只能修改自己的答卷"
+    assert _stored(app, body["attempt_id"])[qid] == (0, None)
+
+
 def test_seq_omitted_counts_up_from_the_stored_one(app, client, exam_factory):
     exam_id = exam_factory()
     headers = login(client)
@@ -105,7 +119,7 @@ def _queue_behind_held_turn(app, committer, writes):
                 errors[index] = exc
 
     # A commit in progress: the saves below queue behind it, then the lead passes to the oldest.
-    held = autosave._Write(0, 0, {})
+    held = autosave.PendingSave(0, 0, {})
     with committer._lock:
         committer._busy = True
         committer._queue.append(held)
@@ -130,7 +144,7 @@ def _writes_for(app, attempt_id, responses):
         items = db.session.scalars(db.select(AttemptItem).filter_by(attempt_id=attempt_id)
                                    .order_by(AttemptItem.position)).all()
         now = utcnow()
-        return [autosave._Write(attempt_id, item.id, {"response": response, "seq": 1, "saved_at": now})
+        return [autosave.PendingSave(attempt_id, item.id, {"response": response, "seq": 1, "saved_at": now})
                 for item, response in zip(items, responses)]
 
 

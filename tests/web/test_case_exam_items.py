@@ -63,7 +63,7 @@ def test_case_answers_outside_the_step_shapes_are_refused_and_nothing_is_stored(
     assert client.put(url, json={"response": good, "seq": 1}, headers=headers).status_code == 200
     hostile = [
         ({"junk": "x" * 1000}, "没有这个步骤：junk"),
-        ({"lifetime_value": "9" * 5000}, "第 1 步（lifetime_value）"),
+        ({"lifetime_value": "9" * 5000}, "第 1 步的答案无效"),
         ({"dynamic_table": {"satisfied": {"customers": 1, "padding": "x"}}}, "没有列「padding」"),
         ({"dynamic_table": {f"row{i}": 1 for i in range(5000)}}, "没有行编号"),
         ({"lifetime_value": {"nested": ["x"] * 100000}}, "应为数字或文字"),

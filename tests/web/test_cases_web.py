@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from app.cases.answers import field_name
-from app.domain.cases import dataset_to_csv, list_cases, make_variant, pareto_points, solution
+from app.domain.cases import dataset_to_csv, list_cases, make_variant, pareto_points, solution, textbook_label
 from app.extensions import db
 from app.models import AuditLog, CaseAssignment, CaseWork, User
 from app.models.base import utcnow
@@ -300,7 +300,7 @@ def test_a_classification_step_can_be_filled_by_upload(app, client, auth, assign
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda step, values: _table_csv(step, values).replace(b",value", b""), "缺少列：value"),
+    (lambda step, values: _table_csv(step, values).replace(b",value", b""), "缺少列：客户价值变化（元）"),
     (lambda step, values: _table_csv(step, values) + b"X99,1,2\n", "未知的编号「X99」"),
     (lambda step, values: b"\n".join(_table_csv(step, values).split(b"\n")[:-2]) + b"\n", "缺少以下编号的行：net"),
     (lambda step, values: b"", "上传的文件是空的"),
@@ -346,7 +346,7 @@ def test_dataset_and_answer_sheet_downloads(app, client, auth, assign):
     xlsx = client.get(f"/cases/work/{work_id}/dataset.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     sheet = client.get(f"/cases/work/{work_id}/template/classification.csv")
-    assert sheet.status_code == 200 and sheet.data.decode("utf-8-sig").startswith("id,")
+    assert sheet.status_code == 200 and sheet.data.decode("utf-8-sig").startswith("编号,")
     assert client.get(f"/cases/work/{work_id}/template/service.csv").status_code == 404
     assert client.get(f"/cases/work/{work_id}/dataset.pdf").status_code == 404
 
@@ -431,7 +431,7 @@ def test_instructor_sees_results_and_escaped_student_answers(app, client, auth, 
     auth.login("teacher")
     results = client.get(f"/instructor/cases/{assignment_id}").get_data(as_text=True)
     row = re.search(r'<tr data-user="student">.*?</tr>', results, re.S).group(0)
-    assert "已提交" in row and "0 / 11" in row
+    assert "已提交" in row and "0 / 13" in row
     page = client.get(f"/instructor/cases/{assignment_id}/students/{users['student']}").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert "model-answer" in page and "无法识别的数字「&lt;script&gt;" in page  # feedback, and the key
@@ -473,7 +473,7 @@ def test_an_uploaded_cell_longer_than_a_typed_one_is_refused_without_saving(app,
     response = _upload(client, assignment_id, step.id, "答案.xlsx", _table_xlsx(step, values), action="save")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "第 6 步（dynamic_table）的答案无效：行 satisfied 列 customers：内容太长" in page
+    assert "第 6 步的答案无效：行「一位满意客户」列「忠实客户数变化（人）」：内容太长" in page
     assert _work(app, assignment_id).answers == {}
 
 
@@ -490,3 +490,39 @@ def test_the_case_service_refuses_answers_outside_the_step_shapes(app, client, a
                 call(work, {"lifetime_value": "1", "extra": "x" * 100_000})
             assert refused.value.status == 422 and "没有这个步骤：extra" in str(refused.value)
     assert _work(app, assignment_id).answers == {}
+
+
+def _visible_text(html):
+    """The page's text as a reader sees it: no scripts, styles, tags or attribute values."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r'<[^>"]*(?:"[^"]*"[^>"]*)*>', " ", html)  # quoted attributes may hold ">"
+
+
+def _internal_ids(variant):
+    """Ids that exist for the code (data keys, step ids, non-customer row ids, column keys)."""
+    data_ids = {str(r["id"]) for r in variant.dataset or []}
+    ids = {key for row in variant.dataset or [] for key in row}
+    for step in variant.steps:
+        ids.add(step.id)
+        ids.update(key for key, _ in step.columns)
+        ids.update(row for row in step.row_ids if row not in data_ids)
+    return {i for i in ids if re.fullmatch(r"[a-z][a-z0-9_]{2,}", i)} | {"textbook"}
+
+
+@pytest.mark.parametrize("case_id", [c["id"] for c in list_cases()])
+@pytest.mark.parametrize("textbook", [True, False])
+def test_case_pages_show_no_internal_ids(app, client, auth, users, case_id, textbook):
+    auth.login("student")
+    response = client.post(f"/cases/practice/{case_id}", data={"textbook": "1"} if textbook else {})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        work = db.session.scalar(db.select(CaseWork).order_by(CaseWork.id.desc()))
+        variant = _variant(work)
+    text = _visible_text(page)
+    found = sorted(i for i in _internal_ids(variant) if re.search(rf"(?<![A-Za-z0-9_]){i}(?![A-Za-z0-9_])", text))
+    assert found == [], f"{case_id}: internal ids on the page: {found}"
+    if textbook:
+        assert textbook_label(case_id) in text
+    # The data table's headers are Chinese.
+    for key, label in variant.columns:
+        assert f"<th scope=\"col\">{label}</th>" in page

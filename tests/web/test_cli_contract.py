@@ -66,7 +66,7 @@ def test_case_textbook_customer_value(runner, tmp_path):
                                             str(answers), "--json"]).output)
     assert {s["id"]: s["score"] == s["max"] for s in graded["steps"]} == {
         "lifetime_value": True, "customers_won": True, "value_gained": True, "customers_lost": True,
-        "value_lost": True, "dynamic_table": False}
+        "value_lost": True, "dynamic_table": False, "analysis": False}
 
 
 @pytest.mark.parametrize("args,message", [

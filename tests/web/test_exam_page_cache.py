@@ -1,4 +1,4 @@
-"""The exam page assembled from cached question fragments (app/services/exam_page.py).
+"""The exam page assembled from cached question fragments (app/exams/page.py).
 
 Every check goes through the test client: the cached page must carry the same questions,
 inputs, options and labels as a direct render, per student and per locale.
@@ -14,8 +14,8 @@ from flask import render_template_string
 
 from app.extensions import db
 from app.models import AttemptItem
-from app.services import exam_page
-from app.services.exams import question_payload
+from app.exams import page as exam_page
+from app.services.exam_payloads import question_payload
 from tests.conftest import PASSWORD
 
 SINGLE_ONLY = [{"types": ["single"], "count": 3, "points": 1}]  # the mini bank has exactly 3: both students draw all
@@ -116,7 +116,8 @@ def direct_render(app, attempt_id: int, locale: str) -> str:
 
 @pytest.mark.parametrize("locale", ["zh_Hans_CN", "en"])
 def test_cached_page_equals_direct_render_and_uncached_page(app, exam_factory, locale):
-    exam_id = exam_factory(cases=[{"id": "customer-value", "points": 20}])
+    # Mixed: the page is the questions alone (a sectioned page adds headings: test_exam_page_sections.py).
+    exam_id = exam_factory(cases=[{"id": "customer-value", "points": 20}], paper_layout="mixed")
     client = login(app, "student")
     attempt_id = start(client, exam_id)
     set_locale(client, locale)
@@ -199,7 +200,7 @@ def test_every_type_shares_fragments_across_shuffles(app, exam_factory):
 
     from app.domain.questions import shuffle
 
-    exam_id = exam_factory()
+    exam_id = exam_factory(paper_layout="mixed")  # the questions alone, as direct_render gives them
     first, second = login(app, "student"), login(app, "student2")
     attempts = [start(first, exam_id), start(second, exam_id)]
     with app.app_context():  # each student their own random order of every shuffled part

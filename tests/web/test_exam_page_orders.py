@@ -1,4 +1,4 @@
-"""Shared question fragments put each student's shuffle back byte for byte (app/services/exam_page.py).
+"""Shared question fragments put each student's shuffle back byte for byte (app/exams/page.py).
 
 A fragment is rendered once per version, points and locale, and every student's option order is
 applied at assembly. The guard: for every question of the mini bank, in several random shuffles
@@ -16,8 +16,9 @@ from flask import session
 from app.domain.questions import shuffle
 from app.extensions import db
 from app.models import AttemptItem, Question
-from app.services import exam_cache, exam_page
-from app.services.exams import question_payload
+from app.exams import page as exam_page
+from app.services import exam_cache
+from app.services.exam_payloads import question_payload
 
 SHUFFLES = 6
 SHUFFLED_TYPES = {"single", "multiple", "ordering", "matching"}

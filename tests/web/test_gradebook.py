@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from app.domain.questions import key_response
 from app.extensions import db
 from app.models import Attempt, Exam, User
-from app.services import exams as exam_svc
+from app.services import attempts as exam_svc
+from app.services.scoring import kept_score
 from app.services.classes import add_member, find_class
 from app.services.gradebook import kept_attempt
 
@@ -143,7 +144,7 @@ def test_kept_attempt_follows_grading_method(app, exam_factory):
         with app.app_context():
             exam = db.session.get(Exam, exam_id)
             attempts = db.session.scalars(db.select(Attempt).filter_by(exam_id=exam_id)).all()
-            assert kept_attempt(exam, attempts).score == exam_svc.kept_score(exam, _user("student"))
+            assert kept_attempt(exam, attempts).score == kept_score(exam, _user("student"))
             assert kept_attempt(exam, attempts).score == {"highest": 3, "first": 2, "last": 0}[method]
 
 

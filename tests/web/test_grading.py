@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Attempt, AttemptItem, AuditLog, Exam, User
-from app.services import exams as exam_svc
+from app.services import attempts as exam_svc
 from app.services.grading import order_key
 
 XSS = "<script>alert(1)</script> 我的答案 <img src=x onerror=alert(1)>"

@@ -240,7 +240,8 @@ def test_chinese_msgids_use_full_width_punctuation():
 
 def test_templates_use_full_width_punctuation_in_chinese():
     bad = {f"{path.relative_to(ROOT)}:{number}": spots
-           for path in sorted((ROOT / "app" / "templates").rglob("*.html"))
+           for folder in ("templates", "question_types")  # each type's own templates live with the type
+           for path in sorted((ROOT / "app" / folder).rglob("*.html"))
            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
            if (spots := _half_width_spots(line))}
     assert bad == {}

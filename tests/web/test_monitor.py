@@ -8,7 +8,8 @@ import pytest
 from app.domain.questions import key_response
 from app.extensions import db
 from app.models import Attempt, AuditLog, Exam, User
-from app.services import exams as exam_svc
+from app.models.base import utcnow
+from app.services import attempts as exam_svc
 from tests.conftest import PASSWORD, make_user
 
 
@@ -77,7 +78,7 @@ def test_extended_attempt_accepts_saves_after_the_old_deadline(app, client, auth
     exam_id, attempt_id = running
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
-        attempt.deadline = exam_svc.utcnow() - timedelta(seconds=30)  # inside the grace period
+        attempt.deadline = utcnow() - timedelta(seconds=30)  # inside the grace period
         db.session.commit()
     auth.login("teacher")
     client.post(f"/instructor/exams/{exam_id}/monitor/attempts/{attempt_id}/extend", data={"minutes": "10"})

@@ -49,7 +49,8 @@ def test_lint_rejects_an_unknown_use_with_file_and_line(runner, tmp_path):
 
 def test_exam_only_questions_never_reach_practice_but_exams_draw_them(app, runner, users, tmp_path):
     from app.services.classes import add_member, get_or_create_class
-    from app.services.exams import create_exam, start_or_resume
+    from app.services.attempts import start_or_resume
+    from app.services.exams import create_exam
 
     folder = write_mini_bank(str(tmp_path / "bank"))
     app.config["QUESTION_BANK_DIR"] = folder

@@ -4,7 +4,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Attempt, AttemptItem, AuditLog, Exam, Question, User
-from app.services import exams as exam_svc
+from app.services import attempts as exam_svc
+from app.services.exams import create_exam
 
 SINGLE = {"chapter": "ch05-customer-value", "difficulty": "2", "points": "1", "stem": "客户让渡价值等于什么?",
           "option-A": "总价值加总成本", "option-B": "总价值减总成本", "option-C": "总成本"}
@@ -30,7 +31,7 @@ def _exam(title, qids):
     group = get_or_create_class("一班", None)
     for name in ("student", "student2"):
         add_member(group, _user(name))
-    return exam_svc.create_exam({"title": title, "classes": ["一班"], "max_attempts": 0, "shuffle_options": False,
+    return create_exam({"title": title, "classes": ["一班"], "max_attempts": 0, "shuffle_options": False,
                                  "fixed": [{"id": qid, "points": 2} for qid in qids]}, _user("teacher"))
 
 

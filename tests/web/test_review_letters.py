@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 from app.extensions import db
 from app.models import Attempt, AttemptItem
-from app.services import exams as exam_svc
+from app.services import attempts as exam_svc
 
 RULES = [{"types": ["single"], "count": 2, "points": 1}, {"types": ["multiple"], "count": 2, "points": 2},
          {"types": ["true_false"], "count": 1}, {"types": ["ordering"], "count": 1, "points": 2}]

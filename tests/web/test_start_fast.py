@@ -8,11 +8,13 @@ import threading
 import pytest
 from sqlalchemy import event
 
+from app.domain.exams import in_sections
 from app.domain.questions import shuffle, student_view
 from app.extensions import db
 from app.models import Attempt, AttemptItem, Exam, Question, User
 from app.services import exam_cache
-from app.services import exams as svc
+from app.services import attempts as svc
+from app.services import exam_payloads
 from tests.domain.test_draw_plan import reference_assemble
 from tests.web.test_exams_api import login, start
 
@@ -72,12 +74,15 @@ def test_instructor_preview_start_matches_the_stored_attempt(client, exam_factor
 
 
 def expected_paper(app, exam_id, seed):
-    """The paper as start_or_resume drew it before plans and memoised payloads existed."""
+    """The paper as start_or_resume drew it before plans and memoised payloads existed (then put in
+    sections by type, for a sectioned exam)."""
     with app.app_context():
         exam = db.session.get(Exam, exam_id)
         definition = svc.exam_definition(exam)
         pool, versions = exam_cache.pool(exam.course)
         drawn = reference_assemble(definition, pool, seed)
+        if exam.paper_layout == "sections":
+            drawn = in_sections(drawn, lambda item: versions[item.qid][1]["type"])
         rng = random.Random(seed ^ 0x5EED)
         paper = [(position, item.qid, item.points, shuffle(versions[item.qid][1], rng))
                  for position, item in enumerate(drawn, start=1)]
@@ -86,9 +91,10 @@ def expected_paper(app, exam_id, seed):
         return paper
 
 
+@pytest.mark.parametrize("layout", ["mixed", "sections"])
 @pytest.mark.parametrize("seed", [0, 123456789, 2**31 - 1])
-def test_same_seed_gives_the_same_paper_as_before(app, client, exam_factory, monkeypatch, seed):
-    exam_id = exam_factory(cases=[{"id": "customer-value", "points": 20}])
+def test_same_seed_gives_the_same_paper_as_before(app, client, exam_factory, monkeypatch, seed, layout):
+    exam_id = exam_factory(cases=[{"id": "customer-value", "points": 20}], paper_layout=layout)
     monkeypatch.setattr(svc.secrets, "randbelow", lambda _n: seed)
     body = start(client, login(client), exam_id)
     paper = stored_paper(app, body["attempt_id"])
@@ -127,11 +133,11 @@ def test_payloads_are_shared_per_version_and_order_never_across_orders(app, mini
         version_id = db.session.scalar(db.select(Question.current_version_id).filter_by(qid=qid))
         ids = list(exam_cache.version_spec(version_id).options)
         forward, backward = {"options": ids}, {"options": list(reversed(ids))}
-        first = svc.question_payload(AttemptItem(qid=qid, version_id=version_id, position=1, points=1.0,
+        first = exam_payloads.question_payload(AttemptItem(qid=qid, version_id=version_id, position=1, points=1.0,
                                                  presentation=forward))
-        same_order = svc.question_payload(AttemptItem(qid=qid, version_id=version_id, position=7, points=3.0,
+        same_order = exam_payloads.question_payload(AttemptItem(qid=qid, version_id=version_id, position=7, points=3.0,
                                                       presentation={"options": list(ids)}))
-        other_order = svc.question_payload(AttemptItem(qid=qid, version_id=version_id, position=2, points=1.0,
+        other_order = exam_payloads.question_payload(AttemptItem(qid=qid, version_id=version_id, position=2, points=1.0,
                                                        presentation=backward))
         assert [o["id"] for o in first["options"]] == ids
         assert [o["id"] for o in other_order["options"]] == list(reversed(ids))
@@ -140,7 +146,7 @@ def test_payloads_are_shared_per_version_and_order_never_across_orders(app, mini
         assert (first["position"], first["points"], same_order["position"], same_order["points"]) == (1, 1.0, 7, 3.0)
         # Exactly what building it afresh gives.
         view = student_view(exam_cache.version_spec(version_id), forward)
-        assert first == svc.payload_from_view(view, qid, 1, 1.0)
+        assert first == exam_payloads.payload_from_view(view, qid, 1, 1.0)
 
 
 def test_every_students_questions_follow_their_own_presentation(app, exam_factory):
@@ -177,7 +183,7 @@ def test_a_save_after_the_start_is_in_the_next_payload(app, exam_factory, mini_b
         student = db.session.scalar(db.select(User).filter_by(username="student"))
         attempt = svc.start_or_resume(db.session.get(Exam, exam_id), student)
         svc.save_response(attempt, fixed, True, 1, flagged=True)
-        state = svc.attempt_payload(attempt, student, with_questions=True)
+        state = exam_payloads.attempt_payload(attempt, student, with_questions=True)
         assert state["responses"][fixed]["response"] is True
         assert state["responses"][fixed]["seq"] == 1 and state["responses"][fixed]["flagged"] is True
 
@@ -187,8 +193,8 @@ def test_the_start_snapshot_serves_one_payload_then_the_database_does(app, exam_
     with app.app_context():
         student = db.session.scalar(db.select(User).filter_by(username="student"))
         attempt = svc.start_or_resume(db.session.get(Exam, exam_id), student)
-        fast = svc.attempt_payload(attempt, student, with_questions=True)
-        loaded = svc.attempt_payload(attempt, student, with_questions=True)
+        fast = exam_payloads.attempt_payload(attempt, student, with_questions=True)
+        loaded = exam_payloads.attempt_payload(attempt, student, with_questions=True)
         assert without_clock(fast) == without_clock(loaded)
         assert [q["id"] for q in fast["questions"]] == [i.qid for i in attempt.items]
 

@@ -6,7 +6,7 @@ from app.domain.questions import grade
 from app.domain.statistics import AttemptScores, QuestionInfo, exam_statistics
 from app.extensions import db
 from app.models import Exam, Question, User
-from app.services import exams as exam_svc
+from app.services import attempts as exam_svc
 from app.services.classes import add_member, find_class
 from tests.conftest import make_user
 

@@ -112,7 +112,7 @@ def set_closes_at(app, exam_id, when):
 # --- point 1: withheld while open ---------------------------------------------------------------
 
 def test_hidden_review_exam_withholds_its_questions_before_during_and_after_the_attempt(app, client, world):
-    from app.services.exams import start_or_resume, submit
+    from app.services.attempts import start_or_resume, submit
 
     student = uid(app, "student")
     assert WITHHELD <= drawn(app, student)  # the bank offers them before any exam
@@ -234,7 +234,7 @@ def test_withheld_set_follows_the_pool(app, world):
 
 
 def test_end_exam_now_releases_and_is_audited(app, client, world):
-    from app.services.exams import start_or_resume
+    from app.services.attempts import start_or_resume
 
     exam_id = world(closes_at=None)
     with app.app_context():
@@ -271,7 +271,7 @@ CLOSED_AREAS = ("/lessons/crm/", f"/lessons/crm/{CH1}", "/search?q=客户", "/pr
 
 
 def test_closed_book_closes_lessons_search_practice_and_cases_during_the_attempt_only(app, client, world):
-    from app.services.exams import start_or_resume, submit
+    from app.services.attempts import start_or_resume, submit
 
     exam_id = world(review_policy="immediately")
     with app.app_context():
@@ -306,7 +306,7 @@ def test_closed_book_closes_lessons_search_practice_and_cases_during_the_attempt
 
 
 def test_closed_book_ends_with_the_deadline_and_needs_the_option(app, client, world):
-    from app.services.exams import start_or_resume
+    from app.services.attempts import start_or_resume
 
     exam_id = world(review_policy="immediately")
     login(client, "student")

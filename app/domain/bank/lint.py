@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from app.domain.bank.loader import Chapters, PathArg, load_paths
+from app.domain.bank.loader import Chapters, PathArg, find_bank_files, load_paths
 from app.domain.bank.model import Question
 from app.domain.bank.problem import Problem
 from app.domain.bank.yamlio import LineList, LineMapping, read_yaml
+from app.domain.questions.option_refs import option_refs, strip_option_refs, unknown_option_refs
 
 
 def lint_paths(paths: PathArg | Iterable[PathArg], chapters: Chapters | None = None) -> list[Problem]:
     """All problems in the bank files under ``paths``, in file and line order.
 
     ``chapters`` maps chapter slug → section anchors (from the courseware); ``None`` skips
-    the chapter and section checks. An empty list means the files are clean.
+    the chapter and section checks. Besides what loading finds, explanations are checked for
+    option letters (:func:`letter_problems`). An empty list means the files are clean.
     """
-    return list(load_paths(paths, chapters).problems)
+    targets = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    result = load_paths(targets, chapters)
+    order = {str(path): index for index, path in enumerate(find_bank_files(targets)[0])}
+    problems = list(result.problems) + letter_problems(result.questions)
+    return sorted(problems, key=lambda problem: (order.get(problem.path, -1), problem.line))  # stable: load order on ties
 
 
 def format_problems(problems: Iterable[Problem]) -> str:
@@ -26,37 +33,95 @@ def format_problems(problems: Iterable[Problem]) -> str:
     return "".join(f"{problem}\n" for problem in problems)
 
 
-# A bare option letter named in an explanation: "所以选 D", "选项C", "答案为 ABCD", "选 A、B". With
-# shuffled options the student saw other letters, so the explanation must name the option's text.
-_LETTERED = frozenset({"single", "multiple"})  # the types whose options carry letters on the exam page
-_LETTER_MENTION = re.compile(
-    r"(?:选项|选择|选|答案[是为]?)\s*[:：]?\s*([A-J](?:\s*[、,，/和与及]?\s*[A-J])*)(?![A-Za-z0-9])"
-    r"|(?<![A-Za-z0-9])([A-J](?:\s*[、,，和与及]\s*[A-J])+|[A-J]\s*项)(?![A-Za-z0-9])")  # "A、C、D 描述…", "C 项"
+# Option letters in explanations. The exam page shuffles the options of single and multiple choice
+# questions per student and letters them by place, and shows ordering items without letters, so an
+# explanation that says "所以选 D" names a letter the student may never have seen: it must speak
+# about the option's text, or use {{opt:D}}, which review renders as the presented letter.
+_LETTERED = frozenset({"single", "multiple"})  # options carry a letter on the page
+_UNLETTERED_SHUFFLED = frozenset({"ordering"})  # shuffled items shown without letters
+_SEP = r"\s*[、,，/和与及或]\s*"
+# "所以选 D", "选项C", "答案为 ABD", "正确答案是 A、C", "选 A/B": a keyword, then letters (with or without separators).
+_AFTER_KEYWORD = re.compile(
+    r"(?:选项|选择|应选|选|答案)\s*(?:[是为]\s*)?[:：]?\s*(?<![A-Za-z0-9])"
+    rf"([A-Z](?:(?:{_SEP})?[A-Z])*)(?![A-Za-z0-9])")
+# "A、C、D 描述…", "C 项", "（B）", "D 错误": letters standing alone, separated by 、，/和… .
+_STANDALONE = re.compile(rf"(?<![A-Za-z0-9_.\-&])([A-Z](?:{_SEP}[A-Z])*)(?![A-Za-z0-9_\-&])")
+# A letter in a formula is a variable ("(A + O) ÷ (A + O + M + I)"), not an option.
+_OPERATOR_AFTER = re.compile(r"\s*[-+*/=×÷<>≥≤]")
+_OPERATOR_BEFORE = re.compile(r"[-+*/=×÷<>≥≤]\s*$")
+# Letters that name a thing, not an option: the customer classes of ABC analysis ("A 类客户",
+# "B 级", "C 端"), named companies, customers, products ("A 公司", "客户 B").
+_NAMING_AFTER = re.compile(r"\s*(?:[两三四五六七八九十几]\s*)?(?:类|级|等|型|端|档|股|公司|企业|品牌|店|厂|产品|方案|客户|地区|城市|区域|组|点|值|计划|测试)")
+_NAMING_BEFORE = re.compile(r"(?:客户|顾客|会员|公司|企业|品牌|门店|商店|产品|商品|方案|地区|城市|员工|部门|维生素|等级|级别)\s*$")
 
 
-def letter_warnings(questions: Iterable[Question]) -> list[Problem]:
-    """Explanations of lettered questions that name a bare option letter, as warnings.
+def bare_letters(explanation: str, option_ids: Iterable[str]) -> list[str]:
+    """The passages of ``explanation`` that name one of ``option_ids`` by its bare letter.
 
-    A warning, not a problem: the shipped bank still has such explanations, and ``bank lint``
-    prints warnings without changing its exit code. Points at the ``explanation`` line.
+    ``{{opt:X}}`` references are not bare. A letter counts only where it reads as an option:
+    "A 类客户", "ABC 分类法", "客户 A" or "E-CRM" do not.
     """
-    warnings = []
+    letters = {i for i in option_ids if len(i) == 1 and i.isupper()}
+    text = strip_option_refs(explanation, " ")
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def named(run: str) -> bool:
+        return all(ch in letters for ch in re.findall(r"[A-Z]", run))
+
+    for match in _AFTER_KEYWORD.finditer(text):
+        run = match.group(1)
+        if named(run) and not _NAMING_AFTER.match(text, match.end(1)):
+            found.append((match.start(), match.group(0)))
+            taken.append(match.span())
+    for match in _STANDALONE.finditer(text):
+        start, end = match.span(1)
+        if any(a <= start < b for a, b in taken):
+            continue
+        context = (_NAMING_AFTER.match(text, end) or _OPERATOR_AFTER.match(text, end)
+                   or _NAMING_BEFORE.search(text, 0, start) or _OPERATOR_BEFORE.search(text, 0, start))
+        if named(match.group(1)) and not context:
+            found.append((start, match.group(1)))
+    return [passage for _start, passage in sorted(found)]
+
+
+def letter_problems(questions: Iterable[Question]) -> list[Problem]:
+    """Explanations that name options by bank letter, or reference options that cannot be shown.
+
+    A bare option letter in the explanation of a single, multiple or ordering question is an
+    error (the student saw other letters, or none); so is ``{{opt:X}}`` naming an option the
+    question lacks, or used in a type whose options carry no letter. Points at the
+    ``explanation`` line.
+    """
+    problems = []
     lines: dict[str, dict[str, int]] = {}
     for question in questions:
         spec = question.spec
-        if spec.type not in _LETTERED or not spec.explanation:
-            continue
-        named = [m.group(0) for m in _LETTER_MENTION.finditer(spec.explanation)
-                 if (m.group(1) or m.group(2))[0] in spec.options]
-        if not named:
+        explanation = spec.explanation or ""
+        options = getattr(spec, "options", None) or {}
+        messages = []
+        if spec.type in _LETTERED or spec.type in _UNLETTERED_SHUFFLED:
+            named = bare_letters(explanation, options)
+            if named:
+                letters = "、".join(dict.fromkeys(ch for passage in named for ch in re.findall(r"[A-Z]", passage)))
+                where = "“" + "”“".join(named) + "”"
+                if spec.type in _LETTERED:
+                    messages.append(f"解析用字母 {letters} 指称选项（{where}）；考试打乱选项后学生看到的字母不同，"
+                                    "请写出选项内容，或用 {{opt:X}} 引用")
+                else:
+                    messages.append(f"解析用字母 {letters} 指称排序项（{where}）；考试中排序项不显示字母，请写出项目内容")
+        refs = option_refs(explanation)
+        if refs and spec.type not in _LETTERED:
+            messages.append("解析中的 {{opt:…}} 只能用于单选题和多选题（其他题型的选项在页面上没有字母）")
+        elif refs:
+            messages.extend(f"解析引用了不存在的选项 {{{{opt:{ref}}}}}" for ref in unknown_option_refs(explanation, options))
+        if not messages:
             continue
         if question.source_path not in lines:
             lines[question.source_path] = _explanation_lines(question.source_path)
         line = lines[question.source_path].get(question.id, question.source_line)
-        warnings.append(Problem(question.source_path, line,
-                                f"{question.id}: 警告：解析提到选项字母“{'”“'.join(named)}”；考试打乱选项后学生看到的字母不同，"
-                                "请改为写出选项内容"))
-    return warnings
+        problems.extend(Problem(question.source_path, line, f"{question.id}: {message}") for message in messages)
+    return problems
 
 
 def _explanation_lines(path: str) -> dict[str, int]:

@@ -50,6 +50,12 @@ def list_cases() -> list[dict[str, str]]:
     return [case.summary() for case in CASES.values()]
 
 
+def textbook_label(case_id: object) -> str:
+    """How the textbook variant of a case is named (示例数据, 考试原题数据 or 教材例题数据)."""
+    case = get_case(case_id)
+    return case.textbook_label if case is not None else "示例数据"
+
+
 def get_case(case_id: object) -> Case | None:
     """The case with this id, or None."""
     return CASES.get(case_id) if isinstance(case_id, str) else None
@@ -109,4 +115,5 @@ __all__ = [
     "solution",
     "table_template_csv",
     "table_template_xlsx",
+    "textbook_label",
 ]

@@ -37,6 +37,9 @@ class Case(ABC):
     id: ClassVar[str]
     title: ClassVar[str]
     chapter: ClassVar[str]
+    #: What the textbook variant's numbers are: 示例数据 (fixed example data written for the
+    #: course, because the source has none), 考试原题数据 or 教材例题数据.
+    textbook_label: ClassVar[str] = "示例数据"
 
     def summary(self) -> dict[str, str]:
         """The entry of ``case list --json``."""
@@ -80,9 +83,14 @@ class Case(ABC):
         return CaseResult.from_steps(self.grade_steps(variant, answers))
 
     def _variant(self, seed: int | str, params: dict[str, Any], text_md: str,
-                 dataset: list[dict[str, Any]] | None, steps: tuple) -> Variant:
+                 dataset: list[dict[str, Any]] | None, steps: tuple,
+                 columns: tuple[tuple[str, str], ...] = ()) -> Variant:
+        if seed == TEXTBOOK and self.textbook_label == "示例数据" and "示例数据" not in text_md:
+            # Say so on the task itself: these are not the source text's numbers.
+            heading, _, rest = text_md.partition("\n")
+            text_md = f"{heading}\n\n> **示例数据**：资料中没有本题的原始数据，以下是为练习编写的固定示例数据。\n{rest}"
         return Variant(case_id=self.id, seed=seed, params=params, text_md=text_md,
-                       dataset=dataset, steps=steps)
+                       dataset=dataset, steps=steps, columns=columns)
 
 
 __all__ = ["Case", "TEXTBOOK", "coerce_seed"]

@@ -3,6 +3,17 @@
 From the Hunan vocational skills exam (湖南物流公共信息平台): a customer trades f times a
 week at m yuan for n years; a satisfied customer tells p people, an unsatisfied one q
 people, and r % of the listeners become (or stop being) loyal customers.
+
+The rules, in one place (ch05 "客户价值计算实训" states the same):
+
+- lifetime transaction value = amount per transaction × transactions per year × years, a year
+  being 52 weeks (:func:`lifetime_transaction_value`);
+- customers won or lost by word of mouth = listeners × rate (:func:`word_of_mouth_customers`),
+  their value = that number × one customer's lifetime value, lost value negative;
+- the net effect of one satisfied and one unsatisfied customer is the sum of the two rows; the
+  analysis step is graded against the true direction of that sum, never carried forward from
+  the student's own table (a sign slip in the table must not turn into "an unsatisfied
+  customer brings value").
 """
 
 from __future__ import annotations
@@ -12,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .base import Case
-from .grading import CellSpec, Ecf, Trap, grade_cells, grade_number, read_cells
+from .grading import CellSpec, Ecf, Trap, grade_cells, grade_choice, grade_number, read_cells
 from .model import TEXTBOOK, Step, StepResult, Variant
 from .numbers import format_number as fmt
 from .numbers import parse_number
@@ -23,15 +34,55 @@ TEXTBOOK_PARAMS = {"f": 1, "m": 50, "n": 10, "weeks_per_year": WEEKS_PER_YEAR, "
 _LISTENERS = {10: ([10], [20, 30]), 20: ([5, 10], [10, 15, 20]), 25: ([4, 8], [8, 12, 16])}
 MONEY_TOLERANCE = 0.5
 
-ROWS = (("satisfied", "满意客户"), ("unsatisfied", "不满意客户"), ("net", "合计"))
-COLUMNS = (("customers", "客户数变化"), ("value", "价值变化"))
+ROWS = (("satisfied", "一位满意客户"), ("unsatisfied", "一位不满意客户"), ("net", "满意与不满意客户各一位的合计"))
+COLUMNS = (("customers", "忠实客户数变化（人）"), ("value", "客户价值变化（元）"))
+TEXTBOOK_SEED = 2026
+
+# The analysis options, about equally long (length gives nothing away).
+ANALYSIS_OPTIONS = {
+    "loss": "净减少：不满意客户的抱怨带走的忠实客户和价值多于满意客户口碑带来的，所以要认真对待每一次投诉、及时补救，把不满意客户转变为满意客户",
+    "gain": "净增加：不满意客户的抱怨也扩大了平台的知名度，同样能带来新的忠实客户和价值，所以处理投诉不必着急，可以把主要精力集中在开发新客户上面",
+    "zero": "正负相抵，净效果为零：满意客户和不满意客户对平台的影响一样大，所以投诉只需按常规流程慢慢处理，不必为此专门投入额外的人力和资源",
+    "ignore": "净增加：只要大多数客户满意，满意客户的口碑总能盖过少数人的抱怨，所以个别客户的投诉可以忽略，不必专门安排人员去跟进和处理",
+}
+
+
+def lifetime_transaction_value(amount: float, per_year: float, years: float) -> float:
+    """One customer's lifetime transaction value: amount per transaction × transactions a year × years.
+
+    Weekly trading is ``per_year = times a week × 52``; monthly ``times a month × 12``.
+    """
+    return amount * per_year * years
+
+
+def word_of_mouth_customers(listeners: float, rate_pct: float) -> float:
+    """Customers won (or lost) by word of mouth: listeners × conversion rate."""
+    return listeners * rate_pct / 100
 
 
 def _truth(params: Mapping[str, Any]) -> dict[str, float]:
-    v = params["f"] * params["m"] * params["weeks_per_year"] * params["n"]
-    won = params["p"] * params["r_pct"] / 100
-    lost = params["q"] * params["r_pct"] / 100
-    return {"v": v, "won": won, "gained": won * v, "lost": lost, "lost_value": -lost * v}
+    v = lifetime_transaction_value(params["m"], params["f"] * params["weeks_per_year"], params["n"])
+    won = word_of_mouth_customers(params["p"], params["r_pct"])
+    lost = word_of_mouth_customers(params["q"], params["r_pct"])
+    return {"v": v, "won": won, "gained": won * v, "lost": lost, "lost_value": -lost * v,
+            "net_customers": won - lost, "net_value": won * v - lost * v}
+
+
+def net_direction(net_value: float) -> str:
+    """The analysis option that states the direction of the net effect (loss, gain or zero)."""
+    return "loss" if net_value < 0 else "zero" if net_value == 0 else "gain"
+
+
+def _options(rng: random.Random) -> dict[str, str]:
+    order = list(ANALYSIS_OPTIONS)
+    rng.shuffle(order)
+    return {key: ANALYSIS_OPTIONS[option] for key, option in zip("ABCD", order)}
+
+
+def _table_step(variant: Variant) -> Step:
+    step = variant.step("dynamic_table")
+    assert step is not None
+    return step
 
 
 def _int(x: float) -> int | float:
@@ -44,6 +95,7 @@ class CustomerValueCase(Case):
     id = "customer-value"
     title = "客户价值计算"
     chapter = "ch05-customer-value"
+    textbook_label = "考试原题数据"
 
     def build(self, rng: random.Random, seed: int | str) -> Variant:
         """A variant with whole-number customer counts (p·r and q·r are integers)."""
@@ -60,15 +112,17 @@ class CustomerValueCase(Case):
             "p": p,
             "q": q,
             "r_pct": r_pct,
+            "analysis_options": _options(rng),
         }
         return self._make(seed, params)
 
     def textbook(self) -> Variant:
         """The exam's own numbers: once a week, 50 yuan, 10 years, tells 5 / 10, 20 %."""
-        return self._make(TEXTBOOK, dict(TEXTBOOK_PARAMS))
+        return self._make(TEXTBOOK, dict(TEXTBOOK_PARAMS, analysis_options=_options(random.Random(TEXTBOOK_SEED))))
 
     def _make(self, seed: int | str, params: dict[str, Any]) -> Variant:
         f, m, n, p, q, r = (params[k] for k in ("f", "m", "n", "p", "q", "r_pct"))
+        options = "\n".join(f"- **{k}**. {v}" for k, v in params["analysis_options"].items())
         text = f"""## 客户价值计算
 
 湖南物流公共信息平台的一位客户每星期在平台上交易 {f} 次，平均每次交易额 {m} 元，平均客户生命周期按 {n} 年计算。客户价值以交易额计算。
@@ -81,7 +135,11 @@ class CustomerValueCase(Case):
 - 每位忠实客户的价值都等于第 1 步算出的一位客户的终生交易额。
 - 金额以元为单位；本题结果都是整数，不需要舍入，误差 ±0.5 元以内判为正确。
 - 价值或客户数的增加记为正数，减少记为负数（第 4 步只填人数，填正数）。
-- 后面的步骤如果用到前面的结果，会按你自己前面填写的结果判分（错误不重复扣分）。
+- 后面的计算步骤如果用到前面的结果，会按你自己前面填写的结果判分（错误不重复扣分）；第 7 步的分析按正确的结果判分。
+
+**第 7 步的选项**
+
+{options}
 """
         steps = (
             Step("lifetime_value", "一位客户在生命周期内为平台带来的交易额（客户价值）是多少元？", "number", 2, unit="元"),
@@ -91,14 +149,16 @@ class CustomerValueCase(Case):
             Step("value_lost", "一位不满意客户使平台的客户价值变化多少元？（减少记为负数）", "number", 2, unit="元"),
             Step(
                 "dynamic_table",
-                "填写客户价值动态分析表：行为 satisfied（一位满意客户）、unsatisfied（一位不满意客户）、"
-                "net（满意与不满意客户各一位的合计）；列为 customers（忠实客户数变化，人）和 value（客户价值变化，元），"
-                "增加为正，减少为负。",
+                "填写客户价值动态分析表：三行分别为一位满意客户、一位不满意客户、满意与不满意客户各一位的合计；"
+                "两列分别为忠实客户数的变化（人）和客户价值的变化（元），增加为正，减少为负。",
                 "table",
                 3,
                 rows=ROWS,
                 columns=COLUMNS,
             ),
+            Step("analysis", "分析：满意与不满意客户各一位时，平台的忠实客户和客户价值总体上如何变化？"
+                 "这对处理客户投诉说明了什么？（填选项字母）", "choice", 2,
+                 options=tuple(params["analysis_options"].items())),
         )
         return self._variant(seed, params, text, None, steps)
 
@@ -116,7 +176,13 @@ class CustomerValueCase(Case):
                 "unsatisfied": {"customers": _int(-t["lost"]), "value": _int(t["lost_value"])},
                 "net": {"customers": _int(t["won"] - t["lost"]), "value": _int(t["gained"] + t["lost_value"])},
             },
+            "analysis": self._right_option(variant),
         }
+
+    @staticmethod
+    def _right_option(variant: Variant) -> str:
+        right = net_direction(_truth(variant.params)["net_value"])
+        return next(k for k, v in variant.params["analysis_options"].items() if v == ANALYSIS_OPTIONS[right])
 
     def grade_steps(self, variant: Variant, answers: Mapping[str, Any]) -> list[StepResult]:
         """Grade the six steps with error carried forward and misconception feedback."""
@@ -182,7 +248,31 @@ class CustomerValueCase(Case):
 
         results.append(self._grade_table(steps["dynamic_table"], answers.get("dynamic_table"), t,
                                          v_s, won_s, gained_s, lost_s, lost_value_s))
+        results.append(self._grade_analysis(variant, steps["analysis"], answers.get("analysis"), answers))
         return results
+
+    def _grade_analysis(self, variant: Variant, step: Step, raw: object, answers: Mapping[str, Any]) -> StepResult:
+        """Graded against the true direction only: never carried forward from the table."""
+        prm = variant.params
+        p, q = prm["p"], prm["q"]
+        why = {
+            "gain": "方向错了：一位不满意客户使平台失去忠实客户，是价值的减少（负数），不会带来价值；"
+                    f"抱怨传给 {q} 人，赞美只传给 {p} 人，合计是净减少。",
+            "ignore": f"合计是净减少：一位不满意客户的抱怨（传给 {q} 人）带走的，比一位满意客户的口碑（传给 {p} 人）带来的更多，"
+                      "投诉不能忽略。",
+            "zero": f"两者的影响并不相等：抱怨传给 {q} 人，赞美只传给 {p} 人，合计是净减少，不是相互抵消。",
+            "loss": "合计是净减少。",
+        }
+        explanations = {k: why[o] for k, text in prm["analysis_options"].items()
+                        for o, t in ANALYSIS_OPTIONS.items() if t == text}
+        result = grade_choice(step, raw, self._right_option(variant), explanations)
+        cells, _ = read_cells(answers.get("dynamic_table"), _table_step(variant))
+        unsat = parse_number(cells.get("unsatisfied", {}).get("value"))[0]
+        if result.score < result.max and unsat is not None and unsat > 0:
+            result = StepResult(result.id, result.score, result.max,
+                                result.feedback + "你在动态分析表中把不满意客户的影响记成了正数，这正是结论方向错误的原因。"
+                                "本步按正确的方向判分，不随你前面的结果。")
+        return result
 
     @staticmethod
     def _grade_table(step: Step, raw: object, t: dict[str, float], v_s: float | None, won_s: float | None,

@@ -17,6 +17,10 @@ from .model import Step, StepResult
 from .numbers import close, format_number, parse_number
 
 MAX_LISTED = 8
+#: What a format slip (a share written as a decimal instead of a percentage) costs: half of
+#: one item, once per step however many cells it affects, so it always costs less than one
+#: wrong answer (a wrong item costs the whole item).
+FORMAT_SLIP_ITEMS = 0.5
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,9 @@ class Trap:
     value: float
     message: str
     fraction: float = 0.0
+    #: A format slip (the right number in the wrong form): the item counts as right and the
+    #: step loses :data:`FORMAT_SLIP_ITEMS` once, whatever ``fraction`` says.
+    format: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,7 @@ class Outcome:
     """The verdict on one number: the share of credit, a kind and a message."""
 
     fraction: float
-    kind: str  # correct | ecf | trap | wrong | missing | malformed
+    kind: str  # correct | ecf | trap | format | wrong | missing | malformed
     message: str = ""
     value: float | None = None
 
@@ -70,6 +77,8 @@ def judge_number(raw: object, spec: CellSpec) -> Outcome:
             return Outcome(1.0, "ecf", ecf.message, value)
     for trap in spec.traps:
         if not close(trap.value, spec.expected, spec.tolerance) and close(value, trap.value, spec.tolerance):
+            if trap.format:
+                return Outcome(1.0, "format", trap.message, value)
             return Outcome(trap.fraction, "trap", trap.message, value)
     return Outcome(0.0, "wrong", "", value)
 
@@ -78,12 +87,16 @@ def grade_number(step: Step, raw: object, spec: CellSpec, hint: str = "") -> tup
     """Grade a ``number`` step; returns the result and the student's parsed value."""
     outcome = judge_number(raw, spec)
     message = outcome.message
-    if outcome.kind == "wrong":
+    fraction = outcome.fraction
+    if outcome.kind == "format":
+        fraction = 1.0 - FORMAT_SLIP_ITEMS
+        message = f"{message.rstrip('。')}。格式错误扣本步一半的分数。"
+    elif outcome.kind == "wrong":
         message = f"结果 {format_number(outcome.value or 0)} 不正确。" + (f"提示：{hint}" if hint else "")
     elif outcome.kind == "trap" and 0 < outcome.fraction < 1:
         message += f"（本步得 {format_number(outcome.fraction * 100, 0)}% 的分数）"
     return (
-        StepResult(step.id, round(step.points * outcome.fraction, 4), step.points, message),
+        StepResult(step.id, round(step.points * fraction, 4), step.points, message),
         outcome.value,
     )
 
@@ -154,7 +167,7 @@ def read_cells(raw: object, step: Step) -> tuple[dict[str, dict[str, Any]], list
         else:
             problems.append(f"行 {row_id} 应为 {{列名: 值}} 的对象。")
     if bad_columns:
-        expected = "、".join(key for key, _ in step.columns)
+        expected = "、".join(label for _, label in step.columns)
         problems.append(f"未知的列：{'、'.join(sorted(bad_columns))}（应为 {expected}）。")
     return cells, problems
 
@@ -162,8 +175,9 @@ def read_cells(raw: object, step: Step) -> tuple[dict[str, dict[str, Any]], list
 def cell_label(step: Step, row_id: str, col: str) -> str:
     """A short Chinese name for a table cell in feedback."""
     row_label = dict(step.rows).get(row_id, row_id)
-    # Customer names are long; their ids (C01, …) are what the data table shows.
-    if len(row_label) > 10:
+    # Customer names are long; their ids (C01, …) are what the data table shows. Other rows
+    # (satisfied, net, …) are internal ids, so they keep their Chinese label.
+    if len(row_label) > 10 and re.fullmatch(r"[A-Za-z]{1,3}\d{1,4}", row_id):
         row_label = row_id
     if len(step.columns) == 1:
         return row_label
@@ -179,6 +193,7 @@ class Tally:
     correct: int = 0
     ecf: dict[str, list[str]] = field(default_factory=dict)
     traps: dict[str, list[str]] = field(default_factory=dict)
+    formats: dict[str, list[str]] = field(default_factory=dict)
     wrong: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     malformed: list[str] = field(default_factory=list)
@@ -194,6 +209,8 @@ class Tally:
             self.ecf.setdefault(outcome.message, []).append(label)
         elif outcome.kind == "trap":
             self.traps.setdefault(outcome.message, []).append(label)
+        elif outcome.kind == "format":
+            self.formats.setdefault(outcome.message, []).append(label)
         elif outcome.kind == "missing":
             self.missing.append(label)
         elif outcome.kind == "malformed":
@@ -203,15 +220,18 @@ class Tally:
 
     def result(self, step: Step, hint: str = "") -> StepResult:
         """The step result: points in proportion to the credit earned, with feedback."""
-        fraction = self.earned / self.total_items if self.total_items else 0.0
+        earned = self.earned - (FORMAT_SLIP_ITEMS if self.formats else 0.0)
+        fraction = max(0.0, earned) / self.total_items if self.total_items else 0.0
         parts = list(self.notes)
-        ok = self.correct + sum(len(v) for v in self.ecf.values())
-        if ok == self.total_items and not self.traps:
+        ok = self.correct + sum(len(v) for v in self.ecf.values()) + sum(len(v) for v in self.formats.values())
+        if ok == self.total_items and not self.traps and not self.formats:
             parts.append("全部正确。")
         else:
             parts.append(f"共 {self.total_items} 项，{ok} 项正确。")
-        for message, labels in [*self.ecf.items(), *self.traps.items()]:
-            parts.append(f"{message.rstrip('。')}({_listing(labels)})。")
+        for message, labels in [*self.ecf.items(), *self.traps.items(), *self.formats.items()]:
+            parts.append(f"{message.rstrip('。')}（{_listing(labels)}）。")
+        if self.formats:
+            parts.append("格式错误整步只扣一次（扣半项的分数）。")
         if self.wrong:
             parts.append(f"不正确：{_listing(self.wrong)}。" + (f"提示：{hint}" if hint else ""))
         if self.malformed:

@@ -31,9 +31,19 @@ _GRID_KINDS = ("table", "classification")
 
 
 def step_name(variant: Variant, step: Step) -> str:
-    """How a message names a step: its number on the page and its id."""
+    """How a message names a step: its number on the page (the id is the code's, not the student's)."""
     number = next((n for n, s in enumerate(variant.steps, start=1) if s.id == step.id), 0)
-    return f"第 {number} 步（{step.id}）"
+    return f"第 {number} 步"
+
+
+def _row_name(step: Step, row_id: str) -> str:
+    """A row as the page shows it: a customer id (C01) as is, other rows by their Chinese label."""
+    label = dict(step.rows).get(row_id, row_id)
+    return f" {row_id} " if len(label) > 10 or label == row_id else f"「{label}」"
+
+
+def _column_name(step: Step, key: str) -> str:
+    return f"「{dict(step.columns).get(key, key)}」"
 
 
 def _scalar_problem(value: Any, limit: int) -> str | None:
@@ -59,25 +69,26 @@ def _grid_problem(step: Step, value: Any) -> str | None:
         row_id = rows.get(norm_key(raw_row))
         if row_id is None:
             return f"没有行编号「{str(raw_row)[:20]}」"
+        name = _row_name(step, row_id)
         if row_id in seen:
-            return f"行 {row_id} 重复出现"
+            return f"行{name}重复出现"
         seen.add(row_id)
         if isinstance(cell, Mapping):
             used: set[str] = set()
             for raw_col, inner in cell.items():
                 key = columns.get(norm_key(raw_col))
                 if key is None:
-                    return f"行 {row_id} 中没有列「{str(raw_col)[:20]}」"
+                    return f"行{name}中没有列「{str(raw_col)[:20]}」"
                 if key in used:
-                    return f"行 {row_id} 的列 {key} 重复出现"
+                    return f"行{name}的列{_column_name(step, key)}重复出现"
                 used.add(key)
                 problem = _scalar_problem(inner, MAX_CELL)
                 if problem:
-                    return f"行 {row_id} 列 {key}：{problem}"
+                    return f"行{name}列{_column_name(step, key)}：{problem}"
         elif len(step.columns) <= 1:
             problem = _scalar_problem(cell, MAX_CELL)
             if problem:
-                return f"行 {row_id}：{problem}"
+                return f"行{name.rstrip()}：{problem}"
         else:
             return f"行 {row_id} 应为 {{列名: 值}} 形式的对象"
     return None

@@ -1,7 +1,10 @@
 """Case 4 · 客户终生价值(净现值): yearly discounted expected margin and the total.
 
-Rule (stated in the task): the value of year t (t = 1 … n) is m × r^(t−1) ÷ (1+d)^t; year 1
-is discounted, and the customer is certain to be there in year 1 (survival r^0 = 1).
+The rule, in one place (ch05 "客户终生价值" states the same): the value of year t (t = 1 … n)
+is m × r^(t−1) ÷ (1+d)^t; year 1 is discounted, and the customer is certain to be there in
+year 1 (survival r^0 = 1). The total (CLV) is the sum of the years; without discounting
+(d = 0) it is the retention-adjusted value, and m × n (no retention, no discounting) is the
+naive figure ch05 warns against.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ def year_values(params: Mapping[str, Any], mistake: str | None = None) -> dict[s
             factor = 1.0
         elif mistake == "subtract_discount":
             factor = 1 / (1 - d) ** t
+        elif mistake == "naive":
+            survival, factor = 1.0, 1.0
         values[str(t)] = m * survival / factor
     return values
 
@@ -48,7 +53,19 @@ MISTAKES = {
     "retention_t": "第 1 年客户一定还在（r^0 = 1），保留率的指数是 t−1，不是 t。",
     "no_discount": "你没有贴现：第 t 年的价值要除以 (1+d)^t 折成现值。",
     "subtract_discount": "贴现是除以 (1+d)^t，不是乘以 (1−d)^t。",
+    "naive": "你用了“每年利润 × 年数”（m × n）：这既忽略了客户流失（保留率），也忽略了货币的时间价值（贴现），"
+             "会明显高估终生价值（第 5 章例题中 1000 × 5 = 5000 元就高估了）。每年的价值要乘以 r^(t−1) 再除以 (1+d)^t。",
 }
+
+
+def clv(margin: float, retention_pct: float, discount_pct: float, years: int, round_years: int | None = None) -> float:
+    """The customer lifetime value by the rule: Σ m × r^(t−1) ÷ (1+d)^t for t = 1 … years.
+
+    ``round_years`` rounds each year's value before adding (as the worked examples do).
+    """
+    params = {"margin": margin, "retention_pct": retention_pct, "discount_pct": discount_pct, "years": years}
+    values = year_values(params).values()
+    return sum(round(v, round_years) if round_years is not None else v for v in values)
 
 
 class LtvCase(Case):
@@ -57,6 +74,7 @@ class LtvCase(Case):
     id = "ltv-npv"
     title = "客户终生价值（净现值）"
     chapter = "ch05-customer-value"
+    textbook_label = "教材例题数据"
 
     def build(self, rng: random.Random, seed: int | str) -> Variant:
         """Margin 600–3000 yuan, retention 60–90 %, discount 5–12 %, 3–8 years."""

@@ -61,6 +61,12 @@ class Variant:
     text_md: str
     dataset: list[dict[str, Any]] | None
     steps: tuple[Step, ...]
+    #: ``(key, Chinese header)`` of every dataset column, for pages (not part of the JSON payload).
+    columns: tuple[tuple[str, str], ...] = ()
+
+    def column_label(self, key: str) -> str:
+        """The Chinese header of a dataset column (the key itself when none is declared)."""
+        return dict(self.columns).get(key, key)
 
     @property
     def is_textbook(self) -> bool:

@@ -1,8 +1,14 @@
 """Case 3 · RFM 分析: quintile scores for recency, frequency and monetary value, then segments.
 
-Scoring rule (stated in the task): with N customers, a customer's score on a dimension is
-``1 + ⌊5 × L ÷ N⌋`` where L is the number of customers strictly worse on that dimension
-(larger recency in days; smaller frequency or amount). Tied customers share a score.
+The rules, in one place (ch06 "五分位打分" and "RFM 客户分群" state the same):
+
+- Quintile scoring: with N customers, a customer's score on a dimension is ``1 + ⌊5 × L ÷ N⌋``
+  where L is the number of customers strictly worse on that dimension (larger recency in days;
+  smaller frequency or amount). Tied customers share a score.
+- Scoring by a table of cut points (the chapter's coffee-shop table): :func:`score_by_bands`.
+- "High" means a score of 3 or more (:data:`HIGH_MIN`), "low" 2 or less; the eight segments
+  follow from the high/low pattern of R, F and M (:func:`segment_of`).
+- A weighted RFM score is Σ weight × score (:func:`weighted_rfm`).
 """
 
 from __future__ import annotations
@@ -25,7 +31,10 @@ from .grading import (
 from .model import TEXTBOOK, Step, StepResult, Variant
 
 DIMENSIONS = (("R", "recency_days"), ("F", "frequency"), ("M", "monetary"))
-HIGH_MIN = 4
+DATA_COLUMNS = (("id", "客户编号"), ("name", "客户名称"), ("recency_days", "最近一次交易距今（天）"),
+                ("frequency", "近 12 个月交易次数"), ("monetary", "近 12 个月交易金额（元）"))
+#: A score of at least this is "high" (ch06: 得分 ≥3 为高，≤2 为低).
+HIGH_MIN = 3
 N_SEGMENTED = 6
 TEXTBOOK_SEED = 2026
 # (R high, F high, M high) -> segment name.
@@ -84,6 +93,24 @@ def all_scores(dataset: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, int]
     """``{customer id: {"R": r, "F": f, "M": m}}`` by the stated rule."""
     by_dim = {letter: quintile_scores(dataset, letter, key) for letter, key in DIMENSIONS}
     return {row["id"]: {letter: by_dim[letter][row["id"]] for letter, _ in DIMENSIONS} for row in dataset}
+
+
+def score_by_bands(value: float, bounds: Sequence[float], lower_is_better: bool = False) -> int:
+    """The score 5–1 of a value by a table of cut points.
+
+    ``bounds`` are the limits of scores 5, 4, 3 and 2: for recency (``lower_is_better``) the
+    largest number of days that still earns the score (``value ≤ bound``); otherwise the
+    smallest value that earns it (``value ≥ bound``). Anything beyond the last bound scores 1.
+    """
+    for score, bound in zip((5, 4, 3, 2), bounds):
+        if (value <= bound) if lower_is_better else (value >= bound):
+            return score
+    return 1
+
+
+def weighted_rfm(scores: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    """A weighted RFM score: Σ weight × score over R, F and M."""
+    return sum(weights[letter] * scores[letter] for letter in ("R", "F", "M"))
 
 
 def segment_of(scores: Mapping[str, int], high_min: int = HIGH_MIN) -> str:
@@ -154,7 +181,7 @@ class RfmCase(Case):
         names = {row["id"]: row["name"] for row in data}
         text = f"""## RFM 分析
 
-平台要对 {n} 家企业客户做 RFM 分析。数据表的列：id（客户编号）、name（客户名称）、recency_days（最近一次交易距今天数）、frequency（近 12 个月交易次数）、monetary（近 12 个月交易金额，元）。
+平台要对 {n} 家企业客户做 RFM 分析。数据表列出了每家客户的客户编号、客户名称、最近一次交易距今天数、近 12 个月交易次数和近 12 个月交易金额（元）。
 
 **打分规则**（R、F、M 各打 1–5 分，按排名五等分）
 
@@ -162,7 +189,7 @@ class RfmCase(Case):
 - 得分 = 1 + ⌊5 × L ÷ {n}⌋（⌊ ⌋ 表示向下取整）。数值相同的客户 L 相同，因此得分相同。
 - 例：若有 7 位客户的交易次数严格少于某客户，则其 F = 1 + ⌊5 × 7 ÷ {n}⌋。
 
-**客户类型规则**：得分 ≥ {high} 为“高”，否则为“低”。
+**客户类型规则**：得分 ≥{high} 为“高”，≤{high - 1} 为“低”。
 
 | R | F | M | 客户类型 |
 |---|---|---|---|
@@ -178,7 +205,7 @@ class RfmCase(Case):
                  rows=tuple((i, names[i]) for i in params["segment_customers"]), columns=(("segment", "客户类型"),),
                  options=tuple((name, name) for name in SEGMENTS.values())),
         )
-        return self._variant(seed, params, text, data, steps)
+        return self._variant(seed, params, text, data, steps, DATA_COLUMNS)
 
     def solution(self, variant: Variant) -> dict[str, Any]:
         """Scores of every customer and segments of the chosen ones."""

@@ -1,8 +1,16 @@
 """Case 6 · 客户满意度调查: satisfaction rate, NPS and Kano categories from survey data.
 
-Rules (stated in the task): satisfaction rate = share of answers 4 or 5 on the 5-point
-scale; NPS = % promoters (9–10) − % detractors (0–6) on the 0–10 scale; Kano categories
-from functional / dysfunctional answer pairs by the standard Kano evaluation table.
+The rules, in one place (ch07 states the same):
+
+- satisfaction rate = share of answers 4 or 5 (满意、很满意) on the 5-point scale
+  (:func:`satisfaction_rate`); the mean score weighs 5 … 1 (:func:`satisfaction_mean`);
+- NPS = % promoters (9–10) − % detractors (0–6) on the 0–10 scale; passives (7–8) count in the
+  sample only (:func:`nps_of_counts`);
+- Kano categories from functional / dysfunctional answer pairs by the Kano evaluation table
+  (:func:`kano`); a feature takes its most frequent category, ties by M, O, A, I, R, Q
+  (:func:`dominant`); Better = (A+O)/(A+O+M+I), Worse = −(O+M)/(A+O+M+I) (:func:`better_worse`);
+- retention rate = (customers at the end − new customers) ÷ customers at the start
+  (:func:`retention_rate`).
 """
 
 from __future__ import annotations
@@ -64,12 +72,46 @@ def dominant(shares: Mapping[str, float]) -> str:
     return max(PRIORITY, key=lambda c: (shares.get(c, 0), -PRIORITY.index(c)))
 
 
+SATISFIED = range(4, 6)
+PROMOTERS = range(9, 11)
+DETRACTORS = range(0, 7)
+
+
+def satisfaction_rate(counts: Mapping[int, int]) -> float:
+    """% of answers 4 or 5, from ``{level 1–5: number of answers}``."""
+    total = sum(counts.values())
+    return 100 * sum(n for level, n in counts.items() if level in SATISFIED) / total
+
+
+def satisfaction_mean(counts: Mapping[int, int]) -> float:
+    """The mean score on the 5-point scale (很满意 5 … 很不满意 1), from ``{level: answers}``."""
+    return sum(level * n for level, n in counts.items()) / sum(counts.values())
+
+
+def nps_of_counts(promoters: int, passives: int, detractors: int) -> float:
+    """NPS from the three group sizes: % promoters − % detractors of the whole sample."""
+    total = promoters + passives + detractors
+    return 100 * (promoters - detractors) / total
+
+
+def better_worse(counts: Mapping[str, int]) -> tuple[float, float]:
+    """Better = (A+O)/(A+O+M+I) and Worse = −(O+M)/(A+O+M+I) from Kano category counts."""
+    a, o, m, i = (counts.get(c, 0) for c in "AOMI")
+    base = a + o + m + i
+    return (a + o) / base, -(o + m) / base
+
+
+def retention_rate(start: int, new: int, end: int) -> float:
+    """% of the customers at the start still there at the end: (end − new) ÷ start."""
+    return 100 * (end - new) / start
+
+
 def share(dataset: Sequence[Mapping[str, Any]], key: str, values: range) -> float:
     """Share (%) of rows whose ``key`` is in ``values``."""
     return 100 * sum(1 for r in dataset if r[key] in values) / len(dataset)
 
 
-def nps(dataset: Sequence[Mapping[str, Any]], promoters: range = range(9, 11), detractors: range = range(0, 7)) -> float:
+def nps(dataset: Sequence[Mapping[str, Any]], promoters: range = PROMOTERS, detractors: range = DETRACTORS) -> float:
     """% promoters − % detractors on the 0–10 scale."""
     return share(dataset, "recommend", promoters) - share(dataset, "recommend", detractors)
 
@@ -128,15 +170,15 @@ class SatisfactionCase(Case):
 
     def _make(self, seed: int | str, params: dict[str, Any], data: list[dict[str, Any]]) -> Variant:
         features = params["features"]
-        feature_list = "\n".join(f"- {fid}：{name}（列 {fid}_func 为正向问题的回答，{fid}_dys 为反向问题的回答）"
-                                 for fid, name in features.items())
+        feature_list = "\n".join(f"- {name}：数据表中“{name}·正向”列为正向问题的回答，“{name}·反向”列为反向问题的回答。"
+                                 for name in features.values())
         kano_rows = "\n".join(f"| {i} {ANSWERS[i]} | " + " | ".join(KANO_TABLE[i - 1]) + " |" for i in range(1, 6))
         text = f"""## 客户满意度调查
 
-平台对 {params['n_responses']} 位客户做了问卷调查，每行是一份问卷（id 为问卷编号）。
+平台对 {params['n_responses']} 位客户做了问卷调查，数据表的每行是一份问卷。
 
-- satisfaction：总体满意度，5 级量表（1 非常不满意 … 5 非常满意）。
-- recommend：向同行推荐平台的可能性，0–10 分。
+- 总体满意度：5 级量表（1 非常不满意 … 5 非常满意）。
+- 推荐可能性：向同行推荐平台的可能性，0–10 分。
 - Kano 问卷：对每项功能问两个问题——正向问题“如果平台提供该功能，您觉得如何？”和反向问题“如果平台不提供该功能，您觉得如何？”，回答编码为 1 喜欢、2 理所当然、3 无所谓、4 能忍受、5 不喜欢。
 
 {feature_list}
@@ -160,19 +202,23 @@ class SatisfactionCase(Case):
             Step("satisfaction_rate", "满意率是多少（%）？", "number", 2, unit="%"),
             Step("nps", "净推荐值 NPS 是多少（百分点）？", "number", 2),
             Step("kano", "填写每项功能的 Kano 各类占比（%）：列 A、O、M、I、R、Q。", "table", 4.5,
-                 rows=tuple((f, features[f]) for f in fids), columns=tuple((c, c) for c in CATEGORIES)),
+                 rows=tuple((f, features[f]) for f in fids),
+                 columns=tuple((c, f"{c}（{name.removesuffix('属性').removesuffix('结果')}）") for c, name in CATEGORIES.items())),
             Step("kano_category", "每项功能应归为哪一类？（填 A、O、M、I、R 或 Q）", "classification", 1.5,
                  rows=tuple((f, features[f]) for f in fids), columns=(("category", "类别"),),
                  options=tuple(CATEGORIES.items())),
         )
-        return self._variant(seed, params, text, data, steps)
+        columns = (("id", "问卷编号"), ("satisfaction", "总体满意度（1–5）"), ("recommend", "推荐可能性（0–10）"),
+                   *((f"{fid}_{side}", f"{name}·{label}") for fid, name in features.items()
+                     for side, label in (("func", "正向"), ("dys", "反向"))))
+        return self._variant(seed, params, text, data, steps, columns)
 
     def solution(self, variant: Variant) -> dict[str, Any]:
         """The two rates, the Kano shares and the categories."""
         data = variant.dataset or []
         shares = {f: kano_shares(data, f) for f in variant.params["features"]}
         return {
-            "satisfaction_rate": round(share(data, "satisfaction", range(4, 6)), 1),
+            "satisfaction_rate": round(share(data, "satisfaction", SATISFIED), 1),
             "nps": round(nps(data), 1),
             "kano": shares,
             "kano_category": {f: dominant(s) for f, s in shares.items()},
@@ -183,11 +229,11 @@ class SatisfactionCase(Case):
         data = variant.dataset or []
         steps = {s.id: s for s in variant.steps}
         n = len(data)
-        sat = share(data, "satisfaction", range(4, 6))
+        sat = share(data, "satisfaction", SATISFIED)
         sat_traps = (
             Trap(share(data, "satisfaction", range(5, 6)), "你只算了“非常满意”（5 分）；满意率包括 4 分和 5 分。"),
             Trap(share(data, "satisfaction", range(3, 6)), "3 分是“一般”，不算满意；满意率只包括 4 分和 5 分。"),
-            Trap(sat / 100, "你填的是小数；请以百分数填写（如 0.625 应写成 62.5）。"),
+            Trap(sat / 100, "你填的是小数；请以百分数填写（如 0.625 应写成 62.5）。", format=True),
             Trap(sat * n / 100, "你填的是满意的人数；满意率要除以问卷总数。"),
         )
         first, _ = grade_number(steps["satisfaction_rate"], answers.get("satisfaction_rate"),
@@ -196,9 +242,9 @@ class SatisfactionCase(Case):
         nps_traps = (
             Trap(nps(data, promoters=range(7, 11)), "7–8 分是中立者，不是推荐者；推荐者只包括 9–10 分。"),
             Trap(nps(data, detractors=range(0, 6)), "6 分也属于贬损者；贬损者是 0–6 分。"),
-            Trap(share(data, "recommend", range(9, 11)), "你只算了推荐者的比例，还要减去贬损者（0–6 分）的比例。"),
+            Trap(share(data, "recommend", PROMOTERS), "你只算了推荐者的比例，还要减去贬损者（0–6 分）的比例。"),
             Trap(-score, "减反了：NPS = 推荐者比例 − 贬损者比例。"),
-            Trap(score / 100, "你填的是小数；NPS 以百分点填写（如 −0.125 应写成 −12.5）。"),
+            Trap(score / 100, "你填的是小数；NPS 以百分点填写（如 −0.125 应写成 −12.5）。", format=True),
             Trap(score * n / 100, "你用的是人数之差；NPS 是两类人数占比之差（百分点）。"),
         )
         second, _ = grade_number(steps["nps"], answers.get("nps"), CellSpec(score, SHARE_TOLERANCE, traps=nps_traps),
@@ -214,7 +260,7 @@ class SatisfactionCase(Case):
         for fid in features:
             truth = kano_shares(data, fid)
             for c in CATEGORIES:
-                specs[(fid, c)] = CellSpec(truth[c], SHARE_TOLERANCE, traps=(Trap(truth[c] / 100, percent),))
+                specs[(fid, c)] = CellSpec(truth[c], SHARE_TOLERANCE, traps=(Trap(truth[c] / 100, percent, format=True),))
         result, parsed = grade_cells(step, raw, specs, "先用 Kano 评价表把每份问卷归类，再数各类的问卷数 ÷ 问卷总数。")
         truth_cells = {(f, c): kano_shares(data, f)[c] for f in features for c in CATEGORIES}
         alternatives = [

@@ -83,13 +83,13 @@ class ScorecardCase(Case):
         return self.build(random.Random(TEXTBOOK_SEED), TEXTBOOK)
 
     def _make(self, seed: int | str, params: dict[str, Any], data: list[dict[str, Any]]) -> Variant:
-        traits = "\n".join(f"| {key} | {label} | {w}% |" for key, label, w in TRAITS)
+        traits = "\n".join(f"| {label} | {w}% |" for _, label, w in TRAITS)
         text = f"""## 高价值客户评分卡
 
-某证券营业部要“整合现有客户资源，寻求高价值客户”。客户经理对 {len(data)} 位候选客户按高价值客户的五项特征分别打分（0–100 分），见数据表（id 为编号，name 为姓名）。
+某证券营业部要“整合现有客户资源，寻求高价值客户”。客户经理对 {len(data)} 位候选客户按高价值客户的五项特征分别打分（0–100 分），见数据表。
 
-| 数据列 | 特征 | 权重 |
-|---|---|---|
+| 特征 | 权重 |
+|---|---|
 {traits}
 
 **计算规则**
@@ -104,7 +104,8 @@ class ScorecardCase(Case):
             Step("ranking", "按加权得分从高到低写出候选客户的编号顺序（如 H03, H01, …）。", "ranking", 2,
                  rows=tuple((r["id"], r["name"]) for r in data)),
         )
-        return self._variant(seed, params, text, data, steps)
+        columns = (("id", "编号"), ("name", "姓名"), *((key, label) for key, label, _ in TRAITS))
+        return self._variant(seed, params, text, data, steps, columns)
 
     def solution(self, variant: Variant) -> dict[str, Any]:
         """Weighted scores and the ranking."""

@@ -124,14 +124,14 @@ def _rows_to_mapping(
         key = wanted.get(h)
         if key is not None and key not in positions and i != id_index:
             positions[key] = i
-    missing_cols = [key for key, _ in columns if key not in positions]
+    missing_cols = [label for key, label in columns if key not in positions]
     if missing_cols:
         known = set(wanted) | ID_HEADERS
         unknown = [_cell_text(rows[0][i]) for i, h in enumerate(header) if h and h not in known and i != id_index]
         message = "缺少列：" + "、".join(missing_cols) + "。"
         if unknown:
             message += "无法识别的列：" + "、".join(unknown[:MAX_LISTED]) + "。"
-        errors.append(message + "第一行应为列名：id," + ",".join(key for key, _ in columns) + "。")
+        errors.append(message + "第一行应为列名：编号," + ",".join(label for _, label in columns) + "。")
     if errors:
         return {}, errors
     assert id_index is not None
@@ -208,7 +208,8 @@ def dataset_to_xlsx(variant: Variant) -> bytes:
 
 def _template(step: Step) -> tuple[list[str], list[list[Any]]]:
     with_names = any(label != row_id for row_id, label in step.rows)
-    header = ["id"] + (["名称"] if with_names else []) + step.column_ids
+    # Chinese headers: the upload reads 编号 and each column's label as well as the keys.
+    header = ["编号"] + (["名称"] if with_names else []) + [label for _, label in step.columns]
     rows = [[row_id] + ([label] if with_names else []) + [None] * len(step.columns) for row_id, label in step.rows]
     return header, rows
 

@@ -7,12 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-TYPE_LABELS = {"single": "单选", "multiple": "多选", "true_false": "判断", "ordering": "排序", "numeric": "计算",
-               "fill_blank": "填空", "matching": "匹配", "essay": "简答"}
+from app.domain.questions.registry import QUESTION_TYPES as REGISTERED_TYPES
+
 # Exam times outside these years are typing slips; beyond them, converting a time between
 # zones overflowed (year 1 or 9999) and every exam list showing the exam was a 500.
 EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
-QUESTION_TYPES = ("single", "multiple", "true_false", "ordering", "numeric", "fill_blank", "matching", "essay")
+# The registered question types (app/domain/questions/registry.py), in registry order.
+QUESTION_TYPES = tuple(REGISTERED_TYPES)
 
 
 class Rule(BaseModel):
@@ -58,7 +59,7 @@ class Rule(BaseModel):
         if self.chapters:
             parts.append("章节 " + "、".join(self.chapters))
         if self.types:
-            parts.append("题型 " + "、".join(TYPE_LABELS.get(t, t) for t in self.types))
+            parts.append("题型 " + "、".join(REGISTERED_TYPES[t].short_label for t in self.types))
         if self.tags:
             parts.append("标签 " + "、".join(self.tags))
         if (self.difficulty_min, self.difficulty_max) != (1, 5):
@@ -100,6 +101,8 @@ class ExamDefinition(BaseModel):
     review_policy: Literal["immediately", "after_close", "never"] = "immediately"
     shuffle_questions: bool = True
     shuffle_options: bool = True
+    # "sections": one section per question type (一、单选题 …), numbered through; "mixed": draw order.
+    paper_layout: Literal["sections", "mixed"] = "sections"
     grace_seconds: int = Field(60, ge=0, le=3600)
     classes: list[str] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)

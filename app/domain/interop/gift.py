@@ -308,3 +308,4 @@ _READERS = {
     "choice": _read_choice, "true_false": _read_true_false, "matching": _read_matching,
     "numeric": _read_numeric, "short": _read_short, "essay": _read_essay,
 }
+READERS = _READERS  # by GIFT answer syntax (QuestionType.gift_kind); read by the completeness test

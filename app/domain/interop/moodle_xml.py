@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+from ..questions.registry import QUESTION_TYPES
 from .cloze import PLACEHOLDER, read_blanks
 from .common import (
     BLANK, ESSAY_PLACEHOLDER_RUBRIC, ID_PATTERN, IdAllocator, Unexpressible, decode_input, decode_meta,
@@ -109,7 +110,7 @@ def _read_quiz(root: ET.Element, default_chapter: str | None, warnings: list[Ski
         where = name or f"第 {index} 题"
         if current_problem:
             warnings.append(Skip(where, current_problem))
-        reader = _READERS.get(kind)
+        reader = _READERS.get(kind) if kind in _IMPORTED else None
         if reader is None:
             reason = _NOT_QUESTIONS.get(kind, f"Moodle 题型 {kind or '(未标明)'} 在本平台没有对应题型")
             skipped.append(Skip(where, reason))
@@ -344,9 +345,12 @@ def _read_cloze(element, fmt, meta, parsed):
     return []
 
 
+# By Moodle qtype; a qtype is read only when a question type claims it (QuestionType.moodle_qtypes).
+_IMPORTED = frozenset(qtype for question_type in QUESTION_TYPES.values() for qtype in question_type.moodle_qtypes)
 _READERS = {
     "multichoice": _read_multichoice, "truefalse": _read_truefalse,
     "shortanswer": _read_shortanswer, "numerical": _read_numerical,
     "matching": _read_matching, "match": _read_matching, "essay": _read_essay,
     "ordering": _read_ordering, "cloze": _read_cloze, "multianswer": _read_cloze,
 }
+READERS = _READERS  # read by the question-type completeness test

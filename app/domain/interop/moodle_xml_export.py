@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 
+from ..questions.registry import get_question_type
 from . import shapes
 from .cloze import MARKER, blank_marker
 from .common import (
@@ -81,9 +82,10 @@ def _comment(meta: dict) -> ET.Comment:
 def _question(question: object) -> tuple[ET.Comment | None, ET.Element]:
     if not isinstance(question, Mapping):
         raise Unexpressible("不是题目对象")
-    writer = _WRITERS.get(question.get("type"))
-    if writer is None:
+    question_type = get_question_type(question.get("type"))
+    if question_type is None:
         raise Unexpressible(f"未知题型 {question.get('type')!r}")
+    writer = _WRITERS[question_type.moodle_qtypes[0]]  # the type names its Moodle qtype
     qid = shapes.question_id(question)
     points = question.get("points", 1)
     if not is_number(points) or points <= 0:
@@ -97,7 +99,7 @@ def _question(question: object) -> tuple[ET.Comment | None, ET.Element]:
     _sub(_sub(element, "name"), "text", qid)
     _text_holder(element, "questiontext", shapes.text_field(question, "stem"))
     _text_holder(element, "generalfeedback",
-                 shapes.text_field(question, "explanation", required=False))
+                 shapes.explanation(question))
     _sub(element, "defaultgrade", format_number(points))
     _sub(element, "penalty", "0.3333333")
     _sub(element, "hidden", "0")
@@ -235,8 +237,11 @@ def _write_ordering(question: Mapping, element: ET.Element, meta: dict) -> str:
     return "ordering"
 
 
+# By Moodle qtype, the first of each question type's QuestionType.moodle_qtypes; a writer returns
+# the qtype it wrote (fill_blank: shortanswer for one blank, cloze for more).
 _WRITERS: dict[str, Callable[[Mapping, ET.Element, dict], str]] = {
-    "single": _write_choice, "multiple": _write_choice, "true_false": _write_true_false,
-    "numeric": _write_numeric, "fill_blank": _write_fill_blank, "matching": _write_matching,
-    "essay": _write_essay, "ordering": _write_ordering,
+    "multichoice": _write_choice, "truefalse": _write_true_false, "numerical": _write_numeric,
+    "shortanswer": _write_fill_blank, "matching": _write_matching, "essay": _write_essay,
+    "ordering": _write_ordering,
 }
+WRITERS = _WRITERS  # read by the question-type completeness test

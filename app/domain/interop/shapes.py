@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..questions.option_refs import render_option_refs
 from .common import BLANK_RUN, Unexpressible, is_number
 
 
@@ -19,6 +20,11 @@ def text_field(question: Mapping, key: str, *, required: bool = True) -> str:
     if not isinstance(value, str) or (required and not value.strip()):
         raise Unexpressible(f"缺少或无效的 {key}")
     return value.strip()
+
+
+def explanation(question: Mapping) -> str:
+    """The explanation with each ``{{opt:X}}`` as the bank letter: an export has no presentation order."""
+    return render_option_refs(text_field(question, "explanation", required=False))
 
 
 def question_id(question: Mapping) -> str:

@@ -13,7 +13,8 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 # CORRECT and WRONG are imported from here by the graders: one import line per grader module.
-from app.domain.questions.feedback import BAD_FORMAT, CORRECT, UNANSWERED, WRONG, say  # noqa: F401
+from app.domain.questions.feedback import BAD_FORMAT, CORRECT, UNANSWERED, WRONG, N_, say  # noqa: F401
+from app.domain.questions.option_refs import render_option_refs
 from app.domain.questions.result import GradeResult, Validation
 from app.domain.questions.spec import QuestionSpec
 from app.domain.questions.validate import validate_with
@@ -50,10 +51,29 @@ class QuestionType(ABC):
     """
 
     name: ClassVar[str]
+    # The one name of the type on every page, in the API schema, the exam editor, filters and
+    # exports (marked with N_, translated where shown): 单选题. ``short_label`` is the compact form
+    # of rule descriptions and tight columns: 单选.
     label: ClassVar[str]
+    short_label: ClassVar[str]
     model: ClassVar[type[QuestionSpec]]
     # Answered responses of such a type wait for an instructor instead of being scored.
     needs_manual: ClassVar[bool] = False
+    # Practised with instant feedback (an essay is not: it waits for a teacher).
+    practised: ClassVar[bool] = True
+    # ``choices``: the student picks among the options (review lists every option, marking the
+    # choice and the key); ``lettered``: those options carry a letter (A, B, C… by place) on the
+    # page, and item statistics count them as distractors.
+    choices: ClassVar[bool] = False
+    lettered: ClassVar[bool] = False
+    # What the type's student view adds (JSON Schema properties, for the API's question schema),
+    # and its response shape in words (the API's response body).
+    view_schema: ClassVar[dict[str, dict]] = {}
+    response_example: ClassVar[str]
+    # Interop: the Moodle XML qtypes that import as this type (the first is what export writes,
+    # where one suffices), and the GIFT answer syntax it reads and writes (None: GIFT cannot say it).
+    moodle_qtypes: ClassVar[tuple[str, ...]]
+    gift_kind: ClassVar[str | None] = None
 
     @property
     def keys(self) -> frozenset[str]:
@@ -109,10 +129,18 @@ class QuestionType(ABC):
             "type": spec.type,
             "answer": self.key_response(spec),
             "display": self.answer_display(spec),
-            "explanation": spec.explanation,
+            "explanation": render_option_refs(spec.explanation),  # the API's option ids are bank ids
         }
         view.update(self.answer_extras(spec))
         return view
+
+    def review_parts(self, spec: Any, parsed: Any) -> list[dict[str, object]] | None:
+        """A response part by part beside the key, for review: ``[{"item", "given", "right", "ok"}]``.
+
+        ``parsed`` is :meth:`parse_response`'s value or None (unanswered). None for a type whose
+        review shows no parts (choices list their options instead; one number or text is one line).
+        """
+        return None
 
     def default_order(self, spec: Any) -> dict[str, list[str]]:
         """The presentation order used when none is given (never reveals the key)."""

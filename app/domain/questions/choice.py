@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
-from app.domain.questions.base import CORRECT, WRONG, OptionsMixin, QuestionType, ResponseError
+from app.domain.questions.base import CORRECT, WRONG, N_, OptionsMixin, QuestionType, ResponseError
 from app.domain.questions.feedback import MULTIPLE_PARTIAL, MULTIPLE_WRONG, say
 from app.domain.questions.result import Issue
 from app.domain.questions.spec import (
@@ -111,7 +111,12 @@ class SingleType(OptionsMixin, QuestionType):
     """``single``: full points for the right option, else 0."""
 
     name = "single"
-    label = "单选题"
+    label = N_("单选题")
+    short_label = N_("单选")
+    moodle_qtypes = ("multichoice",)
+    gift_kind = "choice"
+    choices = lettered = True
+    response_example = 'single "B"'
     model = SingleQuestion
 
     def parse_response(self, spec: SingleQuestion, response: object) -> str | None:
@@ -137,7 +142,12 @@ class MultipleType(OptionsMixin, QuestionType):
     """``multiple``: partial (±1/k per chosen option, floor 0) or all-or-nothing."""
 
     name = "multiple"
-    label = "多选题"
+    label = N_("多选题")
+    short_label = N_("多选")
+    moodle_qtypes = ("multichoice",)
+    gift_kind = "choice"
+    choices = lettered = True
+    response_example = 'multiple ["A","D"]'
     model = MultipleQuestion
 
     def parse_response(self, spec: MultipleQuestion, response: object) -> list[str] | None:
@@ -179,7 +189,12 @@ class TrueFalseType(QuestionType):
     """``true_false``: full points for the right judgement."""
 
     name = "true_false"
-    label = "判断题"
+    label = N_("判断题")
+    short_label = N_("判断")
+    moodle_qtypes = ("truefalse",)
+    gift_kind = "true_false"
+    choices = True
+    response_example = "true_false false"
     model = TrueFalseQuestion
 
     def parse_response(self, spec: TrueFalseQuestion, response: object) -> bool | None:

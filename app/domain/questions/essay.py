@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
-from app.domain.questions.base import QuestionType, ResponseError
+from app.domain.questions.base import N_, QuestionType, ResponseError
 from app.domain.questions.feedback import AWAITING_GRADING
 from app.domain.questions.spec import QuestionSpec, as_nonempty_text, describe, fail
 
@@ -53,7 +53,12 @@ class EssayType(QuestionType):
     """``essay``: never auto-scored; a non-empty answer waits for manual grading."""
 
     name = "essay"
-    label = "论述题"
+    label = N_("简答题")
+    short_label = N_("简答")
+    moodle_qtypes = ("essay",)
+    gift_kind = "essay"
+    practised = False
+    response_example = 'essay "text"'
     model = EssayQuestion
     needs_manual = True
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
-from app.domain.questions.base import CORRECT, WRONG, QuestionType, ResponseError
+from app.domain.questions.base import CORRECT, WRONG, N_, QuestionType, ResponseError
 from app.domain.questions.feedback import BLANKS_PARTIAL, say
 from app.domain.questions.result import Issue
 from app.domain.questions.spec import MAX_INTEGER, QuestionSpec, as_list, as_nonempty_text, describe, fail
@@ -65,7 +65,12 @@ class FillBlankType(QuestionType):
     """``fill_blank``: each matching blank earns points / number of blanks."""
 
     name = "fill_blank"
-    label = "填空题"
+    label = N_("填空题")
+    short_label = N_("填空")
+    moodle_qtypes = ("shortanswer", "cloze", "multianswer")  # one blank: shortanswer; more: cloze
+    gift_kind = "short"
+    view_schema = {"blanks": {"type": "integer", "description": "fill_blank: number of blanks"}}
+    response_example = 'fill_blank ["…"]'
     model = FillBlankQuestion
 
     def parse_response(self, spec: FillBlankQuestion, response: object) -> list[str] | None:
@@ -110,6 +115,13 @@ class FillBlankType(QuestionType):
         return ";".join(
             f"第 {number} 空:{' / '.join(forms)}" for number, forms in enumerate(spec.answer, start=1)
         )
+
+    def review_parts(self, spec: FillBlankQuestion, parsed: list[str] | None) -> list[dict[str, object]]:
+        """Each blank: what was written, the accepted forms, and whether it matched (as scored)."""
+        given = parsed or [""] * len(spec.answer)
+        return [{"item": None, "given": text, "right": " / ".join(forms),
+                 "ok": bool(text.strip()) and normalise(text) in {normalise(form) for form in forms}}
+                for text, forms in zip(given, spec.answer, strict=True)]
 
     def answer_extras(self, spec: FillBlankQuestion) -> dict[str, object]:
         """Every accepted form per blank."""

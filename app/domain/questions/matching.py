@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-from app.domain.questions.base import CORRECT, WRONG, QuestionType, ResponseError
+from app.domain.questions.base import CORRECT, WRONG, N_, QuestionType, ResponseError
 from app.domain.questions.feedback import PAIRS_PARTIAL, say
 from app.domain.questions.result import Issue
 from app.domain.questions.spec import QuestionSpec, as_list, as_nonempty_text, describe, fail
@@ -93,7 +93,13 @@ class MatchingType(QuestionType):
     """``matching``: each right pair earns points / number of pairs."""
 
     name = "matching"
-    label = "匹配题"
+    label = N_("匹配题")
+    short_label = N_("匹配")
+    moodle_qtypes = ("matching", "match")
+    gift_kind = "matching"
+    view_schema = {"left": {"type": "array", "items": {"type": "string"}, "description": "matching: left items"},
+                   "choices": {"type": "array", "items": {"type": "string"}, "description": "matching: right choices"}}
+    response_example = 'matching {"left": "right"}'
     model = MatchingQuestion
 
     def parse_response(self, spec: MatchingQuestion, response: object) -> dict[str, str] | None:
@@ -134,6 +140,13 @@ class MatchingType(QuestionType):
     def answer_display(self, spec: MatchingQuestion) -> str:
         """``左 → 右;…``."""
         return ";".join(f"{left} → {right}" for left, right in spec.answer.pairs.items())
+
+    def review_parts(self, spec: MatchingQuestion, parsed: dict[str, str] | None) -> list[dict[str, object]]:
+        """Each left item (in the key's order): the choice made, the right one, whether they agree."""
+        chosen = parsed or {}
+        return [{"item": left, "given": chosen.get(left, ""), "right": right,
+                 "ok": normalise(chosen.get(left, "")) == normalise(right)}
+                for left, right in spec.answer.pairs.items()]
 
     def default_order(self, spec: MatchingQuestion) -> dict[str, list[str]]:
         """Left items as written; choices sorted, so their order says nothing about the pairs."""

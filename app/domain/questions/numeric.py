@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
-from app.domain.questions.base import CORRECT, WRONG, QuestionType, ResponseError
+from app.domain.questions.base import CORRECT, WRONG, N_, QuestionType, ResponseError
 from app.domain.questions.numbers import parse_number, to_decimal
 from app.domain.questions.result import Issue
 from app.domain.questions.spec import NonEmptyText, QuestionSpec, as_number, fail
@@ -65,7 +65,12 @@ class NumericType(QuestionType):
     """``numeric``: full points within the tolerance, else 0."""
 
     name = "numeric"
-    label = "数值题"
+    label = N_("计算题")
+    short_label = N_("计算")
+    moodle_qtypes = ("numerical",)
+    gift_kind = "numeric"
+    view_schema = {"unit": {"type": "string", "description": "numeric: unit"}}
+    response_example = 'numeric 26000 or "2.6万"'
     model = NumericQuestion
 
     def parse_response(self, spec: NumericQuestion, response: object) -> Decimal | None:

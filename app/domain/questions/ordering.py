@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
-from app.domain.questions.base import CORRECT, WRONG, OptionsMixin, QuestionType, ResponseError
-from app.domain.questions.feedback import ORDER_PARTIAL, say
+from app.domain.questions.base import CORRECT, WRONG, N_, OptionsMixin, QuestionType, ResponseError
 from app.domain.questions.choice import choose_option, repeated_keys
+from app.domain.questions.feedback import ORDER_PARTIAL, say
 from app.domain.questions.result import Issue
 from app.domain.questions.spec import (
     Options,
@@ -72,7 +72,11 @@ class OrderingType(OptionsMixin, QuestionType):
     """``ordering``: exact order, or partial credit by the longest correctly ordered run."""
 
     name = "ordering"
-    label = "排序题"
+    label = N_("排序题")
+    short_label = N_("排序")
+    moodle_qtypes = ("ordering",)  # Moodle's qtype_ordering plugin; GIFT cannot express it
+    view_schema = {"items": {"type": "array", "description": "ordering: the items to put in order"}}
+    response_example = 'ordering ["B","A"]'
     model = OrderingQuestion
 
     def parse_response(self, spec: OrderingQuestion, response: object) -> list[str] | None:
@@ -108,6 +112,12 @@ class OrderingType(OptionsMixin, QuestionType):
     def answer_extras(self, spec: OrderingQuestion) -> dict[str, object]:
         """The scoring rule."""
         return {"scoring": spec.scoring}
+
+    def review_parts(self, spec: OrderingQuestion, parsed: list[str] | None) -> list[dict[str, object]]:
+        """Each place: the item the student put there, the right item, whether they are the same."""
+        given = parsed or [None] * len(spec.answer)
+        return [{"item": None, "given": spec.options[key] if key else "", "right": spec.options[right],
+                 "ok": key == right} for key, right in zip(given, spec.answer, strict=True)]
 
     def default_order(self, spec: OrderingQuestion) -> dict[str, list[str]]:
         """A fixed shuffle seeded by the id: authors often list the items already in order."""

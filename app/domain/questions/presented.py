@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.domain.questions.api import resolve
+from app.domain.questions.registry import QUESTION_TYPES
 
 LETTERS = "ABCDEFGHIJ"
-LETTERED_TYPES = frozenset({"single", "multiple"})  # the types whose options carry a letter on the page
-CHOICE_TYPES = frozenset({"single", "multiple", "true_false"})
+# The types whose options carry a letter on the page, and those whose review lists every option.
+LETTERED_TYPES = frozenset(name for name, question_type in QUESTION_TYPES.items() if question_type.lettered)
+CHOICE_TYPES = frozenset(name for name, question_type in QUESTION_TYPES.items() if question_type.choices)
 
 
 def option_letter(index: int) -> str:
@@ -63,6 +65,15 @@ def presented_options(question: Any, order: Mapping[str, object] | None, respons
 def presented_summary(options: list[dict], which: str) -> str:
     """The ``chosen`` (or ``right``) options as the student saw them: ``B. text;D. text``, or "" if none."""
     return ";".join(f"{o['letter']}. {o['text']}" if o["letter"] else o["text"] for o in options if o[which])
+
+
+def review_parts(question: Any, response: object) -> list[dict] | None:
+    """The response part by part beside the key (blanks, pairs, places), or None for a type without parts."""
+    resolved = resolve(question)
+    if isinstance(resolved, str):
+        return None
+    question_type, spec = resolved
+    return question_type.review_parts(spec, _parsed(question_type, spec, response))
 
 
 def ordering_texts(question: Any, response: object) -> tuple[list[str], list[str]] | None:

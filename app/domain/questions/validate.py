@@ -13,7 +13,7 @@ from app.domain.questions.spec import ALLOWED_KEYS, FIELD_ERROR, RULES_ERROR, Qu
 
 _MISSING_HINTS = {
     "stem": "(题干)",
-    "rubric": "(论述题必须写评分要点 rubric)",
+    "rubric": "(简答题必须写评分要点 rubric)",
     "answer": "(标准答案)",
     "options": "(选项,如 {A: …, B: …})",
     "difficulty": "(1 到 5 的整数)",

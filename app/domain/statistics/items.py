@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from app.domain.questions.presented import LETTERED_TYPES
 from app.domain.statistics.inputs import CleanAttempt
 from app.domain.statistics.measures import mean, pearson
 from app.domain.statistics.model import Flag, ItemStatistics, OptionCount, QuestionInfo
 
-CHOICE_TYPES = frozenset({"single", "multiple"})
+# Types whose lettered options are analysed as distractors (QuestionType.lettered).
+CHOICE_TYPES = LETTERED_TYPES
 FEW_RESPONSES = 10
 TOO_EASY = 0.95
 TOO_HARD = 0.2

@@ -30,125 +30,28 @@
   }
 
   // --- reading and writing a question's inputs ------------------------------------------
+  // Each question type brings its own module (app/question_types/<type>/<type>.js, and
+  // exam_case.js for case items), loaded before this file: read(section) gives the response or
+  // null, apply(section, response) shows a saved one, optional init(section, changed) wires the
+  // type's own controls, optional close(section) disables them when the attempt closes.
+  var types = window.CRMQuestionTypes || {};
+  function typeOf(section) {
+    return types[section.dataset.type] || null;
+  }
+
   function readResponse(section) {
-    var type = section.dataset.type;
-    var inputs;
-    if (type === "single" || type === "true_false") {
-      var checked = section.querySelector("input.answer-input:checked");
-      if (!checked) return null;
-      if (type === "true_false") return checked.value === "true";
-      return checked.value;
-    }
-    if (type === "multiple") {
-      inputs = section.querySelectorAll("input.answer-input:checked");
-      var ids = Array.prototype.map.call(inputs, function (i) { return i.value; });
-      return ids.length ? ids : null;
-    }
-    if (type === "ordering") {
-      if (section.dataset.touched !== "1") return null;
-      return Array.prototype.map.call(section.querySelectorAll(".ordering-list > li"), function (li) { return li.dataset.id; });
-    }
-    if (type === "numeric" || type === "essay") {
-      var value = section.querySelector(".answer-input").value;
-      return value.trim() === "" ? null : value;
-    }
-    if (type === "fill_blank") {
-      var values = Array.prototype.map.call(section.querySelectorAll(".blank-input"), function (i) { return i.value; });
-      return values.some(function (v) { return v.trim() !== ""; }) ? values : null;
-    }
-    if (type === "case") {
-      return readCase(section);
-    }
-    if (type === "matching") {
-      var pairs = {};
-      var any = false;
-      section.querySelectorAll(".match-select").forEach(function (s) {
-        if (s.value) { pairs[s.dataset.left] = s.value; any = true; }
-      });
-      return any ? pairs : null;
-    }
-    return null;
-  }
-
-  // A case answer is {step id: value}; table steps are {row: value} or {row: {column: value}}.
-  function readCase(section) {
-    var answers = {};
-    var any = false;
-    section.querySelectorAll(".case-step").forEach(function (step) {
-      var kind = step.dataset.kind;
-      var value = null;
-      if (kind === "choice") {
-        var checked = step.querySelector("input:checked");
-        value = checked ? checked.value : null;
-      } else if (kind === "number" || kind === "text" || kind === "ranking") {
-        var text = step.querySelector("input").value.trim();
-        value = text === "" ? null : text;
-      } else {
-        var table = {};
-        step.querySelectorAll(".case-cell").forEach(function (cell) {
-          if (!cell.value.trim()) return;
-          var row = cell.dataset.row;
-          var col = cell.dataset.col;
-          if (!col) { table[row] = cell.value.trim(); } else { table[row] = table[row] || {}; table[row][col] = cell.value.trim(); }
-          value = table;
-        });
-      }
-      if (value !== null) { answers[step.dataset.step] = value; any = true; }
-    });
-    return any ? answers : null;
-  }
-
-  function applyCase(section, answers) {
-    section.querySelectorAll(".case-step").forEach(function (step) {
-      var value = answers[step.dataset.step];
-      if (value === undefined || value === null) return;
-      var kind = step.dataset.kind;
-      if (kind === "choice") {
-        step.querySelectorAll("input").forEach(function (i) { i.checked = i.value === String(value); });
-      } else if (kind === "number" || kind === "text" || kind === "ranking") {
-        step.querySelector("input").value = Array.isArray(value) ? value.join(" > ") : String(value);
-      } else if (typeof value === "object") {
-        step.querySelectorAll(".case-cell").forEach(function (cell) {
-          var rowValue = value[cell.dataset.row];
-          if (rowValue === undefined || rowValue === null) return;
-          cell.value = cell.dataset.col ? (rowValue[cell.dataset.col] !== undefined ? String(rowValue[cell.dataset.col]) : "") : String(rowValue);
-        });
-      }
-    });
+    var type = typeOf(section);
+    return type ? type.read(section) : null;
   }
 
   function applyResponse(section, response) {
     if (response === null || response === undefined) return;
-    var type = section.dataset.type;
-    if (type === "single" || type === "true_false" || type === "multiple") {
-      var wanted = [].concat(response).map(String);
-      section.querySelectorAll("input.answer-input").forEach(function (i) { i.checked = wanted.indexOf(i.value) >= 0; });
-    } else if (type === "ordering" && Array.isArray(response)) {
-      var list = section.querySelector(".ordering-list");
-      response.forEach(function (id) {
-        var li = list.querySelector('li[data-id="' + CSS.escape(String(id)) + '"]');
-        if (li) list.appendChild(li);
-      });
-      section.dataset.touched = "1";
-    } else if (type === "numeric" || type === "essay") {
-      section.querySelector(".answer-input").value = String(response);
-    } else if (type === "fill_blank" && Array.isArray(response)) {
-      section.querySelectorAll(".blank-input").forEach(function (input, i) { input.value = response[i] || ""; });
-    } else if (type === "case" && typeof response === "object") {
-      applyCase(section, response);
-    } else if (type === "matching" && typeof response === "object") {
-      section.querySelectorAll(".match-select").forEach(function (s) { s.value = response[s.dataset.left] || ""; });
-    }
-    updateCharCount(section);
+    var type = typeOf(section);
+    if (type) type.apply(section, response);
   }
 
   function isAnswered(section) {
     return readResponse(section) !== null;
-  }
-
-  function updateCharCount(section) {
-    var counter = section.querySelector(".char-count");
-    if (counter) counter.textContent = String(section.querySelector(".answer-input").value.length);
   }
 
   // --- status display --------------------------------------------------------------------
@@ -293,7 +196,11 @@
     var saveState = document.getElementById("save-state");
     saveState.textContent = message;
     saveState.className = "save-state small text-danger";
-    app.querySelectorAll("input, textarea, select, .move-up, .move-down").forEach(function (el) { el.disabled = true; });
+    app.querySelectorAll("input, textarea, select").forEach(function (el) { el.disabled = true; });
+    sections.forEach(function (section) {
+      var type = typeOf(section);
+      if (type && type.close) type.close(section);
+    });
     setTimeout(function () { window.location.href = reviewUrl; }, 1500);
   }
 
@@ -378,19 +285,10 @@
     }
     section.addEventListener("change", function () { recordChange(section); });
     section.addEventListener("input", function (ev) {
-      if (ev.target.matches("input[type=text], textarea")) { updateCharCount(section); recordChange(section); }
+      if (ev.target.matches("input[type=text], textarea")) recordChange(section);
     });
-    section.querySelectorAll(".move-up, .move-down").forEach(function (btn) {
-      btn.addEventListener("click", function () {
-        var li = btn.closest("li");
-        var list = li.parentNode;
-        if (btn.classList.contains("move-up") && li.previousElementSibling) list.insertBefore(li, li.previousElementSibling);
-        if (btn.classList.contains("move-down") && li.nextElementSibling) list.insertBefore(li.nextElementSibling, li);
-        section.dataset.touched = "1";
-        btn.focus();
-        recordChange(section);
-      });
-    });
+    var type = typeOf(section);
+    if (type && type.init) type.init(section, function () { recordChange(section); });
     section.querySelector(".flag-btn").addEventListener("click", function () {
       flags[qid] = !flags[qid];
       recordChange(section);

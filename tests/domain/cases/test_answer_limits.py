@@ -22,7 +22,7 @@ def _customer_value():
 @pytest.mark.parametrize("answers, step_id, words", [
     ({"nope": 1}, "", "没有这个步骤：nope"),
     ([1, 2], "", "应为 {步骤编号: 值}"),
-    ({"lifetime_value": "9" * (MAX_CELL + 1)}, "lifetime_value", "第 1 步（lifetime_value）"),
+    ({"lifetime_value": "9" * (MAX_CELL + 1)}, "lifetime_value", "第 1 步的答案无效"),
     ({"lifetime_value": {"a": 1}}, "lifetime_value", "应为数字或文字"),
     ({"lifetime_value": [1, 2]}, "lifetime_value", "应为数字或文字"),
     ({"lifetime_value": float("nan")}, "lifetime_value", "NaN"),

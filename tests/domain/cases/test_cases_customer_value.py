@@ -19,7 +19,10 @@ def with_answer(variant, **changes):
 
 def test_textbook_numbers():
     variant = CASE.textbook()
-    assert variant.params == {"f": 1, "m": 50, "n": 10, "weeks_per_year": 52, "p": 5, "q": 10, "r_pct": 20}
+    params = dict(variant.params)
+    options = params.pop("analysis_options")
+    assert params == {"f": 1, "m": 50, "n": 10, "weeks_per_year": 52, "p": 5, "q": 10, "r_pct": 20}
+    right = next(key for key, text in options.items() if text.startswith("净减少"))
     assert solution(variant) == {
         "lifetime_value": 26000,
         "customers_won": 1,
@@ -31,6 +34,7 @@ def test_textbook_numbers():
             "unsatisfied": {"customers": -2, "value": -52000},
             "net": {"customers": -1, "value": -26000},
         },
+        "analysis": right,
     }
 
 
@@ -44,12 +48,13 @@ def test_textbook_answers_in_typed_forms_score_full_marks():
         "value_lost": "−52,000元",
         "dynamic_table": {
             "satisfied": {"customers": "+1", "value": "26000"},
-            "unsatisfied": {"客户数变化": "-2", "价值变化": "-5.2万"},
+            "unsatisfied": {"忠实客户数变化（人）": "-2", "客户价值变化（元）": "-5.2万"},
             "net": {"customers": -1, "value": "-26,000"},
         },
+        "analysis": solution(variant)["analysis"].lower(),
     }
     result = grade(variant, answers)
-    assert result.score == result.max_score == 11
+    assert result.score == result.max_score == 13
 
 
 @pytest.mark.parametrize(
@@ -144,3 +149,46 @@ def test_generated_variants_have_whole_customer_counts():
         assert params["q"] * params["r_pct"] % 100 == 0
         assert params["q"] > params["p"]
         assert params["weeks_per_year"] == 52
+
+
+def _option(variant, prefix):
+    return next(key for key, text in variant.params["analysis_options"].items() if text.startswith(prefix))
+
+
+def test_analysis_refuses_the_backwards_conclusion_while_arithmetic_carries_forward():
+    """A student who turns the unsatisfied customer into a gain keeps error-carried-forward on the
+    net row (arithmetic), but the analysis is graded against the true direction."""
+    variant = CASE.textbook()
+    answers = solution(variant)
+    answers["value_lost"] = 52000
+    answers["dynamic_table"] = {"satisfied": {"customers": 1, "value": 26000},
+                                "unsatisfied": {"customers": 2, "value": 52000},
+                                "net": {"customers": 3, "value": 78000}}
+    answers["analysis"] = _option(variant, "净增加：不满意")
+    result = grade(variant, answers)
+    table = step(result, "dynamic_table")
+    assert "合计行等于你上面两行之和" in table.feedback  # the net row is carried forward
+    analysis = step(result, "analysis")
+    assert analysis.score == 0 and "方向错了" in analysis.feedback and "不随你前面的结果" in analysis.feedback
+    # The same wrong table with the true conclusion still earns the analysis.
+    answers["analysis"] = _option(variant, "净减少")
+    assert step(grade(variant, answers), "analysis").score == 2
+
+
+@pytest.mark.parametrize("prefix", ["正负相抵", "净增加：只要"])
+def test_other_wrong_conclusions_are_explained(prefix):
+    variant = CASE.generate(5)
+    analysis = step(with_answer(variant, analysis=_option(variant, prefix)), "analysis")
+    assert analysis.score == 0 and "净减少" in analysis.feedback
+
+
+def test_right_conclusion_is_never_the_longest_and_always_a_net_loss():
+    from app.domain.cases.customer_value import ANALYSIS_OPTIONS
+
+    lengths = {key: len(text) for key, text in ANALYSIS_OPTIONS.items()}
+    assert lengths["loss"] < max(lengths.values())
+    for seed in range(30):
+        variant = CASE.generate(seed)
+        answers = solution(variant)
+        assert answers["dynamic_table"]["net"]["value"] < 0
+        assert variant.params["analysis_options"][answers["analysis"]].startswith("净减少")

@@ -68,3 +68,12 @@ def test_incomplete_years_give_no_carried_forward_credit():
     result = grade(variant, answers)
     assert step(result, "total").score == 0
     assert "未填写" in step(result, "yearly").feedback
+
+
+def test_m_times_n_is_named_as_a_misconception():
+    """ch05 discusses the naive m × n figure (1000 × 5 = 5000): it gets its own message."""
+    variant = get_case("ltv-npv").textbook()
+    total = step(grade(variant, {"total": 5000}), "total")
+    assert total.score == 0 and "m × n" in total.feedback and "保留率" in total.feedback and "贴现" in total.feedback
+    yearly = step(grade(variant, {"yearly": {str(t): 1000 for t in range(1, 6)}}), "yearly")
+    assert "m × n" in yearly.feedback and yearly.score < 1

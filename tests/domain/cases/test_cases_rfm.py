@@ -22,15 +22,17 @@ def test_quintile_rule_with_ties_and_direction():
 
 
 def test_segment_rule():
+    # ch06: a score of 3 or more is high, 2 or less is low.
     assert segment_of({"R": 5, "F": 4, "M": 4}) == "重要价值客户"
-    assert segment_of({"R": 3, "F": 4, "M": 5}) == "重要保持客户"
-    assert segment_of({"R": 5, "F": 2, "M": 4}) == "重要发展客户"
+    assert segment_of({"R": 3, "F": 3, "M": 3}) == "重要价值客户"
+    assert segment_of({"R": 2, "F": 4, "M": 5}) == "重要保持客户"
+    assert segment_of({"R": 5, "F": 2, "M": 3}) == "重要发展客户"
     assert segment_of({"R": 1, "F": 1, "M": 1}) == "一般挽留客户"
 
 
 def test_rule_is_stated_in_the_text():
     text = CASE.generate(1).text_md
-    assert "1 + ⌊5 × L" in text and "严格差于" in text and "更大" in text and "≥ 4" in text
+    assert "1 + ⌊5 × L" in text and "严格差于" in text and "更大" in text and "≥3" in text and "≤2" in text
 
 
 def test_scores_are_balanced_quintiles():
@@ -82,7 +84,7 @@ def test_segments_carried_forward_from_own_scores():
     answers = solution(variant)
     target = variant.params["segment_customers"][0]
     own = dict(answers["scores"][target])
-    own["F"] = 5 if own["F"] < 4 else 1  # flip F between high and low
+    own["F"] = 5 if own["F"] < 3 else 1  # flip F between high and low
     answers["scores"][target] = own
     answers["segments"][target] = segment_of(own)
     result = grade(variant, answers)
@@ -96,7 +98,7 @@ def test_wrong_segment_names_the_dimension():
     answers = solution(variant)
     target = variant.params["segment_customers"][0]
     truth = answers["scores"][target]
-    flipped = {"R": truth["R"], "F": 5 if truth["F"] < 4 else 1, "M": truth["M"]}
+    flipped = {"R": truth["R"], "F": 5 if truth["F"] < 3 else 1, "M": truth["M"]}
     answers["segments"][target] = segment_of(flipped)
     s = step(grade(variant, answers), "segments")
     assert s.score == pytest.approx(3 * 5 / 6)

@@ -38,13 +38,20 @@ def test_dominant_category_uses_stated_priority():
     [
         (lambda d: share(d, "satisfaction", range(5, 6)), "非常满意"),
         (lambda d: share(d, "satisfaction", range(3, 6)), "3 分"),
-        (lambda d: share(d, "satisfaction", range(4, 6)) / 100, "小数"),
     ],
 )
 def test_satisfaction_rate_mistakes_are_named(value, phrase):
     variant = CASE.textbook()
     s = step(grade(variant, {"satisfaction_rate": round(value(variant.dataset), 3)}), "satisfaction_rate")
     assert s.score == 0 and phrase in s.feedback
+
+
+def test_a_decimal_for_a_percentage_is_a_format_slip_costing_half():
+    """Same rule as the ABC score card: a format slip costs less than a wrong answer."""
+    variant = CASE.textbook()
+    rate = share(variant.dataset, "satisfaction", range(4, 6)) / 100
+    s = step(grade(variant, {"satisfaction_rate": round(rate, 4)}), "satisfaction_rate")
+    assert s.score == 1 and "小数" in s.feedback and "格式错误" in s.feedback
 
 
 @pytest.mark.parametrize(

@@ -24,12 +24,14 @@ COLUMNS = list(CARD.columns)
 ROWS = CARD.row_ids
 
 
-def card_rows(header=("id", "count", "customer_share", "amount_share"), drop=None, extra=None):
+def card_rows(header=("id", "count", "customer_share", "amount_share", "avg_count", "avg_interval"), drop=None,
+              extra=None):
     answer = solution(VARIANT)["scorecard"]
     rows = [list(header)]
     for cls in ROWS:
         if cls != drop:
-            rows.append([cls, answer[cls]["count"], answer[cls]["customer_share"], answer[cls]["amount_share"]])
+            rows.append([cls, *(answer[cls][key] for key in ("count", "customer_share", "amount_share", "avg_count",
+                                                                "avg_interval"))])
     if extra:
         rows.append(extra)
     return rows
@@ -55,7 +57,7 @@ def as_xlsx(rows):
     [
         ("card.csv", as_csv(card_rows(), "utf-8")),
         ("card.csv", as_csv(card_rows(), "utf-8-sig")),
-        ("评分卡.csv", as_csv(card_rows(("编号", "客户数", "客户数占比(%)", "交易额占比(%)")), "gbk")),
+        ("评分卡.csv", as_csv(card_rows(("编号", "客户数", "客户数占比(%)", "交易额占比(%)", "平均年交易次数", "平均交易间隔(天)")), "gbk")),
         ("card.xlsx", as_xlsx(card_rows())),
     ],
 )
@@ -78,13 +80,13 @@ def test_semicolon_csv_and_plain_column_keys():
 def test_missing_column():
     rows = [row[:3] for row in card_rows()]
     mapping, errors = parse_table_upload("card.csv", as_csv(rows), COLUMNS, ROWS)
-    assert mapping == {} and "缺少列" in errors[0] and "amount_share" in errors[0]
+    assert mapping == {} and "缺少列" in errors[0] and "交易额占比（%）" in errors[0]
 
 
 def test_misspelt_column_is_reported_with_the_expected_header():
     rows = card_rows(("id", "count", "customer_share", "amount_shar"))
     _, errors = parse_table_upload("card.csv", as_csv(rows), COLUMNS, ROWS)
-    assert "amount_shar" in errors[0] and "amount_share" in errors[0]
+    assert "amount_shar" in errors[0] and "交易额占比（%）" in errors[0]
 
 
 def test_unknown_id():
@@ -122,7 +124,7 @@ def test_classification_upload_from_template():
     step = VARIANT.step("classification")
     template = table_template_csv(step).decode("utf-8-sig")
     reader = list(csv.reader(io.StringIO(template)))
-    assert reader[0] == ["id", "名称", "class"]
+    assert reader[0] == ["编号", "名称", "类别"]
     labels = solution(VARIANT)["classification"]
     for row in reader[1:]:
         row[2] = labels[row[0]]
@@ -136,7 +138,7 @@ def test_xlsx_template_lists_every_row():
     step = VARIANT.step("classification")
     sheet = load_workbook(io.BytesIO(table_template_xlsx(step)), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("id", "名称", "class")
+    assert rows[0] == ("编号", "名称", "类别")
     assert [r[0] for r in rows[1:]] == step.row_ids
 
 

@@ -132,3 +132,8 @@ def test_accepts_bank_files_and_flat_questions():
     flat = [dict(SINGLE, chapter=CHAPTER), dict(MULTIPLE, chapter=CHAPTER)]
     assert export_gift(files).text == export_gift(flat).text == export_gift({CHAPTER: [SINGLE, MULTIPLE]}).text
     assert export_gift(flat).text.count("$CATEGORY") == 1
+
+
+def test_option_references_in_the_explanation_export_as_bank_letters():
+    text = export_gift({CHAPTER: [dict(MULTIPLE, explanation="分析型是对的，{{opt:D}} 不属于 CRM。")]}).text
+    assert "####分析型是对的，D 不属于 CRM。" in text and "opt:" not in text

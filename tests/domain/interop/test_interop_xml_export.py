@@ -118,3 +118,9 @@ def test_malformed_questions_are_skipped_not_raised(broken, reason):
 def test_unreadable_input_gives_an_error(data):
     result = export_moodle_xml(data)
     assert result.errors and result.text == ""
+
+
+def test_option_references_in_the_explanation_export_as_bank_letters():
+    question = dict(MULTIPLE, explanation="分析型是对的，{{opt:D}} 不属于 CRM。")
+    [element] = tree([question]).findall("question[@type='multichoice']")
+    assert "分析型是对的，D 不属于 CRM。" in element.findtext("generalfeedback/text")

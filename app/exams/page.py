@@ -13,7 +13,8 @@ their choices; see ``marks`` in exams/_question.html) and tokens where an elemen
 student view lays them out, and fills the tokens: students who drew the same version with the
 same points in the same locale share one fragment. The page body around the questions
 (exams/_take_body.html) is likewise rendered once per locale and paper shape, with slots for the
-per-attempt values.
+per-attempt values. A paper in sections gains a heading before each section and an answer sheet
+grouped by section (app/exams/sections.py), kept likewise per locale and section shape.
 
 The caches live on the application (one per worker process; one per test app, so version ids
 reused by another test database never meet a stale entry). Versions are immutable (an edit makes
@@ -39,8 +40,9 @@ from markupsafe import Markup, escape
 from ..domain.questions import QuestionSpec, get_question_type
 from ..domain.questions.presented import option_letter
 from ..models import Attempt, AttemptItem
-from . import case_items, exam_cache
-from .exams import question_payload
+from ..services import case_items, exam_cache
+from ..services.exam_payloads import question_payload
+from .sections import sectioned
 
 DEFAULT_MAX_ENTRIES = 8192  # a question fragment is ~2,000 characters
 DEFAULT_MAX_CHARS = 16_000_000  # and the whole cache at most ~32 MB per worker (CJK text: 2 bytes a character)
@@ -295,6 +297,7 @@ class _Stores:
         # Plain dicts: small, and a lost race only renders the same value twice.
         self.labels: dict[tuple[str, int], str] = {}  # (locale, n) → "Question n"
         self.bodies: dict[Hashable, tuple[str, ...]] = {}  # shape → literal, slot, literal, ...
+        self.sections: dict[Hashable, tuple[str, str]] = {}  # section shape → heading, answer sheet group
 
 
 def _remember(store: dict, key, value):
@@ -420,6 +423,8 @@ def render_body(attempt: Attempt, state: dict, minutes: int | None) -> Markup:
     locale = str(get_locale())
     items = list(attempt.items)
     parts, nav = render_questions(items, locale)
+    if attempt.sectioned:  # a heading before each section, the answer sheet grouped (app/exams/sections.py)
+        parts, nav = sectioned(items, parts, nav, locale, stores.sections)
     env = current_app.jinja_env
     values = {
         "attempt_id": str(attempt.id),
