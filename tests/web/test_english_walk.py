@@ -282,10 +282,11 @@ def test_case_pages_in_english_mark_the_case_text(app, client, users):
     login(client, "student")
     found = []
     for case in list_cases():
-        run = client.post(f"/cases/practice/{case['id']}")
-        assert run.status_code == 302, case["id"]
-        page = client.get(run.headers["Location"]).get_data(as_text=True)
-        found += [f"{case['id']}: {spot}" for spot in stray_chinese(page)]
+        for form in ({}, {"textbook": "1"}):  # a random variant and the fixed one (its name is translated)
+            run = client.post(f"/cases/practice/{case['id']}", data=form)
+            assert run.status_code == 302, case["id"]
+            page = client.get(run.headers["Location"]).get_data(as_text=True)
+            found += [f"{case['id']} {form}: {spot}" for spot in stray_chinese(page)]
     assert found == []
 
 
