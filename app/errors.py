@@ -22,8 +22,8 @@ def _messages() -> dict[int, str]:
         409: _("操作与当前状态冲突。"),
         413: _("上传的文件太大。"),
         422: _("提交的数据无效。"),
-        429: _("尝试次数过多,请稍后再试。"),
-        500: _("服务器内部错误,请稍后重试;已保存的内容不会丢失。"),
+        429: _("尝试次数过多，请稍后再试。"),
+        500: _("服务器内部错误，请稍后重试；已保存的内容不会丢失。"),
     }
 
 
@@ -48,14 +48,14 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
-        return error_response(400, _("安全令牌(CSRF)缺失或已失效,请刷新页面后重试。"))
+        return error_response(400, _("安全令牌（CSRF）缺失或已失效，请刷新页面后重试。"))
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         code = exc.code or 500
         message = None
         if code == 429:
-            message = _("登录失败次数过多,请一分钟后再试。") if "login" in request.path or request.path.endswith("/session") else None
+            message = _("登录失败次数过多，请一分钟后再试。") if "login" in request.path or request.path.endswith("/session") else None
         elif code in (400, 403, 404, 409, 413, 422) and exc.description and getattr(exc, "_custom", False):
             message = exc.description
         response = make_response(error_response(code, message))

@@ -8,10 +8,12 @@ clone needs no separate build step.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
 from flask import Flask, current_app, request, session
+from markupsafe import Markup, escape
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
@@ -40,6 +42,25 @@ def compile_translations(app: Flask) -> str:
     return str(target_root)
 
 
+def user_content(value: object) -> Markup:
+    """``value`` (a name, a title, bank or course text) wrapped as user content: ``<span lang="zh">``.
+
+    User content stays Chinese on an English page; the attribute makes screen readers read it as
+    Chinese, and ``tests/web/test_english_walk.py`` skips what it marks. Templates use it as the
+    ``content`` filter; elements that wrap nothing but user content carry ``lang="zh"`` themselves.
+    """
+    return Markup('<span lang="zh">%s</span>') % escape(value)
+
+
+def marked(translated: str, **params: object) -> Markup:
+    """``translated`` (a ``_()`` result without params) filled in, text params marked as user content.
+
+    For flash messages that name a person, a class or an exam: ``marked(_("欢迎，%(name)s！"), name=…)``.
+    Numbers are filled in as they are.
+    """
+    return Markup(escape(translated)) % {k: user_content(v) if isinstance(v, str) else v for k, v in params.items()}
+
+
 def N_(text: str) -> str:
     """Mark ``text`` for extraction only: labels kept in Chinese as data and translated where shown."""
     return text
@@ -52,3 +73,67 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+_FULL_TO_HALF = {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "？": "?", "！": "!"}
+_FEEDBACK_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
+
+
+def _feedback_pattern(template: str) -> re.Pattern[str]:
+    """A regex matching ``template`` filled in, with either width of punctuation (older rows are half-width)."""
+    pattern = ""
+    for piece in re.split(r"(%\(\w+\)[ds])", template):
+        placeholder = re.fullmatch(r"%\((\w+)\)([ds])", piece)
+        if placeholder:
+            name, kind = placeholder.groups()
+            pattern += rf"(?P<{name}>-?\d+)" if kind == "d" else rf"(?P<{name}>.*)"
+            continue
+        for char in piece:
+            half = _FULL_TO_HALF.get(char)
+            pattern += f"[{char}{re.escape(half)}]" if half else re.escape(char)
+    return re.compile(pattern, re.DOTALL)
+
+
+def _rule_description(text: str) -> str:
+    """A drawing rule's Chinese description (``Rule.describe``) with its words in the current language."""
+    from flask_babel import gettext, pgettext
+
+    parts = []
+    for part in re.split(r"[;；]", text):
+        head, _sep, values = part.partition(" ")
+        if head in ("章节", "题型", "标签", "难度") and values:
+            items = values.split("、")
+            if head == "题型":  # short type labels are catalogue entries; chapters and tags are content
+                items = [gettext(item) for item in items]
+            parts.append(f"{gettext(head)} {pgettext('enumeration', '、').join(items)}")
+        else:
+            parts.append(gettext(part))
+    return pgettext("list separator", "；").join(parts)
+
+
+def translate_stored(text: str | None) -> str:
+    """Chinese text the domain composed (grader feedback, statistics flags) in the current language.
+
+    Unknown text is shown as it was stored.
+    """
+    from flask_babel import gettext
+
+    from app.domain.questions.feedback import REGRADED, TEMPLATES
+    from app.domain.exams.assembly import RULE_MESSAGES
+    from app.domain.statistics.items import FLAG_MESSAGES
+
+    if not text:
+        return text or ""
+    if not _FEEDBACK_PATTERNS:
+        # REGRADED wraps another sentence: first, so that the wrapped one is translated in turn.
+        _FEEDBACK_PATTERNS.extend((t, _feedback_pattern(t)) for t in (REGRADED,) + TEMPLATES + FLAG_MESSAGES + RULE_MESSAGES)
+    for template, pattern in _FEEDBACK_PATTERNS:
+        match = pattern.fullmatch(text.strip())
+        if match:
+            params = {k: int(v) if v.lstrip("-").isdigit() else v for k, v in match.groupdict().items()}
+            if template == REGRADED:
+                params["feedback"] = translate_stored(params["feedback"])
+            if "rule" in params:
+                params["rule"] = _rule_description(params["rule"])
+            return gettext(template, **params)
+    return text

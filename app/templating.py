@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 
 from .domain.questions.presented import option_letter
+from .i18n import translate_stored, user_content
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -27,6 +28,9 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def init_templating(app: Flask) -> None:
     """Register filters and globals."""
     app.add_template_filter(local_time, "local_time")
+    # The domain composes Chinese (grader feedback, statistics flags): shown in the reader's language.
+    app.add_template_filter(translate_stored, "translated")
+    app.add_template_filter(user_content, "content")
     # A global, not a context value: imported macros (exams/_question.html) see globals only.
     app.add_template_global(option_letter, "option_letter")
 

@@ -14,7 +14,7 @@ class UserForm(FlaskForm):
 
     username = StringField(_l("用户名"), validators=[
         DataRequired(_l("请输入用户名。")),
-        Regexp(r"^[A-Za-z0-9_.\-]{2,64}$", message=_l("用户名只能包含字母、数字、下划线、点和连字符,2–64 个字符。")),
+        Regexp(r"^[A-Za-z0-9_.\-]{2,64}$", message=_l("用户名只能包含字母、数字、下划线、点和连字符，2–64 个字符。")),
     ])
     full_name = StringField(_l("姓名"), validators=[Optional(), Length(max=100)])
     student_number = StringField(_l("学号"), validators=[Optional(), Length(max=40)])

@@ -12,6 +12,7 @@ from ..domain.exams import AttemptStatus
 from ..domain.questions import QUESTION_TYPES
 from ..errors import abort_with
 from ..extensions import db, login_manager
+from ..i18n import translate_stored
 from ..models import Exam
 from ..models.base import utcnow
 from ..services import autosave, exam_room
@@ -110,7 +111,8 @@ def _iso(value):
 def _fail(exc: ExamError):
     body = {"error": str(exc)}
     if exc.details:
-        body["details"] = exc.details
+        # Details may be the domain's sentences (rule checks): shown in the caller's language.
+        body["details"] = [translate_stored(d) if isinstance(d, str) else d for d in exc.details]
     return jsonify(body), exc.status
 
 
@@ -202,7 +204,11 @@ def get_attempt(attempt_id: int):
     except ExamError as exc:
         return _fail(exc)
     refresh_if_overdue(attempt)
-    return jsonify(attempt_payload(attempt, current_user, with_questions=request.args.get("questions") == "1"))
+    payload = attempt_payload(attempt, current_user, with_questions=request.args.get("questions") == "1")
+    for result in payload.get("results", []):  # graders store Chinese feedback: in the caller's language
+        if result.get("feedback"):
+            result["feedback"] = translate_stored(result["feedback"])
+    return jsonify(payload)
 
 
 @bp.route("/attempts/<int:attempt_id>/answers/<question_id>", methods=["PUT"])

@@ -18,7 +18,7 @@ def json_object() -> dict:
     if (request.content_length or 0) > MAX_JSON_BYTES or len(request.get_data()) > MAX_JSON_BYTES:
         abort_with(413, _("请求体过大（JSON 最多 %(n)d KB）。", n=MAX_JSON_BYTES // 1024))
     if not request.data:
-        abort_with(400, _("请求体为空:需要 JSON 对象。"))
+        abort_with(400, _("请求体为空：需要 JSON 对象。"))
     if not request.is_json:
         abort_with(400, _("请求体不是有效的 JSON。"))
     data = request.get_json()

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..i18n import marked
 from ..services.accounts import authenticate, change_password as set_new_password, end_all_sessions
 from .forms import ChangePasswordForm, LoginForm, LogoutEverywhereForm
 from ..services.passwords import verify_password
@@ -39,7 +40,7 @@ def login():
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
             start_session(user)
-            flash(_("欢迎,%(name)s!", name=user.display_name), "success")
+            flash(marked(_("欢迎，%(name)s！"), name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
         flash(_("用户名或密码错误。"), "error")
         return render_template("auth/login.html", form=form), 401

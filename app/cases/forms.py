@@ -51,8 +51,8 @@ class CaseAssignmentForm(FlaskForm):
 
     case_id = SelectField(_l("案例"), validate_choice=False)
     title = StringField(_l("作业标题"), validators=[DataRequired(_l("请输入作业标题。")), Length(max=200)])
-    instructions = TextAreaField(_l("作业说明(可选,支持 Markdown)"), validators=[Length(max=5000)])
-    due_at = LocalDateTimeField(_l("截止时间(北京时间)"))
+    instructions = TextAreaField(_l("作业说明（可选，支持 Markdown）"), validators=[Length(max=5000)])
+    due_at = LocalDateTimeField(_l("截止时间（北京时间）"))
     classes = SelectMultipleField(_l("布置给班级"), coerce=_class_id, validate_choice=False,
                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     submit = SubmitField(_l("布置作业"))

@@ -97,7 +97,7 @@ def _act(work: CaseWork, here: str):
     if submitting:
         flash(_("已提交评分：得分 %(score)s / %(max)s。", score="%g" % work.score, max="%g" % work.max_score), "success")
         return redirect(here + "#result")
-    flash(_("答案已保存(尚未评分)。") if not uploads else _("上传的表格已读入并保存(尚未评分)。"), "success")
+    flash(_("答案已保存（尚未评分）。") if not uploads else _("上传的表格已读入并保存（尚未评分）。"), "success")
     return redirect(here)
 
 

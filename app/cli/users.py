@@ -27,7 +27,7 @@ def user_group():
 def create_user_command(username, role, full_name, student_number, password):
     """Create an account."""
     if not USERNAME_RE.match(username):
-        raise click.ClickException("用户名只能包含字母、数字、下划线、点和连字符,2–64 个字符。")
+        raise click.ClickException("用户名只能包含字母、数字、下划线、点和连字符，2–64 个字符。")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.ClickException(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符。")
     if find_user(username):

@@ -94,7 +94,7 @@ def question_new():
         except svc.AuthoringError as exc:
             parsed.merge(exc.errors)
         else:
-            flash(_("已创建题目 %(qid)s(第 1 版)。", qid=question.qid), "success")
+            flash(_("已创建题目 %(qid)s（第 1 版）。", qid=question.qid), "success")
             return redirect(url_for("instructor.question_edit", qid=question.qid))
     return _editor(args, request.form, qtype, parsed, status=400)
 
@@ -119,9 +119,9 @@ def question_edit(qid: str):
             parsed.merge(exc.errors)
         else:
             messages = {"versioned": _("已保存为第 %(n)d 版。", n=question.current_version.number),
-                        "metadata": _("已保存标签、难度、小节或章节;题目内容未变,仍为第 %(n)d 版。",
+                        "metadata": _("已保存标签、难度、小节或章节；题目内容未变，仍为第 %(n)d 版。",
                                       n=question.current_version.number),
-                        "unchanged": _("没有改动,未保存。")}
+                        "unchanged": _("没有改动，未保存。")}
             flash(messages[outcome], "success" if outcome != "unchanged" else "info")
             return redirect(url_for("instructor.question_edit", qid=qid))
     return _editor(args, request.form, qtype, parsed, status=400)
@@ -174,7 +174,7 @@ def question_restore(qid: str, number: int):
             flash(str(exc), "error")
         else:
             if created is None:
-                flash(_("第 %(n)d 版的内容与当前版本相同,未产生新版本。", n=number), "info")
+                flash(_("第 %(n)d 版的内容与当前版本相同，未产生新版本。", n=number), "info")
             else:
                 flash(_("已将第 %(n)d 版恢复为第 %(m)d 版。", n=number, m=created.number), "success")
         return redirect(url_for("instructor.question_history", qid=qid))

@@ -47,7 +47,7 @@ def parse_form(form: FormData, qtype: str, qid: str | None = None) -> ParsedForm
     data = parsed.data
     data["id"] = qid if qid is not None else line_of(form, "id")
     if not data["id"]:
-        parsed.add("id", _("请填写题目编号,如 ch05-q101。"))
+        parsed.add("id", _("请填写题目编号，如 ch05-q101。"))
     data["type"] = qtype
     _common(form, parsed)
     web = web_type(qtype)
@@ -68,7 +68,7 @@ def _common(form: FormData, parsed: ParsedForm) -> None:
     points = line_of(form, "points")
     number = parse_number(points) if points else 1
     if number is None or number <= 0:
-        parsed.add("points", _("分值应为大于 0 的数字,如 1 或 2.5。"))
+        parsed.add("points", _("分值应为大于 0 的数字，如 1 或 2.5。"))
     else:
         data["points"] = number
     data["tags"] = [tag.strip() for tag in _TAG_SPLIT.split(text_of(form, "tags")) if tag.strip()]

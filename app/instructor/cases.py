@@ -15,6 +15,7 @@ from ..cases.forms import CaseAssignmentForm
 from ..cases.view import work_context
 from ..errors import abort_with, error_response
 from ..extensions import db
+from ..i18n import marked
 from ..models import CaseAssignment, ClassGroup
 from ..services import cases as svc
 from .routes import bp
@@ -55,7 +56,7 @@ def case_new():
         except svc.CaseError as exc:
             form.classes.errors.append(str(exc))
         else:
-            flash(_("案例作业“%(title)s”已布置。", title=assignment.title), "success")
+            flash(marked(_("案例作业“%(title)s”已布置。"), title=assignment.title), "success")
             return redirect(url_for("instructor.case_results", assignment_id=assignment.id))
     status = 400 if request.method == "POST" else 200
     return render_template("instructor/cases_new.html", form=form), status

@@ -60,7 +60,7 @@ class RuleForm(Form):
     chapters = SelectMultipleField(_l("章节"), choices=[], validate_choice=False)
     types = SelectMultipleField(_l("题型"), validate_choice=False,
                                 choices=[SelectChoice(k, v) for k, v in TYPE_LABELS.items()])
-    tags = StringField(_l("标签(任一)"), validators=[Length(max=300)])
+    tags = StringField(_l("标签（任一）"), validators=[Length(max=300)])
     difficulty_min = IntegerField(_l("最低难度"), default=1, validators=[
         InputRequired(_l("请填写最低难度。")), NumberRange(1, 5, _l("难度为 1–5。"))])
     difficulty_max = IntegerField(_l("最高难度"), default=5, validators=[
@@ -75,13 +75,13 @@ class RuleForm(Form):
         known = {c.value for c in field.choices}
         unknown = [c for c in field.data or [] if c not in known]
         if unknown:
-            raise ValidationError(_l("未知章节:%(c)s", c="、".join(unknown)))
+            raise ValidationError(_l("未知章节：%(c)s", c="、".join(unknown)))
 
     def validate_types(self, field) -> None:
         """Only the eight question types."""
         unknown = [t for t in field.data or [] if t not in TYPE_LABELS]
         if unknown:
-            raise ValidationError(_l("未知题型:%(t)s", t="、".join(unknown)))
+            raise ValidationError(_l("未知题型：%(t)s", t="、".join(unknown)))
 
     def validate_difficulty_max(self, field) -> None:
         """The range must not be empty."""
@@ -94,28 +94,28 @@ class ExamForm(FlaskForm):
     """Every field of an exam definition."""
 
     title = StringField(_l("标题"), validators=[InputRequired(_l("请输入考试标题。")), Length(max=200)])
-    description = TextAreaField(_l("说明(学生可见)"), validators=[Length(max=5000)])
+    description = TextAreaField(_l("说明（学生可见）"), validators=[Length(max=5000)])
     course = SelectField(_l("课程"), choices=[SelectChoice("crm")], validate_choice=False)
-    time_limit_minutes = IntegerField(_l("时间限制(分钟,留空为不限时)"), validators=[
+    time_limit_minutes = IntegerField(_l("时间限制（分钟，留空为不限时）"), validators=[
         Optional(), NumberRange(1, 1440, _l("时间限制为 1–1440 分钟。"))])
-    opens_at = DateTimeLocalField(_l("开放时间(北京时间,留空为立即开放)"), format=DATETIME_FORMATS,
+    opens_at = DateTimeLocalField(_l("开放时间（北京时间，留空为立即开放）"), format=DATETIME_FORMATS,
                                   validators=[Optional(), _exam_time])
-    closes_at = DateTimeLocalField(_l("关闭时间(北京时间,留空为不关闭)"), format=DATETIME_FORMATS,
+    closes_at = DateTimeLocalField(_l("关闭时间（北京时间，留空为不关闭）"), format=DATETIME_FORMATS,
                                    validators=[Optional(), _exam_time])
-    max_attempts = IntegerField(_l("作答次数(0 为不限)"), default=1, validators=[
+    max_attempts = IntegerField(_l("作答次数（0 为不限）"), default=1, validators=[
         InputRequired(_l("请填写作答次数。")), NumberRange(0, 100, _l("作答次数为 0–100。"))])
     grading_method = SelectField(_l("多次作答时计分"), choices=GRADING_METHODS)
     review_policy = SelectField(_l("答案与解析"), choices=REVIEW_POLICIES)
     shuffle_questions = BooleanField(_l("打乱题目顺序"), default=True)
     shuffle_options = BooleanField(_l("打乱选项顺序"), default=True)
     paper_layout = SelectField(_l("试卷结构"), choices=PAPER_LAYOUTS, default="sections")
-    grace_seconds = IntegerField(_l("交卷宽限(秒)"), default=60, validators=[
+    grace_seconds = IntegerField(_l("交卷宽限（秒）"), default=60, validators=[
         InputRequired(_l("请填写宽限秒数。")), NumberRange(0, 3600, _l("宽限为 0–3600 秒。"))])
     classes = MultiCheckboxField(_l("参加班级"), choices=[], validate_choice=False)
     rules = FieldList(FormField(RuleForm), label=_l("抽题规则"), min_entries=1, max_entries=50)
-    fixed = TextAreaField(_l("指定题目(每行一个“题号:分值”,分值可省略,默认 1 分)"),
+    fixed = TextAreaField(_l("指定题目（每行一个“题号:分值”，分值可省略，默认 1 分）"),
                           validators=[Length(max=5000)])
-    cases = TextAreaField(_l("案例实训(每行一个“案例编号:分值”,分值可省略,默认 10 分)"),
+    cases = TextAreaField(_l("案例实训（每行一个“案例编号:分值”，分值可省略，默认 10 分）"),
                           validators=[Length(max=2000)])
     access_code = StringField(_l("考试访问码（留空为不需要）"), validators=[Length(max=64)])
     allowed_networks = TextAreaField(_l("允许的考场网络（每行一个网段，如 192.168.10.0/24；留空为不限）"),
@@ -134,7 +134,7 @@ class ExamForm(FlaskForm):
         known = {c.value for c in field.choices}
         unknown = [c for c in field.data or [] if c not in known]
         if unknown:
-            raise ValidationError(_l("班级不存在:%(c)s", c="、".join(unknown)))
+            raise ValidationError(_l("班级不存在：%(c)s", c="、".join(unknown)))
 
     def validate_closes_at(self, field) -> None:
         """The window must not be empty."""
@@ -163,7 +163,7 @@ class ExamForm(FlaskForm):
 class YamlUploadForm(FlaskForm):
     """An exam definition file in the format of ``flask exam create``."""
 
-    definition = FileField(_l("考试定义文件(YAML)"), validators=[
+    definition = FileField(_l("考试定义文件（YAML）"), validators=[
         FileRequired(_l("请选择文件。")), FileAllowed(["yaml", "yml"], _l("只支持 .yaml 或 .yml 文件。"))])
     upload = SubmitField(_l("上传并保存"))
 
@@ -171,7 +171,7 @@ class YamlUploadForm(FlaskForm):
 class AccommodationForm(FlaskForm):
     """A student's extra time and attempts, applied to every exam."""
 
-    extra_minutes = IntegerField(_l("额外时间(分钟)"), default=0, validators=[
+    extra_minutes = IntegerField(_l("额外时间（分钟）"), default=0, validators=[
         InputRequired(_l("请填写额外时间。")), NumberRange(0, 600, _l("额外时间为 0–600 分钟。"))])
     time_multiplier = FiniteDecimalField(_l("时间倍数"), default=Decimal("1.0"), places=None, validators=[
         InputRequired(_l("请填写时间倍数。")), NumberRange(1, 3, _l("时间倍数为 1.0–3.0。"))])

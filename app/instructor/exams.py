@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
+from ..i18n import marked
 from ..models import Exam, Role, User
 from ..services import exam_admin as svc
 from ..services.courseware import get_course
@@ -104,7 +105,7 @@ def _editor(exam: Exam | None):
         db.session.rollback()
         report = svc.rule_report(definition_from_form(form))
         return _render_editor(form, exam, locked, report=report, errors=[str(exc), *exc.details], status=exc.status)
-    flash(_("考试“%(t)s”已保存。", t=saved.title), "success")
+    flash(marked(_("考试“%(t)s”已保存。"), t=saved.title), "success")
     return redirect(url_for("instructor.exam_list"))
 
 
@@ -145,7 +146,7 @@ def exam_upload(exam_id: int | None):
             name = (upload.definition.data.filename or "")[:100]
             errors, status = [f"{name}: {exc}" if name else str(exc), *exc.details], exc.status
         else:
-            flash(_("已从文件保存考试“%(t)s”。", t=saved.title), "success")
+            flash(marked(_("已从文件保存考试“%(t)s”。"), t=saved.title), "success")
             return redirect(url_for("instructor.exam_list"))
     locked = exam is not None and svc.attempt_count(exam) > 0
     form = ExamForm(formdata=None, data=form_data(svc.exam_definition_data(exam))) if exam else ExamForm(formdata=None)
@@ -168,7 +169,7 @@ def exam_unpublish(exam_id: int):
     exam = _exam_or_404(exam_id)
     if request.method == "POST":
         svc.set_published(exam, False, current_user)
-        flash(_("考试“%(t)s”已取消发布,学生不再看到它;答卷与成绩都保留。", t=exam.title), "success")
+        flash(marked(_("考试“%(t)s”已取消发布，学生不再看到它；答卷与成绩都保留。"), t=exam.title), "success")
         return redirect(url_for("instructor.exam_list"))
     return render_template("instructor/exam_unpublish.html", exam=exam, attempts=svc.attempt_count(exam))
 
@@ -178,7 +179,7 @@ def exam_publish(exam_id: int):
     """Publish the exam again."""
     exam = _exam_or_404(exam_id)
     svc.set_published(exam, True, current_user)
-    flash(_("考试“%(t)s”已重新发布。", t=exam.title), "success")
+    flash(marked(_("考试“%(t)s”已重新发布。"), t=exam.title), "success")
     return redirect(url_for("instructor.exam_list"))
 
 
@@ -192,7 +193,7 @@ def exam_close(exam_id: int):
         except ExamError as exc:
             flash(str(exc), "warning")
         else:
-            flash(_("考试“%(t)s”已结束，%(n)d 份进行中的答卷已提交。", t=exam.title, n=submitted), "success")
+            flash(marked(_("考试“%(t)s”已结束，%(n)d 份进行中的答卷已提交。"), t=exam.title, n=submitted), "success")
         return redirect(url_for("instructor.exam_list"))
     return render_template("instructor/exam_close.html", exam=exam, closed=svc.is_closed(exam))
 
@@ -219,7 +220,7 @@ def accommodation_edit(user_id: int):
     if form.validate_on_submit():
         changed = svc.set_accommodations(student, form.extra_minutes.data, float(form.time_multiplier.data),
                                          form.extra_attempts.data, current_user)
-        flash(_("已保存 %(n)s 的考试特殊安排。", n=student.display_name) if changed else _("没有改动。"), "success")
+        flash(marked(_("已保存 %(n)s 的考试特殊安排。"), n=student.display_name) if changed else _("没有改动。"), "success")
         return redirect(back)
     status = 400 if request.method == "POST" else 200
     return render_template("instructor/accommodations_edit.html", form=form, student=student, back=back), status

@@ -18,7 +18,7 @@ class ClassForm(FlaskForm):
 class RosterForm(FlaskForm):
     """Upload a roster (CSV or XLSX)."""
 
-    file = FileField(_l("名单文件(CSV 或 XLSX)"), validators=[
+    file = FileField(_l("名单文件（CSV 或 XLSX）"), validators=[
         FileRequired(_l("请选择文件。")),
         FileAllowed(["csv", "xlsx"], _l("只支持 .csv 或 .xlsx 文件。")),
     ])

@@ -81,7 +81,7 @@ def grade_item(item_id: int):
     except svc.GradingError as exc:
         db.session.rollback()
         return _render_queue(exam, args, item_id, str(exc), dict(request.form), status=422)
-    flash(_("已保存评分:%(score)s / %(points)s 分。", score=f"{item.score:g}", points=f"{item.points:g}"), "success")
+    flash(_("已保存评分：%(score)s / %(points)s 分。", score=f"{item.score:g}", points=f"{item.points:g}"), "success")
     # A graded essay leaves the pending queue, so the same page now shows the next one.
     target = url_for("instructor.grading_queue", exam_id=exam.id, **args)
     if args.get("graded") == "1":

@@ -13,6 +13,7 @@ from ..auth.session import instructor_required
 from ..domain.roster import read_roster
 from ..domain.tabular import TableError
 from ..extensions import db
+from ..i18n import marked
 from ..models import ClassGroup
 from ..services.accounts import audit
 from ..services.classes import find_class, import_roster
@@ -48,7 +49,7 @@ def classes():
             db.session.flush()
             audit(current_user, "class.create", f"class:{group.id}", name=group.name)
             db.session.commit()
-            flash(_("班级“%(name)s”已创建。", name=group.name), "success")
+            flash(marked(_("班级“%(name)s”已创建。"), name=group.name), "success")
             return redirect(url_for("instructor.class_detail", class_id=group.id))
     rows = db.session.scalars(select(ClassGroup).order_by(ClassGroup.name)).all()
     return render_template("instructor/classes.html", classes=rows, form=form)

@@ -32,7 +32,7 @@ class StartForm(FlaskForm):
 
     scope = HiddenField(validators=[DataRequired(_l("请选择练习范围。"))])
     mode = SelectField(_l("出题方式"), default=MODE_NEW, validate_choice=False,
-                       validators=[AnyOf(MODES, _l("出题方式无效:应为新题优先、薄弱优先或到期错题。"))],
+                       validators=[AnyOf(MODES, _l("出题方式无效：应为新题优先、薄弱优先或到期错题。"))],
                        choices=[SelectChoice(MODE_NEW, _l("新题优先")), SelectChoice(MODE_WEAK, _l("薄弱优先")),
                                 SelectChoice(MODE_DUE, _l("到期错题"))])
     count = IntegerField(_l("题数"), default=DEFAULT_COUNT, validators=[

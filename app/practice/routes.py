@@ -8,6 +8,7 @@ from flask import (Blueprint, abort, current_app, flash, make_response, redirect
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from ..auth.session import login_required
 from ..domain.practice import DAYS_TO_CLEAR, MODE_DUE, MODE_NEW, PracticeSet
@@ -16,6 +17,7 @@ from ..services import practice as svc
 from ..services.courseware import get_course
 from ..services.withholding import withheld_qids
 from ..services.pagination import page_arg
+from ..i18n import user_content
 from . import state
 from .forms import DEFAULT_COUNT, AnswerFormError, StartForm, response_from_form
 from .state import Scope
@@ -42,14 +44,16 @@ def _exists(scope: Scope) -> bool:
     return course is not None and (scope.chapter is None or course.chapter(scope.chapter) is not None)
 
 
-def _title(scope: Scope) -> str:
+def _title(scope: Scope) -> Markup:
+    """The set's heading, course and chapter titles marked as course content (``<span lang="zh">``)."""
     if scope.due:
-        return _("复习到期错题")
+        return Markup(escape(_("复习到期错题")))
     course = get_course(scope.course)
     if scope.chapter is None:
-        return _("%(course)s · 全部章节", course=course.title)
+        return Markup(escape(_("%(course)s · 全部章节"))) % {"course": user_content(course.title)}
     number = next(i for i, c in enumerate(course.chapters, start=1) if c.slug == scope.chapter)
-    return _("第 %(n)d 章 %(title)s", n=number, title=course.chapter(scope.chapter).title)
+    return Markup(escape(_("第 %(n)d 章 %(title)s"))) % {"n": number,
+                                                        "title": user_content(course.chapter(scope.chapter).title)}
 
 
 def _new_set(scope: Scope, mode: str, count: int) -> PracticeSet | None:
@@ -75,11 +79,11 @@ def start():
     form = StartForm()
     scope = Scope.parse(form.scope.data)
     if scope is None or not _exists(scope):
-        flash(_("练习范围无效,请从练习首页选择。"), "error")
+        flash(_("练习范围无效，请从练习首页选择。"), "error")
         return redirect(url_for("practice.index"))
     if not form.validate():
         name, errors = next(iter(form.errors.items()))
-        flash(f"{form[name].label.text}:{errors[0]}", "error")
+        flash(_("%(field)s：%(error)s", field=form[name].label.text, error=errors[0]), "error")
         return redirect(url_for("practice.index"))
     mode = MODE_DUE if scope.due else form.mode.data
     if mode == MODE_DUE and not scope.due:
@@ -141,7 +145,7 @@ def _render(scope: Scope, practice_set: PracticeSet | None, error: str | None = 
 def _posted_scope() -> tuple[Scope, PracticeSet | None]:
     scope = Scope.parse(request.form.get("scope"))
     if scope is None or not _exists(scope):
-        abort(make_response(error_response(400, _("练习范围无效:请从练习页面提交答案。"))))
+        abort(make_response(error_response(400, _("练习范围无效：请从练习页面提交答案。"))))
     return scope, state.load(scope, current_user.id)
 
 
@@ -150,14 +154,14 @@ def answer():
     """Grade the answer to the current question at once and show the feedback."""
     scope, practice_set = _posted_scope()
     if practice_set is None or practice_set.finished:
-        flash(_("这组练习已经结束或已过期,请重新开始。"), "warning")
+        flash(_("这组练习已经结束或已过期，请重新开始。"), "warning")
         return redirect(scope.url)
     qid = (request.form.get("qid") or "").strip()
     if practice_set.answer_id(qid) is not None:
         return redirect(scope.url)  # the same answer sent twice
     if qid != practice_set.current:
-        message = (_("提交中缺少题目编号,请重新作答。") if not qid else
-                   _("提交的题目(%(qid)s)不是本组练习的当前题目,可能是在其他窗口重新开始了练习。请回答下面的题目。", qid=qid))
+        message = (_("提交中缺少题目编号，请重新作答。") if not qid else
+                   _("提交的题目（%(qid)s）不是本组练习的当前题目，可能是在其他窗口重新开始了练习。请回答下面的题目。", qid=qid))
         return _render(scope, practice_set, message, 400)
     question = svc.find_practicable(qid, current_user.id)
     try:

@@ -44,6 +44,9 @@ class TypeWeb:
     """The web side of one question type; each folder's ``Web`` subclasses it."""
 
     name: str = ""
+    # Responses and keys are bank or student text (user content, ``lang="zh"`` in English pages);
+    # a type whose response reads as interface words (true/false: 正确/错误) sets it to False.
+    answer_is_content: bool = True
     # What the editor adds to the stem's help (an N_-marked msgid), e.g. how to write a blank.
     stem_hint: str = ""
 
@@ -79,6 +82,10 @@ class TypeWeb:
         """A response (already known not to be empty) as readable text for review and grading."""
         return str(response)
 
+    def answer_text(self, data: Mapping, view: Mapping) -> str:
+        """The key as review shows it, from the domain's ``answer_view``; labels in the reader's language."""
+        return str(view.get("display", ""))
+
     # -- the editor ----------------------------------------------------------------------
 
     def read_form(self, form: FormData, parsed: ParsedForm) -> None:
@@ -109,6 +116,13 @@ def type_label(name: object, short: bool = False) -> str:
     if question_type is None:
         return str(name or "")
     return _(question_type.short_label if short else question_type.label)
+
+
+def answer_lang(name: object) -> Markup:
+    """`` lang="zh"`` for the element showing a response or key of type ``name`` when that text is
+    user content (docs/translations.md), else nothing."""
+    web = web_type(name)
+    return Markup(' lang="zh"') if web is None or web.answer_is_content else Markup("")
 
 
 def script_urls() -> list[str]:
@@ -147,5 +161,6 @@ def init_app(app: Flask) -> None:
                                          PrefixLoader({TEMPLATE_PREFIX: FileSystemLoader(str(TYPES_DIR))})])
     app.register_blueprint(bp)
     app.add_template_global(type_label, "type_label")
+    app.add_template_global(answer_lang, "answer_lang")
     app.add_template_global(script_tags, "question_type_scripts")
     app.add_template_global(web_type, "web_type")

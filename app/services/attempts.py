@@ -149,7 +149,7 @@ def _response_error(item: AttemptItem, response) -> str | None:
     if response is None:  # clears the answer
         return None
     error = grade(exam_cache.item_spec(item), response).error
-    return _("答案格式不正确:%(e)s", e=error) if error else None
+    return _("答案格式不正确：%(e)s", e=error) if error else None
 
 
 def save_response(attempt: Attempt, qid: str, response, seq: int | None, flagged: bool | None = None, *,

@@ -86,7 +86,7 @@ def check_question(data: Mapping[str, Any], chapter: str, *, new: bool,
                 + did_you_mean(section, sections[chapter]))
     qid = data.get("id")
     if new and isinstance(qid, str) and qid and find_question(qid) is not None:
-        add("id", _("题目编号 %(q)s 已被使用(编号不能重复,停用的题目也不能复用)。", q=qid))
+        add("id", _("题目编号 %(q)s 已被使用（编号不能重复，停用的题目也不能复用）。", q=qid))
     return errors
 
 
@@ -94,7 +94,7 @@ def normalised(data: Mapping[str, Any]) -> dict[str, Any]:
     """Validated data with defaults filled in, exactly as ``sync`` stores it."""
     validation = validate_question(dict(data))
     if validation.spec is None:
-        raise AuthoringError(_("题目数据无效:") + validation.message)
+        raise AuthoringError(_("题目数据无效：") + validation.message)
     return validation.spec.model_dump(mode="json")
 
 
@@ -105,7 +105,7 @@ def create_question(data: Mapping[str, Any], chapter: str, actor: User, note: st
     """Create a question from the editor (its first version); refuses with the field messages."""
     errors = check_question(data, chapter, new=True, course=course)
     if errors:
-        raise AuthoringError(_("题目未保存:请修改标出的问题。"), errors)
+        raise AuthoringError(_("题目未保存：请修改标出的问题。"), errors)
     try:
         question, _outcome = upsert_question(normalised(data), chapter, course, "web", actor, note or "网页创建")
     except IntegrityError:  # the same id saved twice at once
@@ -127,10 +127,10 @@ def edit_question(question: Question, data: Mapping[str, Any], chapter: str, act
     current_number = question.current_version.number if question.current_version else None
     if base_version is not None and base_version != current_number:
         raise AuthoringError(_("未保存。"), {"_form": [_(
-            "打开此页后,题目已被保存为第 %(n)s 版(可能是其他教师)。请先查看版本历史,再重新编辑。", n=current_number)]})
+            "打开此页后，题目已被保存为第 %(n)s 版（可能是其他教师）。请先查看版本历史，再重新编辑。", n=current_number)]})
     errors = check_question(data, chapter, new=False, course=question.course)
     if errors:
-        raise AuthoringError(_("修改未保存:请修改标出的问题。"), errors)
+        raise AuthoringError(_("修改未保存：请修改标出的问题。"), errors)
     clean = normalised(data)
     current = question.current_version
     same_metadata = current is not None and all(current.data.get(k) == clean.get(k) for k in METADATA_KEYS)
@@ -141,7 +141,7 @@ def edit_question(question: Question, data: Mapping[str, Any], chapter: str, act
         version = save_version(question, clean, actor, note or "网页编辑", chapter)
     except IntegrityError:  # another save took the same version number
         db.session.rollback()
-        raise AuthoringError(_("未保存。"), {"_form": [_("题目刚被其他人修改,请刷新页面后重试。")]}) from None
+        raise AuthoringError(_("未保存。"), {"_form": [_("题目刚被其他人修改，请刷新页面后重试。")]}) from None
     question.source = "web"
     outcome = "versioned" if version is not None else "metadata"
     audit(actor, "question.edit", f"question:{question.qid}", outcome=outcome, chapter=chapter,
@@ -169,12 +169,12 @@ def restore_version(question: Question, number: int, actor: User) -> QuestionVer
     errors = check_question(old.data, question.chapter, new=False, course=question.course)
     if errors:
         messages = [m for ms in errors.values() for m in ms]
-        raise AuthoringError(_("第 %(n)d 版不能恢复:", n=number) + ";".join(messages), errors)
+        raise AuthoringError(_("第 %(n)d 版不能恢复：", n=number) + ";".join(messages), errors)
     try:
         version = save_version(question, dict(old.data), actor, f"恢复第 {number} 版")
     except IntegrityError:
         db.session.rollback()
-        raise AuthoringError(_("题目刚被其他人修改,请刷新页面后重试。")) from None
+        raise AuthoringError(_("题目刚被其他人修改，请刷新页面后重试。")) from None
     question.source = "web"
     audit(actor, "question.restore", f"question:{question.qid}", restored=number,
           version=question.current_version.number, new_version=version is not None)
@@ -305,12 +305,12 @@ class BankFilter:
         notes = []
         qtype = (args.get("type") or "").strip()
         if qtype and qtype not in QUESTION_TYPES:
-            notes.append(_("未知题型 %(t)r,已忽略。", t=qtype))
+            notes.append(_("未知题型 %(t)r，已忽略。", t=qtype))
             qtype = ""
         level = (args.get("difficulty") or "").strip()
         difficulty = int(level) if level in ("1", "2", "3", "4", "5") else None
         if level and difficulty is None:
-            notes.append(_("难度应为 1 到 5,已忽略。"))
+            notes.append(_("难度应为 1 到 5，已忽略。"))
         return cls((args.get("chapter") or "").strip()[:100], qtype, difficulty,
                    (args.get("tag") or "").strip()[:100], (args.get("q") or "").strip()[:200]), notes
 

@@ -24,7 +24,7 @@ from ..domain.exams import AttemptStatus, CaseItem, ExamDefinition, FixedItem, R
 from ..domain.exams.assembly import matches
 from ..domain.questions.numbers import parse_plain_number
 from ..extensions import db
-from ..i18n import N_
+from ..i18n import N_, translate_stored
 from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
 from ..models.base import utcnow
 from .accounts import audit
@@ -143,8 +143,8 @@ def _compact_rule(rule: dict) -> dict:
     return {k: v for k, v in rule.items() if defaults.get(k, object()) != v}
 
 
-_DATETIME = N_("必须是日期时间,如 2026-03-01 09:00")
-_MAPPING = N_("必须是映射(字段: 值)")
+_DATETIME = N_("必须是日期时间，如 2026-03-01 09:00")
+_MAPPING = N_("必须是映射（字段: 值）")
 _MESSAGES = {
     "extra_forbidden": N_("不认识的字段"), "missing": N_("缺少必填字段"), "int_parsing": N_("必须是整数"),
     "int_type": N_("必须是整数"), "int_from_float": N_("必须是整数"), "float_parsing": N_("必须是数字"),
@@ -182,16 +182,16 @@ def _message(err: dict) -> str:
     if kind == "extra_forbidden":
         scope = str(err["loc"][0]) if len(err["loc"]) > 1 else ""
         close = difflib.get_close_matches(str(err["loc"][-1]), _FIELDS.get(scope, []), n=1)
-        return _("不认识的字段") + (_("(是不是 %(s)s?)", s=close[0]) if close else "")
+        return _("不认识的字段") + (_("（是不是 %(s)s？）", s=close[0]) if close else "")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         words = {"greater_than_equal": _("不能小于"), "less_than_equal": _("不能大于"), "greater_than": _("必须大于"),
                  "less_than": _("必须小于")}
         limit = next(iter(ctx.values()), "")
         return f"{words[kind]} {limit}"
     if kind == "literal_error":
-        return _("必须是以下之一:%(e)s", e=ctx.get("expected", ""))
+        return _("必须是以下之一：%(e)s", e=ctx.get("expected", ""))
     if kind == "string_too_long":
-        return _("过长(最多 %(n)s 个字符)", n=ctx.get("max_length"))
+        return _("过长（最多 %(n)s 个字符）", n=ctx.get("max_length"))
     known = _MESSAGES.get(kind)
     return _(known) if known else err["msg"].removeprefix("Value error, ")
 
@@ -199,7 +199,7 @@ def _message(err: dict) -> str:
 def validate_definition(data: object, source: object = None) -> tuple[ExamDefinition | None, list[str]]:
     """Validate raw definition data; errors in Chinese, each naming its field (and YAML line)."""
     if not isinstance(data, dict):
-        return None, [_("考试定义必须是一个映射(字段: 值),而不是列表或单个值")]
+        return None, [_("考试定义必须是一个映射（字段: 值），而不是列表或单个值")]
     try:
         return ExamDefinition.model_validate(data), []
     except ValidationError as exc:
@@ -214,15 +214,15 @@ def validate_definition(data: object, source: object = None) -> tuple[ExamDefini
 def load_yaml(raw: bytes) -> dict:
     """Read an uploaded YAML definition; ExamError (422) naming the problem and its line."""
     if len(raw) > MAX_YAML_BYTES:
-        raise ExamError(_("考试定义文件过大(上限 256 KB)"), 422)
+        raise ExamError(_("考试定义文件过大（上限 256 KB）"), 422)
     text, problem = decode(raw)
     if text is None:
-        raise ExamError(_("无法读取考试定义文件"), 422, [_("第 %(n)s 行:%(m)s", n=problem[0], m=problem[1])])
+        raise ExamError(_("无法读取考试定义文件"), 422, [_("第 %(n)s 行：%(m)s", n=problem[0], m=problem[1])])
     parsed = parse_text(text)
     if parsed.data is None:
-        raise ExamError(_("无法读取考试定义文件"), 422, [_("第 %(n)s 行:%(m)s", n=line, m=msg)
+        raise ExamError(_("无法读取考试定义文件"), 422, [_("第 %(n)s 行：%(m)s", n=line, m=msg)
                                                   for line, msg in parsed.problems])
-    repeated = [_("第 %(n)s 行:字段 %(k)s 重复(第 %(f)s 行已有)", n=line, k=key, f=first)
+    repeated = [_("第 %(n)s 行：字段 %(k)s 重复（第 %(f)s 行已有）", n=line, k=key, f=first)
                 for key, line, first in iter_duplicates(parsed.data)]
     if repeated:
         raise ExamError(_("考试定义文件有重复的字段"), 422, repeated)
@@ -272,7 +272,7 @@ def rule_report(data: dict) -> dict:
             parsed.append(None)
             err = exc.errors()[0]
             label = _rule_label(str(err["loc"][0])) if err["loc"] else ""
-            rule_errors[i] = _("规则 %(n)d:%(f)s%(m)s", n=i + 1, f=label, m=_message(err))
+            rule_errors[i] = _("规则 %(n)d：%(f)s%(m)s", n=i + 1, f=label, m=_message(err))
             errors.append(rule_errors[i])
     valid = [r for r in parsed if r is not None]
     rows: list[dict] = []
@@ -280,8 +280,9 @@ def rule_report(data: dict) -> dict:
     if valid and len(valid) == len(parsed):
         definition = ExamDefinition.model_construct(rules=valid, fixed=fixed)
         checks, problems = check_rules(definition, pool)
+        problems = [translate_stored(p) for p in problems]  # the domain's sentences, in the reader's language
         rows = [{"index": c.index, "description": c.description, "available": c.available, "needed": c.needed,
-                 "ok": c.ok, "message": c.message} for c in checks]
+                 "ok": c.ok, "message": translate_stored(c.message)} for c in checks]
     else:
         fixed_ids = {f.id for f in fixed}
         for i, rule in enumerate(parsed):
@@ -292,7 +293,7 @@ def rule_report(data: dict) -> dict:
             available = sum(1 for p in pool if p.qid not in fixed_ids and matches(rule, p))
             ok = available >= rule.count
             rows.append({"index": i, "description": rule.describe(), "available": available, "needed": rule.count,
-                         "ok": ok, "message": _("规则 %(n)d:符合条件 %(a)d 题,需要 %(c)d 题", n=i + 1, a=available,
+                         "ok": ok, "message": _("规则 %(n)d：符合条件 %(a)d 题，需要 %(c)d 题", n=i + 1, a=available,
                                                      c=rule.count)})
         known = {p.qid for p in pool}
         problems = [_("指定题目 %(q)s 不在题库中", q=f.id) for f in fixed if f.id not in known]
@@ -316,9 +317,9 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
     old = ExamDefinition.model_validate(stored).model_dump(mode="json")
     changed_paper = [f for f in PAPER_FIELDS if new[f] != old[f]]
     if changed_paper and attempt_count(exam):
-        raise ExamError(_("已有学生作答,不能修改抽题规则、指定题目、案例、课程或打乱设置"), 409, [
-            _("已经抽出的试卷不会随规则改变,修改会使同一场考试的试卷标准不一致;"
-              "可以修改开放时间、时间限制、作答次数、答案公布方式和班级,或另建一场考试。")])
+        raise ExamError(_("已有学生作答，不能修改抽题规则、指定题目、案例、课程或打乱设置"), 409, [
+            _("已经抽出的试卷不会随规则改变，修改会使同一场考试的试卷标准不一致；"
+              "可以修改开放时间、时间限制、作答次数、答案公布方式和班级，或另建一场考试。")])
     if changed_paper:
         check_paper(definition)
     classes = resolve_classes(definition.classes)
@@ -395,7 +396,7 @@ def set_accommodations(student: User, extra_minutes: int, time_multiplier: float
     whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (extra_minutes, extra_attempts))
     if not (whole and multiplier is not None and 0 <= extra_minutes <= 600 and 1 <= multiplier <= 3
             and 0 <= extra_attempts <= 10):
-        raise ExamError(_("额外时间 0–600 分钟,时间倍数 1.0–3.0,额外作答次数 0–10"), 422)
+        raise ExamError(_("额外时间 0–600 分钟，时间倍数 1.0–3.0，额外作答次数 0–10"), 422)
     time_multiplier = float(multiplier)
     before = {"extra_minutes": student.extra_minutes, "time_multiplier": student.time_multiplier,
               "extra_attempts": student.extra_attempts}

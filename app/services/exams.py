@@ -18,6 +18,7 @@ from sqlalchemy import select
 from ..domain.cases import get_case
 from ..domain.exams import ExamDefinition, PoolItem, check_rules, parse_definition
 from ..extensions import db
+from ..i18n import translate_stored
 from ..models import ClassGroup, Exam, ExamClass, Question, QuestionVersion, User
 from .accounts import audit
 from .exam_errors import ExamError
@@ -51,7 +52,8 @@ def check_paper(definition: ExamDefinition) -> None:
     """ExamError (422) unless the bank can fill the definition's rules and each of its cases exists."""
     _checks, problems = check_rules(definition, question_pool(definition.course))
     if problems:
-        raise ExamError(_("抽题规则无法满足"), 422, problems)
+        # The domain's rule sentences, in the reader's language.
+        raise ExamError(_("抽题规则无法满足"), 422, [translate_stored(p) for p in problems])
     unknown = [c.id for c in definition.cases if get_case(c.id) is None]
     if unknown:
         raise ExamError(_("案例不存在"), 422, [_("cases: 没有编号为“%(c)s”的案例", c=cid) for cid in unknown])

@@ -164,7 +164,7 @@ def parse_weights(args: Mapping[str, str], exams: Sequence[Exam]) -> tuple[dict[
         except ValueError:
             value = math.nan
         if not math.isfinite(value) or value < 0 or value > MAX_WEIGHT:
-            problems.append(_("“%(t)s”的权重“%(w)s”无效:应为 0 到 %(max)s 之间的数字,已按 1 计算。",
+            problems.append(_("“%(t)s”的权重“%(w)s”无效：应为 0 到 %(max)s 之间的数字，已按 1 计算。",
                               t=exam.title, w=raw, max=f"{MAX_WEIGHT:g}"))
             continue
         weights[exam.id] = value

@@ -112,7 +112,7 @@ def save_grade(item: AttemptItem, score_text: object, comment: str | None, grade
     score = parse_score(score_text, item.points)
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        raise GradingError(_("评语过长(上限 %(n)d 字)。", n=MAX_COMMENT))
+        raise GradingError(_("评语过长（上限 %(n)d 字）。", n=MAX_COMMENT))
     previous = item.score
     item.score = score
     item.manual_comment = comment

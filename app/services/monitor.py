@@ -169,9 +169,9 @@ def parse_minutes(text: object) -> int:
 def extend_time(attempt: Attempt, minutes: int, actor: User) -> datetime:
     """Move an open attempt's deadline ``minutes`` later; returns the new deadline."""
     if attempt.status != AttemptStatus.IN_PROGRESS:
-        raise ExamError(_("答卷已提交,不能再延长时间。"), 409)
+        raise ExamError(_("答卷已提交，不能再延长时间。"), 409)
     if attempt.deadline is None:
-        raise ExamError(_("该答卷没有时间限制,无需延长。"), 409)
+        raise ExamError(_("该答卷没有时间限制，无需延长。"), 409)
     old = attempt.deadline
     new = old + timedelta(minutes=minutes)
     # Conditional on the state read above: a submit or another extension in between wins.
@@ -180,7 +180,7 @@ def extend_time(attempt: Attempt, minutes: int, actor: User) -> datetime:
         .values(deadline=new).execution_options(synchronize_session=False)).rowcount
     if not changed:
         db.session.rollback()
-        raise ExamError(_("答卷状态刚刚发生变化,请刷新页面后重试。"), 409)
+        raise ExamError(_("答卷状态刚刚发生变化，请刷新页面后重试。"), 409)
     audit(actor, "attempt.extend", f"attempt:{attempt.id}", minutes=minutes, user_id=attempt.user_id,
           old_deadline=old.isoformat(), new_deadline=new.isoformat())
     db.session.commit()

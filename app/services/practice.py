@@ -146,7 +146,7 @@ def record_answer(user_id: int, qid: str, response: object, today: date | None =
         raise PracticeError(_("题目 %(q)s 不存在或不能练习。", q=qid))
     result = grade(question.data, response)
     if result.error:
-        raise PracticeError(_("答案格式不正确:%(e)s", e=result.error))
+        raise PracticeError(_("答案格式不正确：%(e)s", e=result.error))
     answer = PracticeAnswer(user_id=user_id, question_id=question.id, version_id=question.current_version_id,
                             chapter=question.chapter, response=response, score=result.score,
                             max_score=result.max_score, correct=result.correct)

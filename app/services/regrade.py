@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ..domain.exams import AttemptStatus
 from ..domain.questions import grade
+from ..domain.questions.feedback import REGRADED, say
 from ..extensions import db
 from ..models import Attempt, AttemptItem, Question, QuestionVersion, User
 from ..models.base import utcnow
@@ -104,7 +105,7 @@ def regrade_question(question: Question, actor: User | None = None, apply: bool 
         touched[attempt.id] = (attempt, attempt.score, before, score)
         if apply:
             item.score = score
-            item.feedback = f"{feedback}(已按第 {current.number} 版更正后的答案重新评分)"
+            item.feedback = say(REGRADED, feedback=feedback, n=current.number)
             item.needs_manual = False
             item.regraded_version_id = current.id
             item.regraded_at = now

@@ -16,11 +16,22 @@ from .withholding import withheld_qids
 
 
 def describe_response(data: dict, response) -> str:
-    """A student's response as readable text (option texts, not only letters), by its type's own rule."""
+    """A student's response as readable text (option texts, not only letters), by its type's own rule.
+
+    Apart from the true/false words and the blank labels it is the student's or the bank's text:
+    templates mark the element showing it as user content (``lang="zh"``, docs/translations.md).
+    """
     if response is None or response == "" or response == [] or response == {}:
-        return _("(未作答)")
+        return _("（未作答）")
     web = web_type(data.get("type"))
     return web.describe_response(data, response) if web is not None else str(response)
+
+
+def _answer_text(data: dict) -> str:
+    """The key as text, by its type's own rule (labels the domain writes in Chinese translated)."""
+    view = answer_view(data)
+    web = web_type(data.get("type"))
+    return web.answer_text(data, view) if web is not None else view.get("display", "")
 
 
 def as_presented(data: dict, presentation: dict | None, response, bank_letters: bool = False) -> dict:
@@ -47,14 +58,13 @@ def _as_presented(data: dict, presentation: dict | None, response, bank_letters:
             if not option["letter"]:  # true/false: the judgement words in the reader's language
                 option["text"] = option["html"] = judgement(option["id"] == "true")
         chosen = presented_summary(options, "chosen")
-        return {"response": chosen or _("(未作答)"), "answer": presented_summary(options, "right"),
+        return {"response": chosen or _("（未作答）"), "answer": presented_summary(options, "right"),
                 "options": options}
     texts = ordering_texts(data, response)
     if texts is not None:
         given, key = texts
-        return {"response": " → ".join(given) or _("(未作答)"), "answer": " → ".join(key), "options": []}
-    return {"response": describe_response(data, response), "answer": answer_view(data).get("display", ""),
-            "options": []}
+        return {"response": " → ".join(given) or _("（未作答）"), "answer": " → ".join(key), "options": []}
+    return {"response": describe_response(data, response), "answer": _answer_text(data), "options": []}
 
 
 def explanation_html(data: dict, options: list[dict] | None) -> str:
@@ -153,7 +163,7 @@ def _case_row(item: AttemptItem, course: str) -> dict:
 
 def _plain(value) -> str:
     if value is None or value == "" or value == {} or value == []:
-        return _("(未作答)")
+        return _("（未作答）")
     if isinstance(value, dict):
         return ";".join(f"{k}: {_plain(v) if isinstance(v, dict) else v}" for k, v in value.items())
     if isinstance(value, list):

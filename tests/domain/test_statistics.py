@@ -153,7 +153,7 @@ def test_histogram_has_one_bin_per_whole_score(report):
 def test_negative_discrimination_is_flagged_with_a_chinese_reason(report):
     flags = by_id(report, "Q5").flags
     flag = next(flag for flag in flags if flag.code == "negative_discrimination")
-    assert flag.message == "区分度为负:高分组答对率低于低分组,请检查答案是否有误"
+    assert flag.message == "区分度为负：高分组答对率低于低分组，请检查答案是否有误"
     assert "negative_discrimination" not in codes(by_id(report, "Q1"))
 
 
@@ -191,7 +191,7 @@ def test_to_dict_has_the_contract_shape(report):
     assert q5["discrimination"] == -0.3333
     assert q5["flags"][0] == {
         "code": "negative_discrimination",
-        "message": "区分度为负:高分组答对率低于低分组,请检查答案是否有误",
+        "message": "区分度为负：高分组答对率低于低分组，请检查答案是否有误",
     }
     assert data["exam"]["alpha"] == 0.5525
 

@@ -285,7 +285,7 @@ def test_bank_browser_filters_paginates_and_counts(app, client, auth, users, min
     auth.login("teacher")
     page = client.get("/instructor/bank").get_data(as_text=True)
     total = len(questions)
-    assert f"共 {total} 题" in page and f"符合条件的题目:{total} 题" in page
+    assert f"共 {total} 题" in page and f"符合条件的题目：{total} 题" in page
     assert page.count("<tr>") - 1 == 5 and 'aria-label="分页"' in page and f"1 / {-(-total // 5)}" in page
     stats = re.search(r'id="bank-stats".*?</section>', page, re.S).group(0)
     assert re.search(r'计算题</a> <span class="badge text-bg-light">3<', stats)

@@ -130,7 +130,7 @@ def test_rule_that_cannot_be_filled_is_refused_with_its_message(app, client, aut
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "抽题规则无法满足" in page
-    assert f"规则 1(题型 简答)需要 50 题,题库中只有 {len(mini_bank['essay'])} 题符合" in page
+    assert f"规则 1（题型 简答）需要 50 题，题库中只有 {len(mini_bank['essay'])} 题符合" in page
     assert 'value="第五章小测"' in page  # the form keeps what was typed
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Exam.id))) == 0
@@ -146,8 +146,8 @@ def test_no_script_buttons_add_remove_and_check_rules(app, client, auth, mini_ba
     assert 'name="rules-1-count"' in page and 'name="rules-0-count"' not in page
     assert re.search(r'<option selected value="essay">', page)
     page = client.post("/instructor/exams/new", data=dict(fields, check="y")).get_data(as_text=True)
-    assert f"符合 {len(mini_bank['single'])} 题,需要 2 题" in page
-    assert "共 3 题,总分 7 分。" in page
+    assert f"符合 {len(mini_bank['single'])} 题，需要 2 题" in page
+    assert "共 3 题，总分 7 分。" in page
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Exam.id))) == 0
 
@@ -255,7 +255,7 @@ def test_editing_rules_after_attempts_is_refused(app, client, auth, exam_factory
     response = client.post(f"/instructor/exams/{exam_id}/edit", data=changed)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "已有学生作答,不能修改抽题规则" in page and "已经抽出的试卷不会随规则改变" in page
+    assert "已有学生作答，不能修改抽题规则" in page and "已经抽出的试卷不会随规则改变" in page
     fixed = stored_form(app, exam_id, fixed=f"{_any_question(app)}:1")
     assert client.post(f"/instructor/exams/{exam_id}/edit", data=fixed).status_code == 409
     # What the browser sends from the locked page: no paper fields; time, attempts, policy change.
@@ -325,10 +325,10 @@ def test_yaml_upload_creates_the_exam(app, client, auth, mini_bank, klass):
 
 @pytest.mark.parametrize("text,messages", [
     ("title: [unclosed\n", ["YAML 语法错误", "第 1 行"]),
-    (GOOD_YAML.replace("max_attempts", "max_attempt"), ["第 3 行", "max_attempt: 不认识的字段(是不是 max_attempts?)"]),
+    (GOOD_YAML.replace("max_attempts", "max_attempt"), ["第 3 行", "max_attempt: 不认识的字段（是不是 max_attempts？）"]),
     (GOOD_YAML.replace("count: 2", "count: many"), ["第 8 行", "rules 第 1 条 → count: 必须是整数"]),
     (GOOD_YAML.replace("type: single", "type: essay").replace("count: 2", "count: 40"),
-     ["抽题规则无法满足", "规则 1(题型 简答)需要 40 题"]),
+     ["抽题规则无法满足", "规则 1（题型 简答）需要 40 题"]),
     (GOOD_YAML.replace("[一班]", "[九班]"), ["班级“九班”不存在"]),
     (GOOD_YAML + "title: again\n", ["字段 title 重复"]),
     ("- just\n- a list\n", ["必须是一个映射"]),
@@ -387,7 +387,7 @@ def test_unpublish_asks_first_and_keeps_the_exam(app, client, auth, exam_factory
     assert student_client(app).post(f"/exams/{exam_id}/start").status_code == 302
     auth.login("teacher")
     page = client.get(f"/instructor/exams/{exam_id}/unpublish").get_data(as_text=True)
-    assert "取消发布“测验”?" in page and "1 份答卷" in page
+    assert "取消发布“<span lang=\"zh\">测验</span>”？" in page and "1 份答卷" in page
     with app.app_context():
         assert db.session.get(Exam, exam_id).published
     assert client.post(f"/instructor/exams/{exam_id}/unpublish").status_code == 302
@@ -419,10 +419,10 @@ def test_accommodations_change_the_time_shown_to_the_student(app, client, auth, 
                            data={"time_multiplier": "1.5", "extra_minutes": "0", "extra_attempts": "1"})
     assert response.status_code == 302
     page = student.get(f"/exams/{exam_id}").get_data(as_text=True)
-    assert "90 分钟(原 60 分钟)" in page and "共 2 次" in page
+    assert "90 分钟（原 60 分钟）" in page and "共 2 次" in page
     client.post(f"/instructor/accommodations/{users['student']}",
                 data={"time_multiplier": "1.0", "extra_minutes": "15", "extra_attempts": "0"})
-    assert "75 分钟(原 60 分钟)" in student.get(f"/exams/{exam_id}").get_data(as_text=True)
+    assert "75 分钟（原 60 分钟）" in student.get(f"/exams/{exam_id}").get_data(as_text=True)
     with app.app_context():
         logs = db.session.scalars(db.select(AuditLog).filter_by(action="user.accommodations")).all()
         assert [log.details["after"]["time_multiplier"] for log in logs] == [1.5, 1.0]

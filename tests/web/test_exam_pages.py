@@ -33,7 +33,7 @@ def test_student_takes_exam_through_pages(app, client, auth, exam_factory):
     client.post(f"/api/v1/attempts/{attempt_id}/submit")
     review = client.get(f"/exams/attempts/{attempt_id}/review").get_data(as_text=True)
     assert "正确答案" in review and "复习相关课程内容" in review
-    assert "(未作答)" in review
+    assert "（未作答）" in review
     assert client.get(take_url).status_code == 302  # a submitted attempt goes to its review
 
 

@@ -299,7 +299,7 @@ def test_attempt_limit_and_accommodations(app, client, exam_factory):
         db.session.commit()
     headers = login(client)
     assert client.get("/api/v1/exams").get_json()[0]["time_limit_minutes"] == 90
-    assert "90 分钟(原 60 分钟)" in client.get(f"/exams/{exam_id}").get_data(as_text=True)
+    assert "90 分钟（原 60 分钟）" in client.get(f"/exams/{exam_id}").get_data(as_text=True)
     body = start(client, headers, exam_id)
     client.post(f"/api/v1/attempts/{body['attempt_id']}/submit", headers=headers)
     again = client.post(f"/api/v1/exams/{exam_id}/attempts", headers=headers)

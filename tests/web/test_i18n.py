@@ -33,9 +33,31 @@ def _strings(value) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else (value,)
 
 
+def _untranslated(catalog) -> list:
+    """Entries a reader would see in Chinese: an empty msgstr (any plural form) or a fuzzy one."""
+    return [m.id for m in _messages(catalog) if not all(_strings(m.string)) or m.fuzzy]
+
+
 def test_catalogue_has_no_empty_or_fuzzy_translation():
-    missing = [m.id for m in _messages(_catalog()) if not all(_strings(m.string)) or m.fuzzy]
-    assert missing == []
+    assert _untranslated(_catalog()) == []
+
+
+def test_the_untranslated_check_catches_empty_and_fuzzy_entries():
+    po = io.BytesIO('''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=utf-8\\n"
+
+msgid "已翻译"
+msgstr "Translated"
+
+msgid "未翻译"
+msgstr ""
+
+#, fuzzy
+msgid "模糊"
+msgstr "Fuzzy"
+'''.encode())
+    assert _untranslated(read_po(po)) == ["未翻译", "模糊"]
 
 
 def test_catalogue_compiles_and_keeps_every_placeholder():
@@ -193,3 +215,39 @@ def test_api_errors_follow_the_chosen_language(client):
     response = client.post("/api/v1/session", data="", content_type="application/json")
     assert response.status_code == 400
     assert response.get_json() == {"error": "The request body is empty: a JSON object is required."}
+
+
+# --- full-width punctuation in Chinese ------------------------------------------------------
+
+# A half-width , : ; ? ! ( ) touching a Chinese character (or Chinese punctuation and quotes).
+_CHINESE = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u201c\u201d"
+HALF_WIDTH_BY_CHINESE = re.compile(rf"[{_CHINESE}][,:;?!()]|[,:;?!()][{_CHINESE}]")
+# Input syntax shown inside a Chinese sentence keeps the ASCII characters the user must type.
+SYNTAX_EXAMPLES = ("“题号:分值”", "“案例编号:分值”", "字段: 值")
+
+
+def _half_width_spots(text: str) -> list[str]:
+    for example in SYNTAX_EXAMPLES:
+        text = text.replace(example, "")
+    return [text[max(0, m.start() - 12):m.end() + 12] for m in HALF_WIDTH_BY_CHINESE.finditer(text)]
+
+
+def test_chinese_msgids_use_full_width_punctuation():
+    bad = {msgid: spots for message in _messages(_catalog()) for msgid in _strings(message.id)
+           if (spots := _half_width_spots(msgid))}
+    assert bad == {}
+
+
+def test_templates_use_full_width_punctuation_in_chinese():
+    bad = {f"{path.relative_to(ROOT)}:{number}": spots
+           for folder in ("templates", "question_types")  # each type's own templates live with the type
+           for path in sorted((ROOT / "app" / folder).rglob("*.html"))
+           for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+           if (spots := _half_width_spots(line))}
+    assert bad == {}
+
+
+def test_the_punctuation_check_catches_half_width_punctuation():
+    assert _half_width_spots("欢迎,张晓明!") and _half_width_spots("(可选)") and _half_width_spots("“题目”,")
+    assert not _half_width_spots("欢迎，张晓明！") and not _half_width_spots("Welcome, %(name)s!")
+    assert not _half_width_spots("每行一个“题号:分值”")

@@ -178,7 +178,7 @@ def test_practice_home_lists_chapters_and_notebook(client, auth, users, bank):
     page = client.get("/practice/").get_data(as_text=True)
     for slug in CHAPTERS:
         assert f'data-chapter="{slug}"' in page
-    assert "共 0 题,今天到期 0 题" in page
+    assert "共 0 题，今天到期 0 题" in page
     assert "新题优先" in page and "薄弱优先" in page
 
 
@@ -222,6 +222,12 @@ def test_wrong_answer_shows_the_key_and_enters_the_notebook(app, client, auth, u
     if qtype == "ordering":  # items carry no letters on the page: the key is their texts in order
         shown = " → ".join(data["options"][k] for k in data["answer"])
         assert f'id="right-answer">{escape(shown)}<' in page
+    elif qtype == "fill_blank":  # the labels (第 1 空：) are the page's; the accepted forms the bank's
+        assert all(escape(" / ".join(forms)) in page for forms in data["answer"])
+    elif qtype == "numeric":
+        from app.domain.questions.numeric import format_number
+
+        assert f'id="right-answer">{format_number(data["answer"])}' in page
     else:
         assert html(answer_view(data)["display"]).removeprefix("<p>").removesuffix("</p>")[:10] in page
     assert html(data["explanation"]) in page
@@ -232,7 +238,7 @@ def test_wrong_answer_shows_the_key_and_enters_the_notebook(app, client, auth, u
         assert entry.due_on == svc.local_today() + timedelta(days=1)
     notebook = client.get("/practice/notebook").get_data(as_text=True)
     assert f'data-qid="{qid}"' in notebook
-    assert "共 1 题,今天到期 0 题" in notebook
+    assert "共 1 题，今天到期 0 题" in notebook
 
 
 def test_key_is_never_shown_before_the_answer(app, client, auth, users, bank):
@@ -261,7 +267,7 @@ def test_a_whole_set_ends_with_its_results(app, client, auth, users, bank):
     client.post("/practice/next", data={"scope": f"crm/{CH5}", "qid": second})
     page = client.get(f"/practice/crm/{CH5}").get_data(as_text=True)
     assert "本组练习完成" in page
-    assert "答对 1 / 2 题,得分 1 / 2" in page
+    assert "答对 1 / 2 题，得分 1 / 2" in page
 
 
 def test_answering_twice_stores_one_answer(app, client, auth, users, bank):
@@ -322,7 +328,7 @@ def test_bad_start_forms_are_refused(client, auth, users, bank):
     auth.login()
     for data, message in [({"scope": "crm", "mode": "fast"}, "出题方式无效"),
                           ({"scope": "crm", "mode": "new", "count": "500"}, "题数应在 1 到 30 之间"),
-                          ({"scope": "crm", "mode": "new", "count": "十"}, "题数:不是有效的整数"),
+                          ({"scope": "crm", "mode": "new", "count": "十"}, "题数：不是有效的整数"),
                           ({"scope": "crm/ch99", "mode": "new"}, "练习范围无效"),
                           ({"mode": "new"}, "练习范围无效")]:
         response = client.post("/practice/start", data=data)
@@ -417,7 +423,7 @@ def test_notebook_entry_leaves_after_three_separate_days(app, client, auth, user
     post_answer(client, qid, form_fields(data, key_response(data)))
     page = client.get("/practice/notebook").get_data(as_text=True)
     assert f'data-qid="{qid}"' not in page
-    assert "共 0 题,今天到期 0 题 · 已移出 1 题" in page
+    assert "共 0 题，今天到期 0 题 · 已移出 1 题" in page
 
 
 def test_notebook_is_paginated(app, client, auth, users, bank):
@@ -517,3 +523,20 @@ def test_multiple_feedback_lists_every_option_with_marks(app, client, auth, user
         assert 'class="badge text-bg-secondary ms-1">正确答案<' in page  # a right option not picked
     your = re.search(r'id="your-answer">([^<]*)<', page).group(1)
     assert your == escape(";".join(f"{k}. {data['options'][k]}" for k in data["options"] if k in picked))
+
+
+@pytest.mark.parametrize("qtype", ["single", "multiple", "true_false", "ordering", "numeric", "fill_blank",
+                                   "matching"])
+def test_feedback_in_english_has_no_stray_chinese(app, client, auth, users, bank, qtype):
+    """The verdict, labels and grader feedback are English; only the bank's own text stays Chinese."""
+    from tests.web.test_english_walk import stray_chinese
+
+    qid = qids_of(app, qtype=qtype)[0]
+    data = qdata(app, qid)
+    client.post("/language", data={"locale": "en"})
+    auth.login()
+    put_set(client, app, [qid, qids_of(app)[-1]])
+    response = post_answer(client, qid, form_fields(data, wrong_response(data)))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("Wrong" in page or "Partly correct" in page) and "Added to the mistake notebook" in page
+    assert stray_chinese(page) == []

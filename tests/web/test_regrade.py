@@ -79,12 +79,12 @@ def test_regrade_changes_exactly_the_affected_attempts_and_totals(app, client, f
         before_attempts, before_items = _snapshot()
         assert before_attempts[fixed_key["right"]][0] == 2 and before_attempts[fixed_key["wrong"]][0] == 2
     plan = client.get("/instructor/bank/key-1/regrade").get_data(as_text=True)
-    assert "需要重新评分的作答:2" in plan and "总分将变化的答卷:2" in plan
+    assert "需要重新评分的作答：2" in plan and "总分将变化的答卷：2" in plan
     assert "进行中的答卷 1 份未处理" in plan and "+2" in plan and "-2" in plan
     with app.app_context():
         assert _snapshot() == (before_attempts, before_items)  # the plan writes nothing
     done = client.post("/instructor/bank/key-1/regrade", data={"confirm": "yes"}).get_data(as_text=True)
-    assert "已重新评分:2 道作答,其中 2 份答卷总分发生变化" in done
+    assert "已重新评分：2 道作答，其中 2 份答卷总分发生变化" in done
     assert "张三" in done and "李四" in done
     with app.app_context():
         after_attempts, after_items = _snapshot()

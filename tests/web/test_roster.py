@@ -83,7 +83,7 @@ def test_reimport_adds_existing_students_without_new_passwords(app, client, auth
     data = "username,full name\nkeep1,甲\n".encode()
     _upload(client, first, "a.csv", data)
     page = _upload(client, second, "a.csv", data).get_data(as_text=True)
-    assert "新建账号 0 个,已有账号加入班级 1 个" in page
+    assert "新建账号 0 个，已有账号加入班级 1 个" in page
     with app.app_context():
         user = db.session.scalar(db.select(User).filter_by(username="keep1"))
         assert sorted(c.name for c in user.classes) == ["一班", "二班"]

@@ -14,6 +14,19 @@ from dataclasses import dataclass
 from .blueprint import ExamDefinition, Rule
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` for the translation catalogue: shown to teachers through app.i18n.translate_stored."""
+    return text
+
+
+FIXED_MISSING = N_("指定题目 %(id)s 不在题库中")
+RULE_SHORT = N_("规则 %(n)d（%(rule)s）需要 %(count)d 题，题库中只有 %(available)d 题符合")
+RULE_CONTENDED = N_("规则 %(n)d（%(rule)s）与其他规则争用同一批题目，最多只能再抽到 %(got)d 题（需要 %(count)d 题）")
+RULE_OK = N_("规则 %(n)d：符合条件 %(available)d 题，抽取 %(count)d 题")
+# The rule checks' sentences, for the web layer to recognise; %(rule)s is a Rule.describe() text.
+RULE_MESSAGES = (FIXED_MISSING, RULE_SHORT, RULE_CONTENDED, RULE_OK)
+
+
 @dataclass(frozen=True)
 class PoolItem:
     """What assembly needs to know about a bank question."""
@@ -94,7 +107,7 @@ def _slots(definition: ExamDefinition) -> list[int]:
 def _check(definition: ExamDefinition, pool: list[PoolItem],
            candidates: dict[int, list[str]]) -> tuple[list[RuleCheck], list[str]]:
     known = {p.qid for p in pool}
-    problems = [f"指定题目 {f.id} 不在题库中" for f in definition.fixed if f.id not in known]
+    problems = [FIXED_MISSING % {"id": f.id} for f in definition.fixed if f.id not in known]
     slots = _slots(definition)
     assigned = _match_slots(slots, candidates, None)
     filled: dict[int, int] = {}
@@ -105,13 +118,13 @@ def _check(definition: ExamDefinition, pool: list[PoolItem],
         available = len(candidates[i])
         got = filled.get(i, 0)
         ok = got >= rule.count
+        params = {"n": i + 1, "rule": rule.describe(), "count": rule.count, "available": available, "got": got}
         if available < rule.count:
-            message = f"规则 {i + 1}({rule.describe()})需要 {rule.count} 题,题库中只有 {available} 题符合"
+            message = RULE_SHORT % params
         elif not ok:
-            message = (f"规则 {i + 1}({rule.describe()})与其他规则争用同一批题目,"
-                       f"最多只能再抽到 {got} 题(需要 {rule.count} 题)")
+            message = RULE_CONTENDED % params
         else:
-            message = f"规则 {i + 1}:符合条件 {available} 题,抽取 {rule.count} 题"
+            message = RULE_OK % params
         checks.append(RuleCheck(i, rule.describe(), available, rule.count, ok, message))
         if not ok:
             problems.append(message)

@@ -12,19 +12,12 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, ClassVar
 
+# CORRECT and WRONG are imported from here by the graders: one import line per grader module.
+from app.domain.questions.feedback import BAD_FORMAT, CORRECT, UNANSWERED, WRONG, N_, say  # noqa: F401
 from app.domain.questions.option_refs import render_option_refs
 from app.domain.questions.result import GradeResult, Validation
 from app.domain.questions.spec import QuestionSpec
 from app.domain.questions.validate import validate_with
-
-UNANSWERED = "未作答。"
-CORRECT = "回答正确。"
-WRONG = "回答错误。"
-
-
-def N_(text: str) -> str:
-    """Mark ``text`` for message extraction (Babel's ``N_`` keyword); translated where it is shown."""
-    return text
 
 
 class ResponseError(Exception):
@@ -107,7 +100,7 @@ class QuestionType(ABC):
         try:
             parsed = None if response is None else self.parse_response(spec, response)
         except ResponseError as exc:
-            return GradeResult(0.0, points, False, False, f"答案格式不正确:{exc}", str(exc))
+            return GradeResult(0.0, points, False, False, say(BAD_FORMAT, e=str(exc)), str(exc))
         if parsed is None:
             return GradeResult(0.0, points, False, False, UNANSWERED)
         fraction, feedback = self.score(spec, parsed)

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator
 
 from app.domain.questions.base import CORRECT, WRONG, N_, OptionsMixin, QuestionType, ResponseError
+from app.domain.questions.feedback import MULTIPLE_PARTIAL, MULTIPLE_WRONG, say
 from app.domain.questions.result import Issue
 from app.domain.questions.spec import (
     OptionKey,
@@ -169,8 +170,7 @@ class MultipleType(OptionsMixin, QuestionType):
         if spec.scoring == "all_or_nothing":
             return Fraction(0), WRONG
         fraction = max(Fraction(0), Fraction(hits - misses, len(right)))
-        verdict = "部分正确" if fraction > 0 else "回答错误"
-        return fraction, f"{verdict}:选对 {hits} 项,错选 {misses} 项。"
+        return fraction, say(MULTIPLE_PARTIAL if fraction > 0 else MULTIPLE_WRONG, hits=hits, misses=misses)
 
     def key_response(self, spec: MultipleQuestion) -> list[str]:
         """The right option keys."""

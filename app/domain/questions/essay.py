@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator
 
 from app.domain.questions.base import N_, QuestionType, ResponseError
+from app.domain.questions.feedback import AWAITING_GRADING
 from app.domain.questions.spec import QuestionSpec, as_nonempty_text, describe, fail
 
 MAX_ESSAY_LENGTH = 50_000
@@ -71,7 +72,7 @@ class EssayType(QuestionType):
 
     def score(self, spec: EssayQuestion, parsed: str) -> tuple[Fraction, str]:
         """Nothing automatic: 0 until an instructor grades it."""
-        return Fraction(0), "已提交,等待教师评分。"
+        return Fraction(0), AWAITING_GRADING
 
     def key_response(self, spec: EssayQuestion) -> str:
         """The rubric as text (it goes to manual grading like any answer)."""

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator
 
 from app.domain.questions.base import CORRECT, WRONG, N_, QuestionType, ResponseError
+from app.domain.questions.feedback import BLANKS_PARTIAL, say
 from app.domain.questions.result import Issue
 from app.domain.questions.spec import MAX_INTEGER, QuestionSpec, as_list, as_nonempty_text, describe, fail
 from app.domain.questions.text import normalise
@@ -103,7 +104,7 @@ class FillBlankType(QuestionType):
             return Fraction(1), CORRECT
         if right == 0:
             return Fraction(0), WRONG
-        return Fraction(right, total), f"部分正确:答对 {right} 空(共 {total} 空)。"
+        return Fraction(right, total), say(BLANKS_PARTIAL, right=right, total=total)
 
     def key_response(self, spec: FillBlankQuestion) -> list[str]:
         """The first accepted form of every blank."""

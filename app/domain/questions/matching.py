@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from app.domain.questions.base import CORRECT, WRONG, N_, QuestionType, ResponseError
+from app.domain.questions.feedback import PAIRS_PARTIAL, say
 from app.domain.questions.result import Issue
 from app.domain.questions.spec import QuestionSpec, as_list, as_nonempty_text, describe, fail
 from app.domain.questions.text import normalise
@@ -130,7 +131,7 @@ class MatchingType(QuestionType):
             return Fraction(1), CORRECT
         if right == 0:
             return Fraction(0), WRONG
-        return Fraction(right, len(pairs)), f"部分正确:配对正确 {right} 对(共 {len(pairs)} 对)。"
+        return Fraction(right, len(pairs)), say(PAIRS_PARTIAL, right=right, total=len(pairs))
 
     def key_response(self, spec: MatchingQuestion) -> dict[str, str]:
         """The right pairs."""

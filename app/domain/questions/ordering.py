@@ -11,6 +11,7 @@ from pydantic import BeforeValidator
 
 from app.domain.questions.base import CORRECT, WRONG, N_, OptionsMixin, QuestionType, ResponseError
 from app.domain.questions.choice import choose_option, repeated_keys
+from app.domain.questions.feedback import ORDER_PARTIAL, say
 from app.domain.questions.result import Issue
 from app.domain.questions.spec import (
     Options,
@@ -98,7 +99,7 @@ class OrderingType(OptionsMixin, QuestionType):
         rank = {key: position for position, key in enumerate(spec.answer)}
         run = longest_ordered_run([rank[key] for key in parsed])
         fraction = Fraction(run, len(spec.answer))
-        return fraction, f"部分正确:最长的顺序正确的子序列有 {run} 项(共 {len(spec.answer)} 项)。"
+        return fraction, say(ORDER_PARTIAL, run=run, total=len(spec.answer))
 
     def key_response(self, spec: OrderingQuestion) -> list[str]:
         """The keys in the right order."""

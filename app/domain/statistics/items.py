@@ -15,23 +15,29 @@ FEW_RESPONSES = 10
 TOO_EASY = 0.95
 TOO_HARD = 0.2
 
-NEGATIVE_DISCRIMINATION = "区分度为负:高分组答对率低于低分组,请检查答案是否有误"
-TOO_EASY_MESSAGE = "题目过易:难度系数(得分率)高于 0.95,几乎人人答对,区分作用很小"
-TOO_HARD_MESSAGE = "题目过难:难度系数(得分率)低于 0.2,请检查题目是否超纲、表述不清或答案有误"
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for the translation catalogue: flags are stored in Chinese, translated where shown."""
+    return text
+
+
+NEGATIVE_DISCRIMINATION = N_("区分度为负：高分组答对率低于低分组，请检查答案是否有误")
+TOO_EASY_MESSAGE = N_("题目过易：难度系数（得分率）高于 0.95，几乎人人答对，区分作用很小")
+TOO_HARD_MESSAGE = N_("题目过难：难度系数（得分率）低于 0.2，请检查题目是否超纲、表述不清或答案有误")
+FEW_RESPONSES_MESSAGE = N_("作答人数过少（%(n)d 人，少于 %(min)d 人）：统计结果不可靠，仅供参考")
+DISTRACTOR_MESSAGE = N_("干扰项 %(options)s 被高分组选择的比例高于低分组：请检查该选项是否也可判为正确，或题干、选项是否有歧义")
+# Every flag message, for the web layer to recognise and translate (app.i18n.translate_stored).
+FLAG_MESSAGES = (NEGATIVE_DISCRIMINATION, TOO_EASY_MESSAGE, TOO_HARD_MESSAGE, FEW_RESPONSES_MESSAGE,
+                 DISTRACTOR_MESSAGE)
 
 
 def _few_responses(n: int) -> Flag:
-    return Flag(
-        "few_responses", f"作答人数过少({n} 人,少于 {FEW_RESPONSES} 人):统计结果不可靠,仅供参考"
-    )
+    return Flag("few_responses", FEW_RESPONSES_MESSAGE % {"n": n, "min": FEW_RESPONSES})
 
 
 def _distractor_flag(options: Sequence[str]) -> Flag:
-    return Flag(
-        "distractor_attracts_upper",
-        f"干扰项 {'、'.join(options)} 被高分组选择的比例高于低分组:"
-        "请检查该选项是否也可判为正确,或题干、选项是否有歧义",
-    )
+    return Flag("distractor_attracts_upper", DISTRACTOR_MESSAGE % {"options": "、".join(options)})
 
 
 def _distractors(

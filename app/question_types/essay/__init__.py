@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from .. import TypeWeb
 from ..forms import text_of
 
@@ -12,6 +14,12 @@ class Web(TypeWeb):
     def describe_response(self, data, response):
         """The text as written."""
         return str(response)
+
+    def answer_text(self, data, view):
+        """``评分要点：…``: the rubric's points."""
+        if "rubric" not in view:
+            return super().answer_text(data, view)
+        return _("评分要点：%(p)s", p="；".join(view["rubric"]))
 
     def read_form(self, form, parsed):
         """The rubric: lines starting with "- " make a list of points, anything else is one text."""

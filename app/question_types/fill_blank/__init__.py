@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from ...domain.questions import count_blanks
 from ...domain.questions.base import N_
@@ -31,10 +32,17 @@ class Web(TypeWeb):
         return {f"blank-{i}": str(text) for i, text in enumerate(response)}
 
     def describe_response(self, data, response):
-        """``第 1 空:…;第 2 空:…``."""
+        """``第 1 空：…；第 2 空：…``, the labels and separator in the reader's language."""
         if not isinstance(response, list):
             return str(response)
-        return ";".join(_("第 %(n)d 空:%(v)s", n=n, v=v) for n, v in enumerate(response, 1))
+        return pgettext("list separator", "；").join(_("第 %(n)d 空：%(v)s", n=n, v=v) for n, v in enumerate(response, 1))
+
+    def answer_text(self, data, view):
+        """``第 1 空：运营型 / 操作型；…``: each blank's accepted forms."""
+        if "accepted" not in view:
+            return super().answer_text(data, view)
+        return pgettext("list separator", "；").join(
+            _("第 %(n)d 空：%(v)s", n=n, v=" / ".join(forms)) for n, forms in enumerate(view["accepted"], 1))
 
     def read_form(self, form, parsed):
         """One line per blank, alternatives separated by | or ；."""
@@ -43,7 +51,7 @@ class Web(TypeWeb):
             [form_text.strip() for form_text in _ALTERNATIVE_SPLIT.split(line) if form_text.strip()] for line in lines
         ]
         if not lines:
-            parsed.add("answer", _("请为每个空填写可接受的答案(每行一个空)。"))
+            parsed.add("answer", _("请为每个空填写可接受的答案（每行一个空）。"))
 
     def form_fields(self, data, fields):
         """The accepted forms, a line per blank."""

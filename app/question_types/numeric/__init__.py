@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from ...domain.questions import resolve
+from ...domain.questions.numeric import format_number
 from .. import TypeWeb
 from ..forms import AnswerFormError, line_of, parse_number, show_number
 
@@ -28,12 +30,25 @@ class Web(TypeWeb):
         text = show_number(response) if isinstance(response, (int, float)) else str(response)
         return f"{text} {unit}" if unit and not text.endswith(str(unit)) else text
 
+    def answer_text(self, data, view):
+        """The number with its unit and tolerance (``26000 元（允许误差 ±5%）``)."""
+        resolved = resolve(data)
+        if isinstance(resolved, str):
+            return super().answer_text(data, view)
+        spec = resolved[1]
+        text = format_number(spec.answer) + (f" {spec.unit}" if spec.unit else "")
+        if spec.tolerance_pct:
+            text += _("（允许误差 ±%(t)s%%）", t=format_number(spec.tolerance_pct))
+        elif spec.tolerance:
+            text += _("（允许误差 ±%(t)s）", t=format_number(spec.tolerance))
+        return text
+
     def read_form(self, form, parsed):
         """The answer, an absolute or percentage tolerance, the unit."""
         data = parsed.data
         answer = parse_number(line_of(form, "answer"))
         if answer is None:
-            parsed.add("answer", _("标准答案应为数字,不带单位或千位分隔符,如 26000 或 0.15。"))
+            parsed.add("answer", _("标准答案应为数字，不带单位或千位分隔符，如 26000 或 0.15。"))
         else:
             data["answer"] = answer
         tolerance = line_of(form, "tolerance")

@@ -19,12 +19,12 @@ class Web(TypeWeb):
         for key in ids:
             raw = line_of(form, f"order-{key}")
             if not raw:
-                raise AnswerFormError(_("请为每一项填写顺序号(1–%(n)d)。", n=n))
+                raise AnswerFormError(_("请为每一项填写顺序号（1–%(n)d）。", n=n))
             number = position_number(raw)
             if number is None or not 1 <= number <= n:
-                raise AnswerFormError(_("顺序号应为 1 到 %(n)d 之间的整数,收到 %(raw)r。", n=n, raw=raw))
+                raise AnswerFormError(_("顺序号应为 1 到 %(n)d 之间的整数，收到 %(raw)r。", n=n, raw=raw))
             if number in positions.values():
-                raise AnswerFormError(_("顺序号 %(k)d 用了不止一次:每个顺序号只能用一次。", k=number))
+                raise AnswerFormError(_("顺序号 %(k)d 用了不止一次：每个顺序号只能用一次。", k=number))
             positions[key] = number
         return sorted(ids, key=positions.__getitem__)
 
@@ -45,7 +45,7 @@ class Web(TypeWeb):
         for key in options:
             rank = parse_number(line_of(form, f"rank-{key}"))
             if not isinstance(rank, int):
-                parsed.add("answer", _("请为第 %(k)s 项填写正确次序(1 到 %(n)d 的整数)。", k=key, n=len(options)))
+                parsed.add("answer", _("请为第 %(k)s 项填写正确次序（1 到 %(n)d 的整数）。", k=key, n=len(options)))
             else:
                 ranks[key] = rank
         if len(ranks) == len(options) and sorted(ranks.values()) != list(range(1, len(options) + 1)):

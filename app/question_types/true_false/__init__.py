@@ -17,6 +17,8 @@ def judgement(value: bool) -> str:
 class Web(TypeWeb):
     """The web side of true/false."""
 
+    answer_is_content = False  # 正确/错误: interface words, translated
+
     def practice_response(self, data, form):
         """``"true"`` or ``"false"`` (the grader reads both)."""
         value = line_of(form, "answer")

@@ -74,7 +74,7 @@
       var nav = document.querySelector('#navigator [data-qid="' + CSS.escape(qid) + '"]');
       if (nav) {
         nav.className = "btn btn-sm " + (flags[qid] ? "btn-warning flagged" : (done ? "btn-primary" : "btn-outline-secondary"));
-        nav.setAttribute("aria-label", nav.title + (done ? "" : "(未答)") + (flags[qid] ? "(已标记)" : ""));
+        nav.setAttribute("aria-label", nav.title + (done ? "" : text.nav_unanswered) + (flags[qid] ? text.nav_flagged : ""));
       }
       var flagBtn = section.querySelector(".flag-btn");
       flagBtn.setAttribute("aria-pressed", flags[qid] ? "true" : "false");

@@ -159,7 +159,7 @@ def test_wrong_shapes_score_zero_with_a_message(question, response, fragment):
     assert result.score == 0
     assert not result.correct
     assert fragment in result.error
-    assert result.feedback.startswith("答案格式不正确:")
+    assert result.feedback.startswith("答案格式不正确：")
 
 
 def test_huge_integers_are_wrong_shapes_not_crashes():
