@@ -272,10 +272,7 @@ def test_stored_feedback_of_either_punctuation_is_translated(app):
 
 
 def test_case_pages_in_english_mark_the_case_text(app, client, users):
-    """A case run (task, data, steps, answer grid) shows its Chinese only inside marked content.
-
-    Not yet submitted: the case graders' step feedback is Chinese only (app/domain/cases).
-    """
+    """A case run (task, data, steps, answer grid) shows its Chinese only inside marked content."""
     from app.domain.cases import list_cases
 
     client.post("/language", data={"locale": "en"})
@@ -288,6 +285,66 @@ def test_case_pages_in_english_mark_the_case_text(app, client, users):
             page = client.get(run.headers["Location"]).get_data(as_text=True)
             found += [f"{case['id']} {form}: {spot}" for spot in stray_chinese(page)]
     assert found == []
+
+
+def _wrong_answers(variant, answers, how):
+    """The model answers made wrong: every value (``all``), every other row (``half``) or unreadable (``garbage``)."""
+    def number(value, i):
+        if how == "garbage":
+            return "x?"
+        return value if how == "half" and i % 2 else round(float(value) * 1.37 + 1, 2)
+
+    def label(value, i, options):
+        if how == "garbage":
+            return "??"
+        if how == "half" and i % 2:
+            return value
+        keys = [key for key, _ in options] or ["A", "B", "C"]
+        return keys[(keys.index(value) + 1) % len(keys)] if value in keys else keys[0]
+
+    wrong = {}
+    for step in variant.steps:
+        value = answers.get(step.id)
+        if step.kind == "table":
+            wrong[step.id] = {row: ({k: number(v, i) for k, v in cells.items()} if isinstance(cells, dict)
+                                    else number(cells, i)) for i, (row, cells) in enumerate(value.items())}
+        elif step.kind == "classification":
+            wrong[step.id] = {row: label(v, i, step.options) for i, (row, v) in enumerate(value.items())}
+        elif step.kind == "ranking":
+            wrong[step.id] = list(reversed(value))
+        elif step.kind == "choice":
+            wrong[step.id] = label(value, 0, step.options)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            wrong[step.id] = number(value, 0)
+        elif value is not None:
+            wrong[step.id] = "C01" if how != "garbage" else "Z"
+    return wrong
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_case_feedback_in_english_has_no_stray_chinese(app, client, users, locale):
+    """Wrong, partly wrong and unreadable answers to every case: the step feedback is translated
+    (cell and row labels of the case stay Chinese, marked); a Chinese user still reads the Chinese."""
+    from app.domain.cases import list_cases, make_variant, solution
+    from tests.web.test_cases_web import _form
+
+    client.post("/language", data={"locale": locale})
+    login(client, "student")
+    found, feedback_blocks = [], 0
+    for case in list_cases():
+        variant, _error = make_variant(case["id"], textbook=True)
+        for how in ("all", "half", "garbage"):
+            run = client.post(f"/cases/practice/{case['id']}", data={"textbook": "1"})
+            url = run.headers["Location"]
+            client.post(url, data=_form(variant, _wrong_answers(variant, solution(variant), how)))
+            page = client.get(url).get_data(as_text=True)
+            feedback_blocks += page.count("step-feedback")
+            if locale == "en":
+                assert "0 of " in page or "Incorrect" in page or "Not understood" in page, (case["id"], how)
+                found += [f"{case['id']} {how}: {spot}" for spot in stray_chinese(page)]
+            else:
+                assert "项正确" in page or "不正确" in page or "无法识别" in page, (case["id"], how)
+    assert feedback_blocks > 30 and found == []
 
 
 def test_every_grader_sentence_of_the_bank_has_an_english_translation(app):
