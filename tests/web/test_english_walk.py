@@ -385,3 +385,26 @@ def test_rule_check_messages_reach_an_english_teacher_in_english(app, client, ex
         "rules-0-types": "essay", "rules-0-count": "50", "rules-0-points": "1", "fixed": "no-such-q"}).get_json()
     assert "Fixed question no-such-q is not in the bank" in report["problems"]
     assert report["rules"][0]["message"].startswith("Rule 1 (Question type Essay) needs 50 questions")
+
+
+def test_exam_review_case_steps_in_english(app, client, exam_factory):
+    """A case item answered wrongly in an exam: its step feedback in the review is English."""
+    from app.domain.cases import make_variant, solution
+    from app.extensions import db
+    from app.models import AttemptItem
+
+    exam_id = exam_factory(rules=[{"types": ["single"], "count": 1}], cases=[{"id": "abc-classification", "points": 20}])
+    client.post("/language", data={"locale": "en"})
+    headers = login(client, "student")
+    body = client.post(f"/api/v1/exams/{exam_id}/attempts", headers=headers).get_json()
+    qid = next(q["id"] for q in body["questions"] if q["type"] == "case")
+    with app.app_context():
+        item = db.session.scalar(db.select(AttemptItem).filter_by(attempt_id=body["attempt_id"], qid=qid))
+        variant, _error = make_variant("abc-classification", item.presentation["case_seed"])
+    answers = _wrong_answers(variant, solution(variant), "half")
+    assert client.put(f"/api/v1/attempts/{body['attempt_id']}/answers/{qid}", json={"response": answers, "seq": 1},
+                      headers=headers).status_code == 200
+    assert client.post(f"/api/v1/attempts/{body['attempt_id']}/submit", headers=headers).status_code == 200
+    review = client.get(f"/exams/attempts/{body['attempt_id']}/review").get_data(as_text=True)
+    assert "case-review" in review and "items correct" in review
+    assert stray_chinese(review) == []
