@@ -171,7 +171,10 @@ def _list_separator() -> str:
 
 
 def _render_case_pieces(found: list[tuple[str, dict[str, str]]]) -> Markup:
+    """The pieces of case feedback in the current language; LookupError when a nested sentence is unknown."""
     from flask_babel import gettext
+
+    from app.domain.cases.feedback import pieces
 
     out = Markup("")
     for template, params in found:
@@ -185,9 +188,11 @@ def _render_case_pieces(found: list[tuple[str, dict[str, str]]]) -> Markup:
             continue
         rendered = {}
         for name, value in params.items():
-            if name == "message":  # a misconception without its full stop
-                inner = _case_feedback_markup(value + "。")
-                rendered[name] = Markup(inner.rstrip(".")) if inner is not None else user_content(value)
+            if name == "message":  # a misconception without its full stop: unknown, the whole stays Chinese
+                found_inner = pieces(value + "。")
+                if found_inner is None:
+                    raise LookupError(value)
+                rendered[name] = Markup(_render_case_pieces(found_inner).rstrip("."))
             else:
                 rendered[name] = _case_param(value)
         out += Markup(escape(gettext(template, **{k: "\0" + k + "\0" for k in rendered})))
@@ -197,10 +202,14 @@ def _render_case_pieces(found: list[tuple[str, dict[str, str]]]) -> Markup:
 
 
 def _case_feedback_markup(text: str) -> Markup | None:
+    """Case feedback translated piece by piece, or None when a part of it is not a known template."""
     from app.domain.cases.feedback import pieces
 
     found = pieces(text)
-    return _render_case_pieces(found) if found else None
+    try:
+        return _render_case_pieces(found) if found else None
+    except LookupError:
+        return None
 
 
 def translate_case_feedback(text: str | None) -> str | Markup:

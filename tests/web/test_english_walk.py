@@ -387,6 +387,27 @@ def test_rule_check_messages_reach_an_english_teacher_in_english(app, client, ex
     assert report["rules"][0]["message"].startswith("Rule 1 (Question type Essay) needs 50 questions")
 
 
+def test_case_feedback_sentences_translate_with_their_numbers_and_marked_labels(app):
+    from flask import session
+
+    from app.i18n import translate_case_feedback
+
+    notes = "C03 初分不是 A 类，不需要校验；漏掉了 C05（年交易 40 次、平均间隔 9 天）。提示：A 类客户应年交易不少于 52 次、平均交易间隔不超过 7 天。"
+    listing = "共 15 项，12 项正确。你把客户数占比和交易额占比弄反了（A 类·客户数占比（%）、B 类·交易额占比（%））。"
+    with app.test_request_context("/"):
+        session["locale"] = "en"
+        assert translate_case_feedback(notes) == (
+            "C03 is not in class A in the first classification and needs no check; C05 is missing (40 transactions a "
+            "year, average interval 9 days). Hint: A class A customer trades at least 52 times a year with an average "
+            "interval of at most 7 days.")
+        assert translate_case_feedback(listing) == (
+            '12 of 15 items correct. You swapped the share of customers and the share of the amount '
+            '(<span lang="zh">A 类·客户数占比（%）</span>, <span lang="zh">B 类·交易额占比（%）</span>).')
+        assert translate_case_feedback("随便一句话。") == "随便一句话。"
+    with app.test_request_context("/"):
+        assert translate_case_feedback(notes) == notes
+
+
 def test_exam_review_case_steps_in_english(app, client, exam_factory):
     """A case item answered wrongly in an exam: its step feedback in the review is English."""
     from app.domain.cases import make_variant, solution

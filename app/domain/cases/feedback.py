@@ -207,24 +207,28 @@ def _pattern(template: str) -> re.Pattern[str]:
 def pieces(text: str) -> list[tuple[str, dict[str, str]]] | None:
     """Split stored case feedback into ``(template, params)`` pieces, in order; None when a part is unknown.
 
-    A separator between parts (``。`` or ``；``) is returned as ``(separator, {})``.
+    A separator between parts (``。`` or ``；``) is returned as ``(separator, {})``. A template that
+    matches but leaves a rest no template reads is given up for the next one (a misconception is
+    both a sentence of its own and the head of a listing such as ``…（C01、C02）。``).
     """
     if not _PATTERNS:
         _PATTERNS.extend((t, _pattern(t)) for t in TEMPLATES)
-    text = text.strip()
-    found: list[tuple[str, dict[str, str]]] = []
-    pos = 0
-    while pos < len(text):
-        if text[pos] in SEPARATORS and found:
-            found.append((text[pos], {}))
-            pos += 1
-            continue
-        for template, pattern in _PATTERNS:
-            match = pattern.match(text, pos)
-            if match and match.end() > pos:
-                found.append((template, match.groupdict()))
-                pos = match.end()
-                break
-        else:
-            return None
-    return found
+    return _split(text.strip(), 0)
+
+
+def _split(text: str, pos: int) -> list[tuple[str, dict[str, str]]] | None:
+    if pos == len(text):
+        return []
+    if pos and text[pos] in SEPARATORS:
+        rest = _split(text, pos + 1)
+        return None if rest is None else [(text[pos], {}), *rest]
+    for template, pattern in _PATTERNS:
+        match = pattern.match(text, pos)
+        if match and match.end() > pos:
+            message = match.groupdict().get("message")
+            if message is not None and _split(message + "。", 0) is None:
+                continue  # a listing names a known misconception, nothing else
+            rest = _split(text, match.end())
+            if rest is not None:
+                return [(template, match.groupdict()), *rest]
+    return None

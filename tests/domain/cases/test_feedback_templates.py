@@ -62,3 +62,12 @@ def test_pieces_reads_templates_with_their_numbers():
         ("不正确：%(items)s。", {"items": "C01、C02"})]
     assert pieces("随便一句话。") is None
     assert len(set(TEMPLATES)) == len(TEMPLATES)
+
+
+def test_a_misconception_with_its_cells_is_one_piece_even_when_it_is_a_sentence_of_its_own():
+    text = "你把客户数占比和交易额占比弄反了（A 类·客户数占比（%）、B 类·交易额占比（%））。格式错误整步只扣一次（扣半项的分数）。"
+    assert pieces(text) == [
+        ("%(message)s（%(items)s）。", {"message": "你把客户数占比和交易额占比弄反了",
+                                      "items": "A 类·客户数占比（%）、B 类·交易额占比（%）"}),
+        ("格式错误整步只扣一次（扣半项的分数）。", {})]
+    assert pieces("未知的一句（C01）。") is None
