@@ -137,3 +137,94 @@ def translate_stored(text: str | None) -> str:
                 params["rule"] = _rule_description(params["rule"])
             return gettext(template, **params)
     return text
+
+
+def _case_param(value: str) -> Markup:
+    """A parameter of case feedback: numbers as they are, a list of cells or known phrases translated,
+    other Chinese (row and column labels, type names from the case text) marked as user content."""
+    from flask_babel import gettext
+
+    from app.domain.cases.feedback import LISTING_MORE, pieces
+
+    more = re.fullmatch(r"(.*) 等 (\d+) 项", value, re.DOTALL)
+    if more:
+        return Markup(escape(gettext(LISTING_MORE, shown="\0", count=int(more.group(2))))).replace(
+            "\0", _case_param(more.group(1)))
+    if not CHINESE_TEXT.search(value):
+        return Markup(escape(value))
+    if "、" in value:
+        return Markup(escape(_list_separator())).join(_case_param(item) for item in value.split("、"))
+    found = pieces(value)
+    if found and len(found) == 1:
+        return _render_case_pieces(found)
+    return user_content(value)
+
+
+CHINESE_TEXT = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def _list_separator() -> str:
+    """How the items of a list are separated in the current language (、 in Chinese)."""
+    from flask_babel import pgettext
+
+    return pgettext("enumeration", "、")
+
+
+def _render_case_pieces(found: list[tuple[str, dict[str, str]]]) -> Markup:
+    """The pieces of case feedback in the current language; LookupError when a nested sentence is unknown."""
+    from flask_babel import gettext
+
+    from app.domain.cases.feedback import pieces
+
+    out = Markup("")
+    for template, params in found:
+        if template in ("。", "；"):
+            out += "." if template == "。" else ";"
+            continue
+        if out and not out.endswith(" "):
+            out += " "
+        if not params:
+            out += escape(gettext(template))
+            continue
+        rendered = {}
+        for name, value in params.items():
+            if name == "message":  # a misconception without its full stop: unknown, the whole stays Chinese
+                found_inner = pieces(value + "。")
+                if found_inner is None:
+                    raise LookupError(value)
+                rendered[name] = Markup(_render_case_pieces(found_inner).rstrip("."))
+            else:
+                rendered[name] = _case_param(value)
+        out += Markup(escape(gettext(template, **{k: "\0" + k + "\0" for k in rendered})))
+        for name, value in rendered.items():
+            out = Markup(out.replace("\0" + name + "\0", value))
+    return out
+
+
+def _case_feedback_markup(text: str) -> Markup | None:
+    """Case feedback translated piece by piece, or None when a part of it is not a known template."""
+    from app.domain.cases.feedback import pieces
+
+    found = pieces(text)
+    try:
+        return _render_case_pieces(found) if found else None
+    except LookupError:
+        return None
+
+
+def translate_case_feedback(text: str | None) -> str | Markup:
+    """A case step's stored Chinese feedback in the current language (the ``case_feedback`` filter).
+
+    Each sentence is recognised by its template (``app.domain.cases.feedback``) and translated with
+    its numbers; cell and row labels of the case stay Chinese, marked as user content. Chinese users,
+    and feedback with a part no template knows, see the text as stored.
+    """
+    from flask_babel import get_locale
+
+    if not text:
+        return ""
+    locale = get_locale()
+    if locale is None or locale.language == "zh":
+        return text
+    translated = _case_feedback_markup(text)
+    return translated if translated is not None else text

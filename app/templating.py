@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 
 from .domain.questions.presented import option_letter
-from .i18n import translate_stored, user_content
+from .i18n import translate_case_feedback, translate_stored, user_content
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -30,6 +30,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     # The domain composes Chinese (grader feedback, statistics flags): shown in the reader's language.
     app.add_template_filter(translate_stored, "translated")
+    app.add_template_filter(translate_case_feedback, "case_feedback")
     app.add_template_filter(user_content, "content")
     # A global, not a context value: imported macros (exams/_question.html) see globals only.
     app.add_template_global(option_letter, "option_letter")

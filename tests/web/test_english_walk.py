@@ -272,10 +272,7 @@ def test_stored_feedback_of_either_punctuation_is_translated(app):
 
 
 def test_case_pages_in_english_mark_the_case_text(app, client, users):
-    """A case run (task, data, steps, answer grid) shows its Chinese only inside marked content.
-
-    Not yet submitted: the case graders' step feedback is Chinese only (app/domain/cases).
-    """
+    """A case run (task, data, steps, answer grid) shows its Chinese only inside marked content."""
     from app.domain.cases import list_cases
 
     client.post("/language", data={"locale": "en"})
@@ -288,6 +285,66 @@ def test_case_pages_in_english_mark_the_case_text(app, client, users):
             page = client.get(run.headers["Location"]).get_data(as_text=True)
             found += [f"{case['id']} {form}: {spot}" for spot in stray_chinese(page)]
     assert found == []
+
+
+def _wrong_answers(variant, answers, how):
+    """The model answers made wrong: every value (``all``), every other row (``half``) or unreadable (``garbage``)."""
+    def number(value, i):
+        if how == "garbage":
+            return "x?"
+        return value if how == "half" and i % 2 else round(float(value) * 1.37 + 1, 2)
+
+    def label(value, i, options):
+        if how == "garbage":
+            return "??"
+        if how == "half" and i % 2:
+            return value
+        keys = [key for key, _ in options] or ["A", "B", "C"]
+        return keys[(keys.index(value) + 1) % len(keys)] if value in keys else keys[0]
+
+    wrong = {}
+    for step in variant.steps:
+        value = answers.get(step.id)
+        if step.kind == "table":
+            wrong[step.id] = {row: ({k: number(v, i) for k, v in cells.items()} if isinstance(cells, dict)
+                                    else number(cells, i)) for i, (row, cells) in enumerate(value.items())}
+        elif step.kind == "classification":
+            wrong[step.id] = {row: label(v, i, step.options) for i, (row, v) in enumerate(value.items())}
+        elif step.kind == "ranking":
+            wrong[step.id] = list(reversed(value))
+        elif step.kind == "choice":
+            wrong[step.id] = label(value, 0, step.options)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            wrong[step.id] = number(value, 0)
+        elif value is not None:
+            wrong[step.id] = "C01" if how != "garbage" else "Z"
+    return wrong
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_case_feedback_in_english_has_no_stray_chinese(app, client, users, locale):
+    """Wrong, partly wrong and unreadable answers to every case: the step feedback is translated
+    (cell and row labels of the case stay Chinese, marked); a Chinese user still reads the Chinese."""
+    from app.domain.cases import list_cases, make_variant, solution
+    from tests.web.test_cases_web import _form
+
+    client.post("/language", data={"locale": locale})
+    login(client, "student")
+    found, feedback_blocks = [], 0
+    for case in list_cases():
+        variant, _error = make_variant(case["id"], textbook=True)
+        for how in ("all", "half", "garbage"):
+            run = client.post(f"/cases/practice/{case['id']}", data={"textbook": "1"})
+            url = run.headers["Location"]
+            client.post(url, data=_form(variant, _wrong_answers(variant, solution(variant), how)))
+            page = client.get(url).get_data(as_text=True)
+            feedback_blocks += page.count("step-feedback")
+            if locale == "en":
+                assert "0 of " in page or "Incorrect" in page or "Not understood" in page, (case["id"], how)
+                found += [f"{case['id']} {how}: {spot}" for spot in stray_chinese(page)]
+            else:
+                assert "项正确" in page or "不正确" in page or "无法识别" in page, (case["id"], how)
+    assert feedback_blocks > 30 and found == []
 
 
 def test_every_grader_sentence_of_the_bank_has_an_english_translation(app):
@@ -328,3 +385,47 @@ def test_rule_check_messages_reach_an_english_teacher_in_english(app, client, ex
         "rules-0-types": "essay", "rules-0-count": "50", "rules-0-points": "1", "fixed": "no-such-q"}).get_json()
     assert "Fixed question no-such-q is not in the bank" in report["problems"]
     assert report["rules"][0]["message"].startswith("Rule 1 (Question type Essay) needs 50 questions")
+
+
+def test_case_feedback_sentences_translate_with_their_numbers_and_marked_labels(app):
+    from flask import session
+
+    from app.i18n import translate_case_feedback
+
+    notes = "C03 初分不是 A 类，不需要校验；漏掉了 C05（年交易 40 次、平均间隔 9 天）。提示：A 类客户应年交易不少于 52 次、平均交易间隔不超过 7 天。"
+    listing = "共 15 项，12 项正确。你把客户数占比和交易额占比弄反了（A 类·客户数占比（%）、B 类·交易额占比（%））。"
+    with app.test_request_context("/"):
+        session["locale"] = "en"
+        assert translate_case_feedback(notes) == (
+            "C03 is not in class A in the first classification and needs no check; C05 is missing (40 transactions a "
+            "year, average interval 9 days). Hint: A class A customer trades at least 52 times a year with an average "
+            "interval of at most 7 days.")
+        assert translate_case_feedback(listing) == (
+            '12 of 15 items correct. You swapped the share of customers and the share of the amount '
+            '(<span lang="zh">A 类·客户数占比（%）</span>, <span lang="zh">B 类·交易额占比（%）</span>).')
+        assert translate_case_feedback("随便一句话。") == "随便一句话。"
+    with app.test_request_context("/"):
+        assert translate_case_feedback(notes) == notes
+
+
+def test_exam_review_case_steps_in_english(app, client, exam_factory):
+    """A case item answered wrongly in an exam: its step feedback in the review is English."""
+    from app.domain.cases import make_variant, solution
+    from app.extensions import db
+    from app.models import AttemptItem
+
+    exam_id = exam_factory(rules=[{"types": ["single"], "count": 1}], cases=[{"id": "abc-classification", "points": 20}])
+    client.post("/language", data={"locale": "en"})
+    headers = login(client, "student")
+    body = client.post(f"/api/v1/exams/{exam_id}/attempts", headers=headers).get_json()
+    qid = next(q["id"] for q in body["questions"] if q["type"] == "case")
+    with app.app_context():
+        item = db.session.scalar(db.select(AttemptItem).filter_by(attempt_id=body["attempt_id"], qid=qid))
+        variant, _error = make_variant("abc-classification", item.presentation["case_seed"])
+    answers = _wrong_answers(variant, solution(variant), "half")
+    assert client.put(f"/api/v1/attempts/{body['attempt_id']}/answers/{qid}", json={"response": answers, "seq": 1},
+                      headers=headers).status_code == 200
+    assert client.post(f"/api/v1/attempts/{body['attempt_id']}/submit", headers=headers).status_code == 200
+    review = client.get(f"/exams/attempts/{body['attempt_id']}/review").get_data(as_text=True)
+    assert "case-review" in review and "items correct" in review
+    assert stray_chinese(review) == []
