@@ -15,6 +15,8 @@ from pathlib import Path
 from flask import Flask, current_app, request, session
 from markupsafe import Markup, escape
 
+from .domain.marks import N_  # noqa: F401  (re-exported for the views and services)
+
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 
@@ -59,11 +61,6 @@ def marked(translated: str, **params: object) -> Markup:
     Numbers are filled in as they are.
     """
     return Markup(escape(translated)) % {k: user_content(v) if isinstance(v, str) else v for k, v in params.items()}
-
-
-def N_(text: str) -> str:
-    """Mark ``text`` for extraction only: labels kept in Chinese as data and translated where shown."""
-    return text
 
 
 def select_locale() -> str:

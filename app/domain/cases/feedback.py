@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import re
 
-
-def N_(text: str) -> str:
-    """Mark ``text`` for extraction into the translation catalogue (Babel's ``N_`` keyword)."""
-    return text
+from ..marks import N_
 
 
 #: Every sentence (or sentence part) a case grader writes, most specific first (matched in this order).

@@ -8,10 +8,7 @@ so feedback saved before a language switch (or before this module) is translated
 
 from __future__ import annotations
 
-
-def N_(text: str) -> str:
-    """Mark ``text`` for extraction into the translation catalogue (Babel's ``N_`` keyword)."""
-    return text
+from app.domain.marks import N_
 
 
 UNANSWERED = N_("未作答。")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from app.domain.marks import N_
 from app.domain.questions.presented import LETTERED_TYPES
 from app.domain.statistics.inputs import CleanAttempt
 from app.domain.statistics.measures import mean, pearson
@@ -14,12 +15,6 @@ CHOICE_TYPES = LETTERED_TYPES
 FEW_RESPONSES = 10
 TOO_EASY = 0.95
 TOO_HARD = 0.2
-
-
-
-def N_(text: str) -> str:
-    """Mark ``text`` for the translation catalogue: flags are stored in Chinese, translated where shown."""
-    return text
 
 
 NEGATIVE_DISCRIMINATION = N_("区分度为负：高分组答对率低于低分组，请检查答案是否有误")
