@@ -7,9 +7,11 @@ web tests run against that server instead, with every table emptied between test
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
+import flask_babel
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app import create_app
 from app.extensions import db as _db
@@ -186,3 +188,52 @@ def exam_factory(app, users, mini_bank):
             return create_exam(definition, teacher).id
 
     return make
+
+
+@pytest.fixture
+def lookups(monkeypatch):
+    """Every msgid looked up while rendering, and whether the active catalogue translated it."""
+    seen: dict[str, bool] = {}
+    original = flask_babel.Domain.get_translations
+
+    def recording(self):
+        translations = original(self)
+        catalogue = getattr(translations, "_catalog", {})
+
+        class Recorder:
+            def __getattr__(self, name):
+                return getattr(translations, name)
+
+            def ugettext(self, msgid):
+                seen[msgid] = msgid in catalogue
+                return translations.ugettext(msgid)
+
+            gettext = ugettext
+
+            def upgettext(self, context, msgid):
+                seen[f"{context}|{msgid}"] = f"{context}\x04{msgid}" in catalogue
+                return translations.upgettext(context, msgid)
+
+            pgettext = upgettext
+
+        return Recorder()
+
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", recording)
+    return seen
+
+
+@contextmanager
+def recorded_statements(app):
+    """Every SQL statement the app's engine executes inside the ``with`` block, in order."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = _db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -4,12 +4,12 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Attempt, AttemptItem, User
 from app.models.base import utcnow
 from app.services import autosave
+from tests.conftest import recorded_statements
 from tests.web.test_exams_api import login, start
 
 
@@ -28,19 +28,10 @@ def test_a_save_is_one_lookup_and_one_update(app, client, exam_factory):
     headers = login(client)
     body = start(client, headers, exam_id)
     url = f"/api/v1/attempts/{body['attempt_id']}/answers/{_essay(body)['id']}"
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(_conn, _cursor, statement, *_args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements(app) as recorded:
         response = client.put(url, json={"response": "以客户为中心", "seq": 1}, headers=headers)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    statements = [s for s in recorded
+                  if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA"))]
     assert response.status_code == 200 and response.get_json()["stale"] is False
     assert len(statements) == 2, statements
     assert statements[0].lstrip().upper().startswith("SELECT") and statements[1].lstrip().upper().startswith("UPDATE")

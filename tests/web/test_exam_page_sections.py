@@ -17,7 +17,7 @@ from flask import render_template_string
 from app.domain.questions import QUESTION_TYPES
 from app.extensions import db
 from app.models import AttemptItem
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, recorded_statements
 
 PO = Path(__file__).resolve().parents[2] / "app/translations/en/LC_MESSAGES/messages.po"
 
@@ -95,7 +95,6 @@ def test_a_sectioned_page_is_the_questions_with_their_headings(app, exam_factory
 
 
 def test_sections_cost_the_exam_page_no_query(app, exam_factory):
-    from sqlalchemy import event
 
     counts = {}
     for layout in ("mixed", "sections"):
@@ -105,18 +104,8 @@ def test_sections_cost_the_exam_page_no_query(app, exam_factory):
         location = client.post(f"/exams/{exam_id}/start").headers["Location"]
         url = f"/exams/attempts/{int(location.rstrip('/').split('/')[-1])}"
         client.get(url)  # warm the caches
-        statements = []
-
-        def count(_conn, _cursor, statement, *_args):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with recorded_statements(app) as statements:
             page = client.get(url).get_data(as_text=True)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
         assert ("exam-section-title" in page) is (layout == "sections")
         counts[layout] = len(statements)
     assert counts["sections"] == counts["mixed"]

@@ -6,7 +6,6 @@ import io
 import re
 from pathlib import Path
 
-import flask_babel
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -108,38 +107,6 @@ def flask_babel_keywords():
 
 
 # --- pages in English -----------------------------------------------------------------------
-
-@pytest.fixture
-def lookups(monkeypatch):
-    """Every msgid looked up while rendering, and whether the active catalogue translated it."""
-    seen: dict[str, bool] = {}
-    original = flask_babel.Domain.get_translations
-
-    def recording(self):
-        translations = original(self)
-        catalogue = getattr(translations, "_catalog", {})
-
-        class Recorder:
-            def __getattr__(self, name):
-                return getattr(translations, name)
-
-            def ugettext(self, msgid):
-                seen[msgid] = msgid in catalogue
-                return translations.ugettext(msgid)
-
-            gettext = ugettext
-
-            def upgettext(self, context, msgid):
-                seen[f"{context}|{msgid}"] = f"{context}\x04{msgid}" in catalogue
-                return translations.upgettext(context, msgid)
-
-            pgettext = upgettext
-
-        return Recorder()
-
-    monkeypatch.setattr(flask_babel.Domain, "get_translations", recording)
-    return seen
-
 
 def _english(client):
     response = client.post("/language", data={"locale": "en"})

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import flask_babel
 import pytest
 import yaml
 from babel.messages.pofile import read_po
@@ -167,38 +166,6 @@ def test_a_template_for_an_unknown_type_is_no_500(app):
 
 
 # --- every type in every mode, in both languages ------------------------------------------------
-
-@pytest.fixture
-def lookups(monkeypatch):
-    """msgid → whether the active catalogue translated it, for every lookup while rendering."""
-    seen: dict[str, bool] = {}
-    original = flask_babel.Domain.get_translations
-
-    def recording(self):
-        translations = original(self)
-        catalogue = getattr(translations, "_catalog", {})
-
-        class Recorder:
-            def __getattr__(self, attr):
-                return getattr(translations, attr)
-
-            def ugettext(self, msgid):
-                seen[msgid] = msgid in catalogue
-                return translations.ugettext(msgid)
-
-            gettext = ugettext
-
-            def upgettext(self, context, msgid):
-                seen[f"{context}|{msgid}"] = f"{context}\x04{msgid}" in catalogue
-                return translations.upgettext(context, msgid)
-
-            pgettext = upgettext
-
-        return Recorder()
-
-    monkeypatch.setattr(flask_babel.Domain, "get_translations", recording)
-    return seen
-
 
 def _type_msgids() -> set[str]:
     """Every msgid written in the type folders (templates and Python) and every label."""

@@ -6,7 +6,6 @@ import random
 import threading
 
 import pytest
-from sqlalchemy import event
 
 from app.domain.exams import in_sections
 from app.domain.questions import shuffle, student_view
@@ -15,6 +14,7 @@ from app.models import Attempt, AttemptItem, Exam, Question, User
 from app.services import exam_cache
 from app.services import attempts as svc
 from app.services import exam_payloads
+from tests.conftest import recorded_statements
 from tests.domain.test_draw_plan import reference_assemble
 from tests.web.test_exams_api import login, start
 
@@ -109,18 +109,8 @@ def test_start_runs_a_bounded_number_of_queries(app, client, exam_factory):
     headers = login(client)
     other = app.test_client()
     start(other, login(other, "student2"), exam_id)  # warm the pool and plan
-    statements = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements(app) as statements:
         body = start(client, headers, exam_id)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert len(statements) <= MAX_START_QUERIES, statements
     assert not any(s.lstrip().upper().startswith("SELECT") and "attempt_item" in s for s in statements), \
         "the start response must not read back the items it inserted"
