@@ -120,11 +120,11 @@ def _parse_block(raw: str, meta: dict | None) -> _Parsed:
             text = text[end + 2:].strip()
     start, end = text.find("{"), text.find("}")
     if start == -1 and end == -1:
-        raise Unexpressible("没有答案部分(花括号),这是一段说明文字(description),不是题目")
+        raise Unexpressible("没有答案部分（花括号），这是一段说明文字（description），不是题目")
     if start == -1 or end == -1 or end < start or "{" in text[start + 1:end]:
         raise _Invalid("花括号不成对")
     if "{" in text[end + 1:] or "}" in text[end + 1:]:
-        raise _Invalid("一道题只能有一组答案花括号;多个空的填空题请用 Moodle XML(完形填空)导入")
+        raise _Invalid("一道题只能有一组答案花括号；多个空的填空题请用 Moodle XML（完形填空）导入")
     answer = text[start + 1:end].strip()
     before, after = text[:start], text[end + 1:]
     general = ""
@@ -145,7 +145,7 @@ def _parse_block(raw: str, meta: dict | None) -> _Parsed:
     if folded:
         parsed.question["explanation"] = folded
     if images + more_images:
-        parsed.warnings.append(f"{images + more_images} 张图片没有导入,只保留了替代文字")
+        parsed.warnings.append(f"{images + more_images} 张图片没有导入，只保留了替代文字")
     return parsed
 
 
@@ -156,7 +156,7 @@ def _kind(answer: str) -> str:
     if answer.startswith("#"):
         return "numeric"
     if answer.startswith(">"):
-        raise Unexpressible("排序题(qtype_ordering 的 GIFT 扩展语法)不受支持,请用 Moodle XML 导入")
+        raise Unexpressible("排序题（qtype_ordering 的 GIFT 扩展语法）不受支持，请用 Moodle XML 导入")
     if "~" in answer:
         return "choice"
     if "=" in answer and "->" in answer:
@@ -190,7 +190,7 @@ def _read_choice(answer: str, fmt: str, meta: dict | None, parsed: _Parsed) -> l
         feedback.append(rich_text(comment, fmt)[0])
     keys = option_keys(meta, len(texts))
     if keys is None:
-        raise Unexpressible("选项超过 26 个,无法编号")
+        raise Unexpressible("选项超过 26 个，无法编号")
     # Moodle's rule: a question with an "=" answer is single choice, otherwise multiple
     fields, warnings = choice_fields(texts, fractions, "=" in answer, keys, meta)
     parsed.question.update(fields)
@@ -300,7 +300,7 @@ def _read_essay(answer: str, fmt: str, meta: dict | None, parsed: _Parsed) -> li
     parsed.question["type"] = "essay"
     if meta is None:
         parsed.question["rubric"] = ESSAY_PLACEHOLDER_RUBRIC
-        parsed.warnings.append("GIFT 不含评分要点,已填入占位文字,请教师补充")
+        parsed.warnings.append("GIFT 不含评分要点，已填入占位文字，请教师补充")
     return []
 
 

@@ -49,7 +49,7 @@ def _question_block(question: object) -> str:
     if question_type is None:
         raise Unexpressible(f"未知题型 {question.get('type')!r}")
     if question_type.gift_kind is None:  # the type says GIFT has no syntax for it
-        raise Unexpressible(f"GIFT 不能表达{question_type.label};请用 Moodle XML 导出")
+        raise Unexpressible(f"GIFT 不能表达{question_type.label}；请用 Moodle XML 导出")
     writer = _WRITERS[question_type.gift_kind]
     qid = shapes.question_id(question)
     meta = build_meta(question, _NATIVE)
@@ -113,9 +113,9 @@ def _write_numeric(question: Mapping, meta: dict) -> tuple[str, str]:
 def _write_fill_blank(question: Mapping, meta: dict) -> tuple[tuple[str, str], str]:
     pieces, runs, forms = shapes.blanks(question)
     if len(runs) != 1:
-        raise Unexpressible(f"GIFT 只能表达一个空的填空题,这道题有 {len(runs)} 个空;请用 Moodle XML 导出")
+        raise Unexpressible(f"GIFT 只能表达一个空的填空题，这道题有 {len(runs)} 个空；请用 Moodle XML 导出")
     if any("->" in form for form in forms[0]):
-        raise Unexpressible("答案含有“->”,Moodle 会把这道题读成配对题;请用 Moodle XML 导出")
+        raise Unexpressible("答案含有“->”，Moodle 会把这道题读成配对题；请用 Moodle XML 导出")
     if runs[0] != BLANK:
         meta["blank"] = len(runs[0])
     answers = []

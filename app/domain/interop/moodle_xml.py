@@ -31,8 +31,8 @@ _DANGEROUS = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 _NOT_QUESTIONS = {
-    "description": "说明文字(description)不是题目",
-    "random": "随机题(random)只是抽题规则,不是题目",
+    "description": "说明文字（description）不是题目",
+    "random": "随机题（random）只是抽题规则，不是题目",
 }
 _ORDERING_SCORING = {"ALL_OR_NOTHING": "all_or_nothing", "LONGEST_ORDERED_SUBSET": "partial"}
 
@@ -62,14 +62,14 @@ def parse_moodle_xml(data: str | bytes, *, default_chapter: str | None = None) -
         return ImportResult(errors=errors, warnings=warnings)
     if _DANGEROUS.search(text):
         return ImportResult(warnings=warnings, errors=[Skip(
-            "文件", "XML 中含有 DOCTYPE 或 ENTITY 声明,为防止实体扩展攻击已拒绝导入"
+            "文件", "XML 中含有 DOCTYPE 或 ENTITY 声明，为防止实体扩展攻击已拒绝导入"
                    "(Moodle 导出的文件不含这些声明)")])
     root, problem = _parse_tree(_DECLARATION.sub("", text, count=1))
     if problem:
         return ImportResult(warnings=warnings, errors=[problem])
     if root.tag != "quiz":
         return ImportResult(warnings=warnings, errors=[Skip(
-            "文件", f"根元素应是 <quiz>,实际是 <{root.tag}>,这不是 Moodle XML 题目文件")])
+            "文件", f"根元素应是 <quiz>，实际是 <{root.tag}>，这不是 Moodle XML 题目文件")])
     return _read_quiz(root, default_chapter, warnings)
 
 
@@ -80,7 +80,7 @@ def _parse_tree(text: str) -> tuple[ET.Element | None, Skip | None]:
         return parser.close(), None
     except ET.ParseError as exc:
         line, column = exc.position
-        return None, Skip(f"第 {line} 行", f"XML 格式错误(第 {line} 行第 {column} 列):{exc}", line)
+        return None, Skip(f"第 {line} 行", f"XML 格式错误（第 {line} 行第 {column} 列）：{exc}", line)
 
 
 def _read_quiz(root: ET.Element, default_chapter: str | None, warnings: list[Skip]) -> ImportResult:
@@ -122,7 +122,7 @@ def _read_quiz(root: ET.Element, default_chapter: str | None, warnings: list[Ski
             continue
         except (ArithmeticError, AttributeError, KeyError, TypeError, ValueError):
             # a last resort so that one odd question cannot abort the whole import
-            errors.append(Skip(where, "无法读取这道题,结构不符合 Moodle XML 格式"))
+            errors.append(Skip(where, "无法读取这道题，结构不符合 Moodle XML 格式"))
             continue
         question = parsed.question
         idnumber = _plain(element, "idnumber")
@@ -175,7 +175,7 @@ def _read_question(element: ET.Element, reader, meta: dict | None) -> _Parsed:
     if folded:
         parsed.question["explanation"] = folded
     if parsed.images:
-        parsed.warnings.append(f"{parsed.images} 张图片没有导入,只保留了替代文字")
+        parsed.warnings.append(f"{parsed.images} 张图片没有导入，只保留了替代文字")
     return parsed
 
 
@@ -199,7 +199,7 @@ def _read_multichoice(element, fmt, meta, parsed):
     answers = _answers(element, fmt, parsed)
     keys = option_keys(meta, len(answers))
     if keys is None:
-        raise Unexpressible("选项超过 26 个,无法编号")
+        raise Unexpressible("选项超过 26 个，无法编号")
     fields, warnings = choice_fields([a[0] for a in answers], [a[1] for a in answers],
                                      _flag(element, "single", True), keys, meta)
     parsed.question.update(fields)
@@ -211,7 +211,7 @@ def _read_truefalse(element, fmt, meta, parsed):
     answers = _answers(element, fmt, parsed)
     right = [text.strip().lower() for text, fraction, _ in answers if fraction >= 0.9999]
     if len(right) != 1 or right[0] not in ("true", "false"):
-        raise Unexpressible("判断题应恰好有一个正确答案(true 或 false)")
+        raise Unexpressible("判断题应恰好有一个正确答案（true 或 false）")
     parsed.question.update(type="true_false", answer=right[0] == "true")
     labels = {"true": "选“对”时", "false": "选“错”时"}
     return [(labels.get(text.strip().lower(), text), fb) for text, _, fb in answers]
@@ -225,7 +225,7 @@ def _read_shortanswer(element, fmt, meta, parsed):
         entries.append((form, fraction, wildcard))
     forms, warnings = full_credit_forms(entries)
     if _flag(element, "usecase", False):
-        warnings.append("区分大小写的设置已忽略(本平台判分忽略大小写)")
+        warnings.append("区分大小写的设置已忽略（本平台判分忽略大小写）")
     parsed.warnings.extend(warnings)
     parsed.question.update(type="fill_blank", answer=[forms])
     if not re.search(r"_{4,}", parsed.question["stem"]):
@@ -262,7 +262,7 @@ def _read_numerical(element, fmt, meta, parsed):
     if base:
         parsed.question["unit"] = base[0]
     if len(units) > len(base[:1]):
-        parsed.warnings.append("换算单位(倍数不为 1 的单位)已忽略")
+        parsed.warnings.append("换算单位（倍数不为 1 的单位）已忽略")
     return feedback
 
 
@@ -295,7 +295,7 @@ def _read_essay(element, fmt, meta, parsed):
         parsed.question["rubric"] = rubric
     elif meta is None:
         parsed.question["rubric"] = ESSAY_PLACEHOLDER_RUBRIC
-        parsed.warnings.append("题目没有评分要点(graderinfo),已填入占位文字,请教师补充")
+        parsed.warnings.append("题目没有评分要点（graderinfo），已填入占位文字，请教师补充")
     return []
 
 
@@ -320,7 +320,7 @@ def _read_ordering(element, fmt, meta, parsed):
                                "(最长有序子序列)")
     count = parse_decimal(_plain(element, "selectcount") or "0")
     if _plain(element, "selecttype").upper() not in ("", "ALL", "EXACT") and count and 0 < count < len(items):
-        parsed.warnings.append("Moodle 只抽取部分项目的设置已忽略,本平台显示全部项目")
+        parsed.warnings.append("Moodle 只抽取部分项目的设置已忽略，本平台显示全部项目")
     return []
 
 
@@ -339,7 +339,7 @@ def _read_cloze(element, fmt, meta, parsed):
     for run in runs:
         stem = stem.replace(PLACEHOLDER, run, 1)
     if len(set(weights)) > 1:
-        warnings.append("各空分值不同,本平台每个空分值相同")
+        warnings.append("各空分值不同，本平台每个空分值相同")
     parsed.warnings.extend(warnings)
     parsed.question.update(stem=stem, type="fill_blank", answer=blanks)
     return []
