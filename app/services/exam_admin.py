@@ -133,7 +133,7 @@ def definition_yaml(exam: Exam) -> str:
     """The exam as a YAML definition file (times written in the site's time zone, without offset)."""
     data = exam_definition_data(exam)
     data["rules"] = [_compact_rule(r) for r in data["rules"]]
-    header = f"# 考试定义(格式见 docs/exam-definition.md),时间为 {current_app.config['BABEL_DEFAULT_TIMEZONE']} 本地时间\n"
+    header = f"# 考试定义（格式见 docs/exam-definition.md），时间为 {current_app.config['BABEL_DEFAULT_TIMEZONE']} 本地时间\n"
     return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
