@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -65,6 +66,11 @@ class CaseWork(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     saved_at: Mapped[datetime | None] = mapped_column(default=None)
     submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Cases with steps only a teacher can judge (written tasks graded by a rubric): the work
+    # waits in the manual grading queue until a teacher scores those steps.
+    needs_manual: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), default=None)
+    graded_at: Mapped[datetime | None] = mapped_column(default=None)
 
     assignment: Mapped[CaseAssignment | None] = relationship()
-    user = relationship("User")
+    user = relationship("User", foreign_keys=[user_id])

@@ -59,6 +59,19 @@ class ExamClass(db.Model):
     class_id: Mapped[int] = mapped_column(ForeignKey("class_group.id", ondelete="CASCADE"), index=True)
 
 
+class ExamPaper(db.Model):
+    """A printed variant of an exam (A卷, B卷 …): the seed that fixes its question and option order."""
+
+    __tablename__ = "exam_paper"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(16))
+    seed: Mapped[int] = mapped_column()
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Attempt(db.Model):
     """One student's attempt at an exam."""
 
@@ -84,6 +97,9 @@ class Attempt(db.Model):
     # The paper was drawn in sections (the exam's layout when this attempt started), so the
     # review and results group it the same way even if the exam's layout changes later.
     sectioned: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # Set for a paper exam's answers typed in by a teacher: the printed variant this attempt
+    # reproduces (its seed drew the same questions and option orders).
+    paper_id: Mapped[int | None] = mapped_column(ForeignKey("exam_paper.id", ondelete="SET NULL"), default=None)
 
     exam: Mapped[Exam] = relationship()
     items: Mapped[list["AttemptItem"]] = relationship(back_populates="attempt", order_by="AttemptItem.position",

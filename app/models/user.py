@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -44,6 +45,9 @@ class User(UserMixin, db.Model):
     # Bumped on logout, password change, deactivation and "log out everywhere": every session
     # cookie signed with an older value stops working.
     session_version: Mapped[int] = mapped_column(default=0)
+    # Set when a teacher resets the password to a one-time password: the next login with it
+    # must choose a new password, and the one-time password stops working after that login.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     memberships: Mapped[list["ClassMembership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
