@@ -118,6 +118,7 @@ def sync_command(course):
     click.echo("题库:" + report.summary())
 
 
-from .bank_export import export_yaml_command  # noqa: E402
+from .bank_export import export_yaml_command, template_command  # noqa: E402
 
 bank_group.add_command(export_yaml_command)
+bank_group.add_command(template_command)

@@ -66,3 +66,18 @@ def export_yaml_command(fmt, output, course):
     if others:
         click.echo("注意:目录中还有不是本次写出的文件,其中的题目可能与导出的重复:" + "、".join(others), err=True)
     click.echo(f"共导出 {sum(written.values())} 题,{len(written)} 个文件。", err=True)
+
+
+@click.command("template")
+@click.option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write, e.g. 题目导入模板.xlsx.")
+def template_command(fmt, out):
+    """Write the Excel question-import template (headers, an example per type, a 说明 sheet)."""
+    from ..domain.interop import xlsx_template
+
+    try:
+        out.write_bytes(xlsx_template())
+    except OSError as exc:
+        raise click.ClickException(f"无法写入 {out}：{exc.strerror or exc}") from None
+    click.echo(f"已写出导入模板：{out}")

@@ -141,10 +141,14 @@ def mark_blanks(stem: str) -> tuple[str, int]:
     return BLANK_MARKS.sub(replace, stem), count
 
 
+_BLANK_LABEL = re.compile(r"^第\s*[一二三四五六七八九十\d]+\s*空\s*[:：]\s*")
+
+
 def blank_answers(text: str) -> list[list[str]]:
     """Answers of a fill-in question: ``；`` or ``;`` between blanks, ``|`` between accepted forms."""
     blanks = []
     for part in re.split(r"[；;]", _key_text(text) if text.strip().startswith("{") else text):
+        part = _BLANK_LABEL.sub("", part.strip())  # 超星's "第一空：北京"
         forms = [form.strip() for form in re.split(r"[|｜]", part) if form.strip()]
         if forms:
             blanks.append(forms)

@@ -210,8 +210,10 @@ class _Paper:
             return False
         if not match.group("colon"):
             return True
+        # "答案：" alone is also a question's answer label; the key section follows with keys or headings
         following = next((later.text for later in rest), "")
-        return bool(_COMPACT_KEY.match(following))
+        heading = _HEADING.match(following)
+        return bool(_COMPACT_KEY.match(following) or (heading and type_in_heading(heading.group(1))))
 
     def _heading(self, line: _Line) -> bool:
         match = _HEADING.match(line.text)
