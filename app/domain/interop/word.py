@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -40,7 +41,9 @@ _NUMERALS = "一二三四五六七八九十"
 _NUMBER = re.compile(
     r"^(?:(?P<dot>\d{1,3})\s*[.．](?!\d)|(?P<comma>\d{1,3})\s*、|(?P<paren>[(（]\s*\d{1,3}\s*[)）])"
     r"|(?P<close>\d{1,3})\s*[)）])\s*")
-_OPTION = re.compile(r"(?:^|(?<=[\s\u3000\u00a0]))(?:([A-H])\s*[.．、)）]|[(（]([A-H])[)）])\s*")
+_OPTION = re.compile(r"^(?:([A-HＡ-Ｈ])\s*[.．、)）]|[(（]([A-HＡ-Ｈ])[)）])\s*")
+# Further options on the same line: after a space, or straight after Chinese text ("A．产品B．客户").
+_NEXT_OPTION = re.compile(r"(?:([A-HＡ-Ｈ])\s*[.．、)）]|[(（]([A-HＡ-Ｈ])[)）])\s*")
 _HEADING = re.compile(rf"^(?:[{_NUMERALS}]+\s*[、.．]|第\s*[{_NUMERALS}\d]+\s*(?:部分|大题|题))\s*(.*)$")
 _SECTION_POINTS = re.compile(r"每\s*(?:小)?\s*题\s*(\d+(?:\.\d+)?)\s*分")
 _KEY_HEADING = re.compile(
@@ -48,7 +51,10 @@ _KEY_HEADING = re.compile(
     r"(?:及评分标准|与评分标准|及评分参考|及解析|与解析|和解析)?\s*(?P<colon>[:：])?$")
 _COMPACT_KEY = re.compile(r"^\d{1,3}\s*(?:[-－~～—–]+\s*\d{1,3}\s*[.．、:：]?\s*\S|[.．、:：]\s*[A-Za-z√×对错]+(?:\s|$))")
 _KEY_TOKEN = re.compile(
-    r"(?:^|(?<=[\s\u3000]))(\d{1,3})\s*(?:(?:[-－~～—–]+|至|到)\s*(\d{1,3})\s*[.．、:：]?|[.．、:：)）](?!\d))\s*")
+    r"(?:^|(?<=[\s\u3000，,；;]))(\d{1,3})\s*(?:(?:[-－~～—–]+|至|到)\s*(\d{1,3})\s*[.．、:：]?|[.．、:：)）](?!\d))\s*")
+# A value of a compact key line: letters or true/false marks ("BCADA", "A、C", "√×").
+_COMPACT_VALUE = re.compile(r"^[A-Za-zＡ-Ｚａ-ｚ√×✓✗✔✘对错正确误\s\u3000、，,；;。]*$")
+_KEY_EXPLANATION = re.compile(r"[\s\u3000]*(?:【\s*(?:答案解析|解析)\s*】|(?:答案解析|解析)\s*[:：])\s*")
 _FIELDS = {
     "正确答案": "answer", "参考答案": "answer", "标准答案": "answer", "答案": "answer", "答": "answer",
     "答案解析": "explanation", "试题解析": "explanation", "解析": "explanation",
@@ -296,9 +302,10 @@ class _Paper:
     def _options(self, question: _Question, text: str) -> None:
         marks = []
         expected = chr(ord("A") + len(question.options))
-        for mark in _OPTION.finditer(text):
-            letter = mark.group(1) or mark.group(2)
-            if letter == expected or (not marks and letter not in question.options):
+        for mark in _NEXT_OPTION.finditer(text):
+            letter = unicodedata.normalize("NFKC", mark.group(1) or mark.group(2))
+            before = text[mark.start() - 1] if mark.start() else ""
+            if mark.start() == 0 or (letter == expected and (before in _SPACE or not before.isascii())):
                 marks.append((mark, letter))
                 expected = chr(ord(letter) + 1)
         for index, (mark, letter) in enumerate(marks):
@@ -357,9 +364,14 @@ class _Paper:
                 and self._kind(target) == "essay"):
             self._key_continuation(line)  # "1．…" points of an essay's reference answer
             return
+        first_value = line.text[tokens[0].end():tokens[1].start() if len(tokens) > 1 else None]
+        if not tokens[0].group(2) and not _COMPACT_VALUE.match(first_value):
+            # free text (a fill-in or essay answer): the rest of the line is this question's key
+            self._set_key(line, first, line.text[tokens[0].end():].strip(_SPACE))
+            return
         for index, token in enumerate(tokens):
             end = tokens[index + 1].start() if index + 1 < len(tokens) else len(line.text)
-            value = line.text[token.end():end].strip(_SPACE)
+            value = line.text[token.end():end].strip(_SPACE + "，,；;。")
             start = int(token.group(1))
             if token.group(2):
                 self._key_range(line, start, int(token.group(2)), value)
@@ -389,6 +401,12 @@ class _Paper:
             self.warnings.append(Skip(f"第 {line.para} 段", f"参考答案中的第 {number} 题在试卷中找不到，已忽略",
                                       line.para))
             return
+        value = re.sub(r"^答\s*[:：]\s*", "", value)  # "7．答：……" in a key section
+        explained = _KEY_EXPLANATION.search(value)
+        if explained:
+            if not question.explanation:
+                question.explanation = [value[explained.end():].strip(_SPACE)]
+            value = value[: explained.start()].strip(_SPACE)
         question.key_from_section = True
         if question.answer and "".join(question.answer).strip():
             if "".join(question.answer).strip() != value:

@@ -242,6 +242,32 @@ def test_answer_key_section_at_the_end():
     assert result.skipped == []
 
 
+def test_answer_key_lines_with_separators_explanations_and_free_text():
+    result = read(
+        "一、单项选择题",
+        "1．甲", "A．a　B．b", "2．乙", "A．a　B．b", "3．丙", "A．a　B．b",
+        "4．丁", "A．a　B．b", "5．戊", "A．a　B．b",
+        "二、简答题",
+        "6．简述客户细分的作用。",
+        "参考答案及评分标准",
+        "1~3：ABA；4.B，5.A",
+        "1．B 解析：不重复。",
+        "6．答：（1）配置资源；",
+        "（2）提高针对性。",
+    )
+    assert [q.get("answer", q.get("rubric")) for q in result.questions] == [
+        "A", "B", "A", "B", "A", "（1）配置资源；\n（2）提高针对性。"]
+    # the repeated "1．B" differs from the key already given: the first one is kept, with a warning
+    assert any(w.line == 2 and "不同" in w.reason for w in result.warnings)
+
+
+def test_options_without_spaces_and_full_width_letters():
+    result = read("一、单项选择题", "1．甲", "A．一百元B．两百元C．三百元", "答案：C",
+                  "2．乙", "Ａ．客户　Ｂ．产品", "答案：Ａ")
+    assert [(q["options"], q["answer"]) for q in result.questions] == [
+        ({"A": "一百元", "B": "两百元", "C": "三百元"}, "C"), ({"A": "客户", "B": "产品"}, "A")]
+
+
 def test_answer_key_when_numbers_restart_in_each_section():
     result = read(
         "一、单项选择题",
