@@ -270,6 +270,8 @@ def assemble(draft: Draft) -> tuple[dict, list[str]]:
         raise Problem("题干为空")
     answer = (draft.answer or "").strip()
     kind = draft.kind or _guess_kind(draft, stem, answer)
+    if kind == CHOICE and not draft.options and true_false(answer) is not None:
+        kind = "true_false"  # a 判断 under a 选择题 heading
     question: dict = {"type": kind, "difficulty": draft.difficulty or DEFAULT_DIFFICULTY}
     if draft.tags:
         question["tags"] = list(draft.tags)
