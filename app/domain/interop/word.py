@@ -40,16 +40,19 @@ _NUMERALS = "一二三四五六七八九十"
 # is not taken for a new question in a section numbered "1．".
 _NUMBER = re.compile(
     r"^(?:(?P<dot>\d{1,3})\s*[.．](?!\d)|(?P<comma>\d{1,3})\s*、|(?P<paren>[(（]\s*\d{1,3}\s*[)）])"
-    r"|(?P<close>\d{1,3})\s*[)）])\s*")
+    r"|(?P<close>\d{1,3})\s*[)）]|(?P<nth>第\s*\d{1,3}\s*题)\s*[.．、:：]?)\s*")
 _OPTION = re.compile(r"^(?:([A-HＡ-Ｈ])\s*[.．、)）]|[(（]([A-HＡ-Ｈ])[)）])\s*")
 # Further options on the same line: after a space, or straight after Chinese text ("A．产品B．客户").
 _NEXT_OPTION = re.compile(r"(?:([A-HＡ-Ｈ])\s*[.．、)）]|[(（]([A-HＡ-Ｈ])[)）])\s*")
-_HEADING = re.compile(rf"^(?:[{_NUMERALS}]+\s*[、.．]|第\s*[{_NUMERALS}\d]+\s*(?:部分|大题|题))\s*(.*)$")
+_HEADING = re.compile(rf"^(?:[{_NUMERALS}]+\s*[、.．]|第\s*[{_NUMERALS}\d]+\s*(?:部分|大题)|第\s*[{_NUMERALS}]+\s*题)\s*(.*)$")
+_GRID_NUMBER = {"题号", "题目", "序号"}
+_GRID_ANSWER = {"答案", "参考答案", "正确答案"}
 _SECTION_POINTS = re.compile(r"每\s*(?:小)?\s*题\s*(\d+(?:\.\d+)?)\s*分")
 _KEY_HEADING = re.compile(
     rf"^(?:[{_NUMERALS}]+\s*[、.．]\s*)?(?:试题|试卷)?(?:参考答案|标准答案|答案)"
     r"(?:及评分标准|与评分标准|及评分参考|及解析|与解析|和解析)?\s*(?P<colon>[:：])?$")
 _COMPACT_KEY = re.compile(r"^\d{1,3}\s*(?:[-－~～—–]+\s*\d{1,3}\s*[.．、:：]?\s*\S|[.．、:：]\s*[A-Za-z√×对错]+(?:\s|$))")
+_KEY_START = re.compile(r"[\s\u3000:：）)]+(?=\d)")
 _KEY_TOKEN = re.compile(
     r"(?:^|(?<=[\s\u3000，,；;]))(\d{1,3})\s*(?:(?:[-－~～—–]+|至|到)\s*(\d{1,3})\s*[.．、:：]?|[.．、:：)）](?!\d))\s*")
 # A value of a compact key line: letters or true/false marks ("BCADA", "A、C", "√×").
@@ -72,6 +75,7 @@ class _Line:
     para: int
     text: str
     auto: bool = False  # Word's automatic list numbering
+    key_table: bool = False  # made from an answer-key table
 
 
 @dataclass
@@ -131,9 +135,14 @@ def _read_lines(data: object) -> tuple[list[_Line], list[Skip]]:
     except Exception as exc:  # lxml raises its own errors on broken XML; never a traceback
         return [], [Skip("文件", f"无法读取 Word 文件（.docx）：{type(exc).__name__}")]
     lines: list[_Line] = []
-    for number, paragraph in enumerate(document.paragraphs, 1):
-        text = _paragraph_text(paragraph)
-        auto = _auto_numbered(paragraph)
+    number = 0
+    for block in document.iter_inner_content():
+        if not hasattr(block, "runs"):  # a table: only an answer-key grid is read from one
+            lines.extend(_key_table(block, number))
+            continue
+        number += 1
+        text = _paragraph_text(block)
+        auto = _auto_numbered(block)
         # soft line breaks (Shift+Enter) split a paragraph into lines of the same number
         for part in text.split("\n"):
             if part.strip(_SPACE):
@@ -142,6 +151,29 @@ def _read_lines(data: object) -> tuple[list[_Line], list[Skip]]:
     if not lines:
         return [], [Skip("文件", "Word 文件中没有文字")]
     return lines, []
+
+
+def _key_table(table, para: int) -> list[_Line]:
+    """Key lines ("3．B") from an answer grid: a 题号 row over an 答案 row, or 题号 | 答案 columns.
+
+    A grid whose answer cells are all empty is the students' answer box, not a key: nothing.
+    """
+    rows = []
+    for row in table.rows:
+        cells, last = [], None
+        for cell in row.cells:
+            if cell._tc is not last:  # a merged cell repeats; read it once
+                cells.append(re.sub(r"\s+", "", cell.text))
+            last = cell._tc
+        rows.append(cells)
+    pairs: list[tuple[str, str]] = []
+    for above, below in zip(rows, rows[1:]):
+        if above and below and above[0] in _GRID_NUMBER and below[0] in _GRID_ANSWER:
+            pairs.extend(zip(above[1:], below[1:]))
+    if not pairs and rows and len(rows[0]) >= 2 and rows[0][0] in _GRID_NUMBER and rows[0][1] in _GRID_ANSWER:
+        pairs = [(row[0], row[1]) for row in rows[1:] if len(row) >= 2]
+    keys = [(n, a) for n, a in pairs if n.isdigit() and a]
+    return [_Line(para, f"{n}．{a}", key_table=True) for n, a in keys]
 
 
 def _paragraph_text(paragraph) -> str:
@@ -162,7 +194,7 @@ def _auto_numbered(paragraph) -> bool:
 
 
 def _style(match: re.Match) -> str:
-    return next(name for name in ("dot", "comma", "paren", "close") if match.group(name))
+    return next(name for name in ("dot", "comma", "paren", "close", "nth") if match.group(name))
 
 
 def _number(match: re.Match) -> int:
@@ -188,6 +220,9 @@ class _Paper:
 
     def read(self, lines: list[_Line]) -> ImportResult:
         for index, line in enumerate(lines):
+            if line.key_table and not self.key_mode:
+                self._finish()
+                self.key_mode = True  # a filled-in answer grid starts the key section
             if self.brace:
                 self._add_to_brace(line)
             elif self.key_mode:
@@ -353,6 +388,12 @@ class _Paper:
         if _HEADING.match(line.text) or (type_from_name(re.split(r"[（(:：，,]", line.text)[0]) is not None):
             self.key_section += 1
             self.key_target, self.key_last_number = None, 0
+            # "一、单项选择题：1-5 BCADA" — keys on the heading's own line
+            for start in _KEY_START.finditer(line.text):
+                rest = line.text[start.end():]
+                if _COMPACT_KEY.match(rest):
+                    self._key_line(_Line(line.para, rest))
+                    break
             return
         tokens = list(_KEY_TOKEN.finditer(line.text))
         if not tokens or tokens[0].start() != 0:

@@ -11,17 +11,25 @@ from app.domain.interop import IMPORTERS, import_questions, parse_docx
 from app.domain.questions import validate_question
 
 
-def paper(*paragraphs: str | list) -> bytes:
+def paper(*paragraphs: str | list | tuple) -> bytes:
     """A .docx whose body paragraphs are ``paragraphs``.
 
     A list is one paragraph of runs: a plain string is a run, ``("u", "    ")`` an underlined run
     (a blank typed by underlining spaces), ``("br",)`` a soft line break (Shift+Enter). A tuple
-    ``("list", text)`` is a paragraph numbered by Word's automatic list numbering.
+    ``("list", text)`` is a paragraph numbered by Word's automatic list numbering, ``("table", rows)``
+    a table.
     """
     document = docx.Document()
     for item in paragraphs:
-        if isinstance(item, tuple):  # ("list", text): numbered by Word, the number is not typed
+        if isinstance(item, tuple) and item[0] == "list":  # numbered by Word, the number is not typed
             document.add_paragraph(item[1], style="List Number")
+            continue
+        if isinstance(item, tuple) and item[0] == "table":  # ("table", [[cell, …], …])
+            grid = item[1]
+            table = document.add_table(rows=len(grid), cols=len(grid[0]))
+            for row, values in zip(table.rows, grid):
+                for cell, value in zip(row.cells, values):
+                    cell.text = value
             continue
         paragraph = document.add_paragraph()
         for run in ([item] if isinstance(item, str) else item):
@@ -266,6 +274,27 @@ def test_options_without_spaces_and_full_width_letters():
                   "2．乙", "Ａ．客户　Ｂ．产品", "答案：Ａ")
     assert [(q["options"], q["answer"]) for q in result.questions] == [
         ({"A": "一百元", "B": "两百元", "C": "三百元"}, "C"), ({"A": "客户", "B": "产品"}, "A")]
+
+
+def test_answer_key_tables_and_keys_on_a_heading_line():
+    result = read(
+        "《客户关系管理》单元测验",
+        ("table", [["题号", "1", "2", "3"], ["答案", "", "", ""]]),  # the students' answer box: not a key
+        "一、单项选择题",
+        "第1题 甲", "A．a　B．b",
+        "第2题 乙", "A．a　B．b",
+        "第3题 丙", "A．a　B．b",
+        "二、判断题",
+        "第4题 丁",
+        "第5题 戊",
+        ("table", [["题号", "1", "2", "3"], ["答案", "B", "A", "B"]]),
+        "二、判断题：4-5 对错",
+    )
+    assert [(q["stem"], q["answer"]) for q in result.questions] == [
+        ("甲", "B"), ("乙", "A"), ("丙", "B"), ("丁", True), ("戊", False)]
+    columns = read("一、单项选择题", "1．甲", "A．a　B．b", "2．乙", "A．a　B．b",
+                   ("table", [["题号", "答案"], ["1", "A"], ["2", "B"]]))
+    assert [q["answer"] for q in columns.questions] == ["A", "B"]
 
 
 def test_answer_key_when_numbers_restart_in_each_section():
