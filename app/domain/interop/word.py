@@ -193,6 +193,15 @@ def _auto_numbered(paragraph) -> bool:
     return style.startswith("List Number")
 
 
+def _type_heading(text: str) -> bool:
+    """True for a section heading that names a type (``一、单项选择题…``, ``判断题``)."""
+    match = _HEADING.match(text)
+    if match:
+        return type_in_heading(match.group(1)) is not None
+    head = re.split(r"[（(:：，,]", text, maxsplit=1)[0]
+    return bool(head.strip()) and type_from_name(head) is not None
+
+
 def _style(match: re.Match) -> str:
     return next(name for name in ("dot", "comma", "paren", "close", "nth") if match.group(name))
 
@@ -219,7 +228,15 @@ class _Paper:
     # ------------------------------------------------------------ reading
 
     def read(self, lines: list[_Line]) -> ImportResult:
+        # In a paper with type headings, numbered lines above the first one are its instructions
+        # (注意事项：1．考试时间 90 分钟 …), not questions.
+        first_heading = next((i for i, line in enumerate(lines) if _type_heading(line.text)), 0)
+        if any(_FIELD.match(line.text) or _OPTION.match(line.text) for line in lines[:first_heading]):
+            first_heading = 0  # options or answers up there: those are questions after all
         for index, line in enumerate(lines):
+            if index < first_heading:
+                self._outside(line)
+                continue
             if line.key_table and not self.key_mode:
                 self._finish()
                 self.key_mode = True  # a filled-in answer grid starts the key section

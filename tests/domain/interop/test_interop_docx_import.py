@@ -108,6 +108,23 @@ def test_section_headings_with_inline_options():
     assert result.skipped == []
 
 
+def test_numbered_instructions_above_the_first_heading_are_not_questions():
+    result = read(
+        "《客户关系管理》期末考试试卷",
+        "注意事项：",
+        "1．考试时间 90 分钟。",
+        "2．请将答案写在答题纸上。",
+        "一、判断题",
+        "1．客户越多越好。",
+        "答案：错",
+    )
+    assert [(q["stem"], q["answer"]) for q in result.questions] == [("客户越多越好。", False)]
+    assert result.skipped == []
+    # but numbered lines with answers above a later heading are questions
+    mixed = read("1、甲", "答案：对", "题型：判断题", "简答题", "2、乙", "答案：{要点}")
+    assert [(q["type"], q["stem"]) for q in mixed.questions] == [("true_false", "甲"), ("essay", "乙")]
+
+
 def test_one_option_per_line_and_every_numbering():
     result = read(
         "一、单项选择题",
