@@ -38,7 +38,7 @@ _HEADERS = {
     "章节": "chapter", "chapter": "chapter", "category": "chapter",
     "标签": "tags", "知识点": "tags", "tags": "tags", "tag": "tags",
 }
-_OPTION_HEADER = re.compile(r"^(?:选项|option)([a-h])$")
+_OPTION_HEADER = re.compile(r"^(?:(?:选项|option)([a-h])|([a-h])(?:选项)?)$")
 
 
 def parse_xlsx(data: bytes, *, default_chapter: str | None = None) -> ImportResult:
@@ -118,7 +118,7 @@ def _header_name(value: object) -> str | None:
         return _HEADERS[text]
     option = _OPTION_HEADER.match(text)
     if option:
-        return "option_" + option.group(1).upper()
+        return "option_" + (option.group(1) or option.group(2)).upper()
     return None
 
 

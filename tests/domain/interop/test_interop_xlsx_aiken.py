@@ -103,6 +103,20 @@ def test_english_headers_short_type_names_and_number_cells():
     assert questions[1]["difficulty"] == 2 and questions[1]["chapter"] is None
 
 
+def test_a_title_row_above_other_platforms_headers():
+    data = sheet(
+        ["《客户关系管理》题库"],
+        ["题目类型（必填）", "试题内容", "A", "B", "C选项", "正确答案(必填)", "答案解析", "难易程度", "知识点"],
+        ["单选题", "客户细分的依据可以是（  ）。", "地域", "价值", "颜色", "B", "价值是常用依据。", "中", "细分"],
+        ["判断题", "客户越多越好。", "", "", "", "错", "", "", ""],
+    )
+    result = parse_xlsx(data)
+    assert result.skipped == [] and result.errors == []
+    assert [(q["type"], q.get("options"), q["answer"]) for q in valid(result.questions)] == [
+        ("single", {"A": "地域", "B": "价值", "C": "颜色"}, "B"), ("true_false", None, False)]
+    assert result.questions[0]["explanation"] == "价值是常用依据。"
+
+
 def test_bad_rows_report_their_row_numbers():
     data = sheet(
         TEMPLATE_HEADERS,                                                           # row 1
