@@ -29,7 +29,7 @@ _TYPE_ALIASES: dict[str, tuple[str, ...]] = {
     "true_false": ("是非题", "判断正误", "判断正误题", "正误判断", "true/false", "truefalse", "true-false"),
     "fill_blank": ("填空", "fill in the blank", "fill-in", "blank"),
     "essay": ("论述题", "问答题", "名词解释", "名词解释题", "案例分析题", "案例分析", "分析题", "主观题",
-              "综合题", "简述题", "论述", "问答"),
+              "综合题", "简述题", "论述", "问答", "案例题", "应用题", "综合应用题", "材料分析题", "简析题"),
     "numeric": ("计算", "numerical"),
     "ordering": ("排序",),
     "matching": ("连线题", "配对题", "连线", "配对"),
@@ -250,8 +250,6 @@ class Draft:
     difficulty: int | None = None
     tags: list[str] = field(default_factory=list)
     chapter: str | None = None
-    # True when the section said 单选 (so several keys deserve a warning).
-    from_section: bool = False
 
 
 class Problem(Exception):
