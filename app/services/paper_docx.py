@@ -193,29 +193,80 @@ def _question(document, found, item: PrintedItem) -> None:
             para(document, LINE + "____", indent=7)
 
 
+def _table(document, header: list[str], rows: list[list[str]]):
+    table = document.add_table(rows=1 + len(rows), cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for c, text in enumerate(header):
+        _cell_text(table.rows[0].cells[c], text, bold=True)
+    for r, row in enumerate(rows, start=1):
+        for c, text in enumerate(row[:len(header)]):
+            _cell_text(table.rows[r].cells[c], text)
+    return table
+
+
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+_NUMBERED_ITEM = re.compile(r"^\s*\d+[.、．]\s*")
+
+
+def markdown_blocks(document, text: str, indent: float = 7) -> None:
+    """Markdown as paragraphs, list items and Word tables (a case text holds all three)."""
+    lines = (text or "").splitlines()
+    index = 0
+    while index < len(lines):
+        line = lines[index].strip()
+        if line.startswith("|"):
+            rows = []
+            while index < len(lines) and lines[index].strip().startswith("|"):
+                cells = [plain(c.strip()) for c in lines[index].strip().strip("|").split("|")]
+                if not _TABLE_RULE.match(lines[index].strip().strip("|").strip()):
+                    rows.append(cells)
+                index += 1
+            if rows:
+                _table(document, rows[0], rows[1:])
+            continue
+        if line[:2] in ("- ", "* ", "+ "):
+            para(document, "• " + plain(line[2:]), indent=indent + 4)
+        elif line.startswith("#"):
+            para(document, plain(line), bold=True, indent=indent)
+        elif line:
+            block = [line]
+            while (index + 1 < len(lines) and lines[index + 1].strip()
+                   and lines[index + 1].strip()[:1] not in "|-*+#" and not _NUMBERED_ITEM.match(lines[index + 1])):
+                index += 1
+                block.append(lines[index].strip())
+            para(document, plain("".join(block)), indent=indent)
+        index += 1
+
+
+def _step_points(item: PrintedItem, step) -> str:
+    """A case step's points, where the steps add up to the points the case carries in this exam."""
+    total = sum(s.points for s in item.case.steps)
+    return _("（%(p)s 分）", p=_points(step.points)) if abs(total - item.points) < 1e-9 else ""
+
+
 def _case(document, found, item: PrintedItem) -> None:
     variant = item.case
     para(document, f"{item.number}. " + _("案例分析") + _own_points(found, item), space_before=3)
     if variant is None:
         para(document, _("（该案例已不存在，无法印制。）"), indent=7)
         return
-    for block in plain(variant.text_md).split("\n\n"):
-        if block.strip():
-            para(document, block.strip(), indent=7)
+    markdown_blocks(document, variant.text_md)
     if variant.dataset:
         columns = list(variant.dataset[0].keys())
-        table = document.add_table(rows=1 + len(variant.dataset), cols=len(columns))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for c, key in enumerate(columns):
-            _cell_text(table.rows[0].cells[c], str(variant.column_label(key)), bold=True)
-        for r, row in enumerate(variant.dataset, start=1):
-            for c, key in enumerate(columns):
-                _cell_text(table.rows[r].cells[c], str(row.get(key, "")))
+        _table(document, [str(variant.column_label(key)) for key in columns],
+               [[str(row.get(key, "")) for key in columns] for row in variant.dataset])
+    data_ids = {str(row.get("id")) for row in variant.dataset or []}
     for index, step in enumerate(variant.steps, start=1):
-        para(document, f"（{index}）{plain(step.prompt)}" + _("（%(p)s 分）", p=_points(step.points)), indent=7)
-        for _line in range(3 if step.kind in ("table", "classification") else 2):
-            para(document, LINE, indent=7)
+        para(document, f"（{index}）{plain(step.prompt)}" + _step_points(item, step), indent=7, space_before=3)
+        if step.rows:  # a table to fill in: one row per customer (or class), a column per answer
+            header = [""] + ([label for _id, label in step.columns] or [_("答案")])
+            _table(document, header, [[f"{rid} {label}" if rid in data_ids else label] + [""] * (len(header) - 1)
+                                      for rid, label in step.rows])
+            para(document, "")
+        else:
+            for _line in range(2):
+                para(document, LINE, indent=7)
 
 
 def paper_document(printed: PrintedPaper) -> docx.Document:
@@ -266,6 +317,16 @@ def key_text(item: PrintedItem) -> str:
     return str(item.key.get("display") or "")
 
 
+def _value_text(value, labels: dict | None = None) -> str:
+    if isinstance(value, dict):
+        return "，".join(f"{(labels or {}).get(k, k)} {_value_text(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "、".join(_value_text(v) for v in value)
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)
+
+
 def _case_key(document, item: PrintedItem) -> None:
     if item.case is None:
         return
@@ -273,10 +334,10 @@ def _case_key(document, item: PrintedItem) -> None:
     for index, step in enumerate(item.case.steps, start=1):
         value = answers.get(step.id)
         if isinstance(value, dict):
-            value = "；".join(f"{k}：{v}" for k, v in value.items())
-        elif isinstance(value, list):
-            value = "、".join(str(v) for v in value)
-        para(document, f"（{index}）{value}" + _("（%(p)s 分）", p=_points(step.points)), indent=7)
+            text = "；".join(f"{k}：{_value_text(v, dict(step.columns))}" for k, v in value.items())
+        else:
+            text = _value_text(value)
+        para(document, f"（{index}）{text}" + _step_points(item, step), indent=7)
 
 
 def key_document(printed: PrintedPaper) -> docx.Document:
