@@ -24,12 +24,10 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..domain.cases import solution
-from ..domain.exams.sections import PaperItem, paper_sections
 from ..domain.questions.numeric import format_number
 from ..domain.questions.presented import option_letter
 from .courseware import get_course
-from .paper_exam import PrintedItem, PrintedPaper
-from .paper_sections import heading
+from .paper_exam import PrintedItem, PrintedPaper, sections
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
@@ -137,13 +135,6 @@ def _header(document, printed: PrintedPaper, kind: str) -> None:
 
 def _student_lines(document) -> None:
     para(document, _("班级：____________　　姓名：____________　　学号：____________"), center=True, space_before=4)
-
-
-def _sections(printed: PrintedPaper):
-    """(heading, its items) for each section, in paper order."""
-    items = printed.items
-    sections = paper_sections([PaperItem(item.type, item.points) for item in items])
-    return [(heading(section), [items[i] for i in section.indexes]) for section in sections]
 
 
 def _section_heading(document, found) -> None:
@@ -279,7 +270,7 @@ def paper_document(printed: PrintedPaper) -> docx.Document:
     _student_lines(document)
     para(document, _("注意：请把答案写在答题卡上，答题卡上须写明卷别（%(label)s）。", label=printed.paper.label),
          size=9, center=True)
-    for found, items in _sections(printed):
+    for found, items in sections(printed):
         _section_heading(document, found)
         for item in items:
             _question(document, found, item)
@@ -346,7 +337,7 @@ def key_document(printed: PrintedPaper) -> docx.Document:
     para(document, _("参考答案及评分标准"), bold=True, size=15, heading_font=True, center=True)
     para(document, f"{printed.exam.title}（{printed.paper.label}）", size=12, heading_font=True, center=True)
     para(document, _("满分：%(p)s 分", p=_points(printed.total)), center=True)
-    for found, items in _sections(printed):
+    for found, items in sections(printed):
         _section_heading(document, found)
         for item in items:
             points = _("（%(p)s 分）", p=_points(item.points))
@@ -378,7 +369,7 @@ def sheet_document(printed: PrintedPaper) -> docx.Document:
     _student_lines(document)
     para(document, _("卷别：%(label)s　　（选择题填字母，判断题填 √ 或 ×，排序题与匹配题依次填字母）",
                      label=printed.paper.label), center=True, size=9)
-    for found, items in _sections(printed):
+    for found, items in sections(printed):
         _section_heading(document, found)
         if found.section.type in _GRID_TYPES:
             for start in range(0, len(items), GRID_COLUMNS):

@@ -28,7 +28,9 @@ from ..database import immediate_transaction
 from ..domain.cases import make_variant
 from ..domain.cases.model import Variant
 from ..domain.exams import AttemptStatus
-from ..domain.exams.paper_entry import MANUAL_TYPES, MAX_VARIANTS, EntryProblem, next_labels, read_entry
+from ..domain.exams.paper_entry import (MANUAL_TYPES, MAX_VARIANTS, EntryProblem, letters_text, next_labels,
+                                        read_entry)
+from ..domain.exams.sections import PaperItem, paper_sections
 from ..domain.questions import answer_view, grade, student_view
 from ..domain.questions.option_refs import render_option_refs
 from ..domain.questions.presented import LETTERED_TYPES, option_letter
@@ -41,6 +43,7 @@ from .accounts import audit
 from .attempts import draw_paper
 from .exam_access import allowed_attempts, user_attempts
 from .exam_errors import ExamError
+from .paper_sections import Heading, heading
 from .scoring import grade_item, recompute_total
 
 MAX_PER_EXPORT = 10
@@ -120,6 +123,38 @@ def printed_paper(exam: Exam, paper: ExamPaper) -> PrintedPaper:
     rows = drawn.rows + drawn.case_rows()
     items = [_printed_item(number, row) for number, row in enumerate(rows, start=1)]
     return PrintedPaper(exam, paper, items)
+
+
+def sections(printed: PrintedPaper) -> list[tuple[Heading, list[PrintedItem]]]:
+    """(heading, its items) for each section of the variant, in paper order (the online paper's headings)."""
+    items = printed.items
+    found = paper_sections([PaperItem(item.type, item.points) for item in items])
+    return [(heading(section), [items[i] for i in section.indexes]) for section in found]
+
+
+def entry_hint(item: PrintedItem) -> str:
+    """What to type for ``item`` when entering its answer sheet, in the variant's letters."""
+    view = item.view
+    if item.type == "single":
+        return _("一个字母（%(letters)s）", letters=letters_text(len(view.get("options") or ())))
+    if item.type == "multiple":
+        return _("所选字母，如 ACD（%(letters)s）", letters=letters_text(len(view.get("options") or ())))
+    if item.type == "true_false":
+        return _("T 或 F（对/错、√/× 也可）")
+    if item.type == "ordering":
+        return _("按顺序填全部 %(n)d 个字母", n=len(view.get("options") or ()))
+    if item.type == "matching":
+        return _("依次为 %(n)d 个左项各填一个字母（%(letters)s）", n=len(view.get("left") or ()),
+                 letters=letters_text(len(view.get("choices") or ())))
+    if item.type == "fill_blank":
+        count = int(view.get("blanks") or 1)
+        return _("共 %(n)d 空，各空之间用“；”分隔", n=count) if count > 1 else _("填写的答案")
+    if item.type == "numeric":
+        unit = str(view.get("unit") or "")
+        return _("一个数字（单位：%(unit)s）", unit=unit) if unit else _("一个数字")
+    if item.type == "essay":
+        return _("可留空：对照答题卡人工评分；也可抄录学生答案")
+    return _("案例分析题：对照答题卡人工评分")
 
 
 def _order_signature(printed: PrintedPaper) -> tuple:

@@ -161,3 +161,219 @@ def test_exam_list_json(app, runner, exam_factory):
     assert by_id[open_id]["title"] == "开放" and by_id[open_id]["status"] == "published"
     assert by_id[closed_id]["status"] == "closed" and by_id[closed_id]["closes_at"].endswith("Z")
     assert by_id[draft_id]["status"] == "draft"
+
+
+# --- the browser button -------------------------------------------------------------------------
+
+def test_button_on_exam_list_and_zip_download(app, client, auth, paper_exam):
+    auth.login("teacher")
+    listing = client.get("/instructor/exams").get_data(as_text=True)
+    assert f"/instructor/exams/{paper_exam}/paper" in listing and "纸质试卷" in listing
+    page = client.get(f"/instructor/exams/{paper_exam}/paper")
+    assert page.status_code == 200 and "制作纸质试卷" in page.get_data(as_text=True)
+    response = client.post(f"/instructor/exams/{paper_exam}/paper", data={"variants": "2"})
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert "attachment" in response.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    assert len(names) == 6
+    for label in ("A卷", "B卷"):
+        assert {n for n in names if label in n} == {f"exam{paper_exam}-{label}-{kind}.docx"
+                                                   for kind in ("试卷", "参考答案", "答题卡")}
+    assert paragraphs(archive.read(f"exam{paper_exam}-B卷-参考答案.docx"))[0] == "参考答案及评分标准"
+    with app.app_context():
+        entries = db.session.scalars(db.select(AuditLog).where(AuditLog.action == "exam.paper.create")).all()
+        assert sorted(e.details["label"] for e in entries) == ["A卷", "B卷"]
+    # The page lists the recorded variants with a link to type in their answer sheets.
+    page = client.get(f"/instructor/exams/{paper_exam}/paper").get_data(as_text=True)
+    assert "A卷" in page and "B卷" in page and "录入答题卡" in page
+
+
+def test_bad_variant_count_is_a_message(client, auth, paper_exam):
+    auth.login("teacher")
+    for value in ("abc", "0", "11"):
+        response = client.post(f"/instructor/exams/{paper_exam}/paper", data={"variants": value})
+        assert response.status_code == 422
+        assert "套数应为 1 到 10" in response.get_data(as_text=True)
+
+
+def test_students_get_403_and_posts_need_csrf(app, client, auth, paper_exam):
+    auth.login("student")
+    assert client.get(f"/instructor/exams/{paper_exam}/paper").status_code == 403
+    assert client.post(f"/instructor/exams/{paper_exam}/paper", data={"variants": "2"}).status_code == 403
+    assert client.get(f"/instructor/exams/{paper_exam}/paper/entry").status_code == 403
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(ExamPaper)) == 0
+
+
+def test_paper_post_without_csrf_token_is_refused(csrf_app):
+    from tests.conftest import make_user
+    make_user(csrf_app, "teacher2", "instructor")
+    client = csrf_app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', page)
+    client.post("/auth/login", data={"username": "teacher2", "password": "secret-pass-123",
+                                     "csrf_token": token.group(1)})
+    response = client.post("/instructor/exams/1/paper", data={"variants": "2"})
+    assert response.status_code == 400
+
+
+# --- answers typed in from a variant's answer sheet ---------------------------------------------
+
+def _variants(client, exam_id):
+    client.post(f"/instructor/exams/{exam_id}/paper", data={"variants": "2"})
+
+
+def _sheet(app, exam_id, label, wrong: int | None = None):
+    """What a perfect answer sheet of ``label`` says, as typed: letters of the variant, T/F, blanks, numbers.
+
+    ``wrong``: the number of a single-choice question answered with another letter.
+    """
+    from app.models import Exam
+    from app.services.paper_docx import key_text
+    from app.services.paper_exam import printed_paper
+    with app.app_context():
+        exam = db.session.get(Exam, exam_id)
+        paper = db.session.scalar(db.select(ExamPaper).where(ExamPaper.label == label))
+        printed = printed_paper(exam, paper)
+        typed, points = {}, {}
+        for item in printed.items:
+            points[item.qid] = (item.number, item.type, item.points)
+            if item.type == "essay":
+                continue
+            if item.type == "true_false":
+                text = "T" if item.key["answer"] else "F"
+            elif item.type == "matching":
+                text = re.sub(r"（\d+）|\s", "", key_text(item))
+            elif item.type == "fill_blank":
+                text = "；".join(forms[0] for forms in item.key["accepted"])
+            elif item.type == "numeric":
+                text = str(item.key["answer"])
+            else:
+                text = key_text(item)
+            if item.number == wrong:
+                text = next(letter for letter in "ABCD" if letter != text)
+            typed[item.qid] = text
+        return paper.id, typed, points
+
+
+def _student_id(app, username="student"):
+    with app.app_context():
+        return db.session.scalar(db.select(User.id).where(User.username == username))
+
+
+def test_hand_entry_of_variant_b_grades_like_online_and_shows_in_gradebook(app, client, auth, paper_exam):
+    auth.login("teacher")
+    _variants(client, paper_exam)
+    paper_id, typed, points = _sheet(app, paper_exam, "B卷")
+    student = _student_id(app)
+    page = client.get(f"/instructor/exams/{paper_exam}/paper/entry?paper={paper_id}&student={student}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert all(f'name="q-{qid}"' in html for qid in points)
+    response = client.post(f"/instructor/exams/{paper_exam}/paper/entry",
+                           data={"paper": paper_id, "student": student, **{f"q-{k}": v for k, v in typed.items()}})
+    assert response.status_code == 302
+    with app.app_context():
+        attempt = db.session.scalar(db.select(Attempt).where(Attempt.user_id == student))
+        assert attempt.paper_id == paper_id and attempt.status == "submitted"
+        assert attempt.seed == db.session.get(ExamPaper, paper_id).seed
+        objective = sum(p for _n, t, p in points.values() if t != "essay")
+        assert attempt.score == objective and attempt.max_score == 18
+        essay = next(i for i in attempt.items if points[i.qid][1] == "essay")
+        assert essay.needs_manual and essay.score is None  # waits in the manual grading queue
+        assert [i.position for i in attempt.items] == sorted(n for n, _t, _p in points.values())
+    queue = client.get(f"/instructor/grading/exams/{paper_exam}")
+    assert queue.status_code == 200 and "张三" in queue.get_data(as_text=True)
+    book = client.get(f"/api/v1/exams/{paper_exam}/gradebook?format=json").get_json()
+    rows = book if isinstance(book, list) else book.get("rows", book)
+    assert any(r.get("username") == "student" and r.get("score") == objective for r in rows), book
+
+
+def test_one_wrong_letter_loses_that_items_points(app, client, auth, paper_exam):
+    auth.login("teacher")
+    _variants(client, paper_exam)
+    _paper, _typed, points = _sheet(app, paper_exam, "B卷")
+    single = min(n for n, t, _p in points.values() if t == "single")
+    paper_id, typed, points = _sheet(app, paper_exam, "B卷", wrong=single)
+    student = _student_id(app)
+    response = client.post(f"/instructor/exams/{paper_exam}/paper/entry",
+                           data={"paper": paper_id, "student": student, **{f"q-{k}": v for k, v in typed.items()}})
+    assert response.status_code == 302
+    with app.app_context():
+        attempt = db.session.scalar(db.select(Attempt).where(Attempt.user_id == student))
+        objective = sum(p for _n, t, p in points.values() if t != "essay")
+        by_number = {points[i.qid][0]: i for i in attempt.items}
+        assert by_number[single].score == 0
+        assert attempt.score == objective - points[by_number[single].qid][2]
+
+
+def test_bad_hand_input_gives_messages_and_keeps_typed_values(app, client, auth, paper_exam):
+    auth.login("teacher")
+    _variants(client, paper_exam)
+    paper_id, typed, points = _sheet(app, paper_exam, "A卷")
+    number_of = {qid: n for qid, (n, _t, _p) in points.items()}
+    single = next(q for q, (_n, t, _p) in points.items() if t == "single")
+    truth = next(q for q, (_n, t, _p) in points.items() if t == "true_false")
+    numeric = next(q for q, (_n, t, _p) in points.items() if t == "numeric")
+    typed.update({single: "Z", truth: "也许", numeric: "很多"})
+    student = _student_id(app)
+    response = client.post(f"/instructor/exams/{paper_exam}/paper/entry",
+                           data={"paper": paper_id, "student": student, **{f"q-{k}": v for k, v in typed.items()}})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f"第 {number_of[single]} 题：没有选项“Z”" in html
+    assert f"第 {number_of[truth]} 题是判断题" in html
+    assert f"第 {number_of[numeric]} 题：" in html
+    for qid, value in typed.items():  # everything typed is still in its box
+        assert f'name="q-{qid}" value="{value}"' in html
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Attempt)) == 0
+
+
+def test_entry_respects_attempt_limit_and_class(app, client, auth, exam_factory):
+    exam_id = exam_factory(title="一次", max_attempts=1)
+    auth.login("teacher")
+    _variants(client, exam_id)
+    paper_id, typed, _points = _sheet(app, exam_id, "A卷")
+    student = _student_id(app)
+    data = {"paper": paper_id, "student": student, **{f"q-{k}": v for k, v in typed.items()}}
+    assert client.post(f"/instructor/exams/{exam_id}/paper/entry", data=data).status_code == 302
+    again = client.post(f"/instructor/exams/{exam_id}/paper/entry", data=data)
+    assert again.status_code == 409 and "已用完本场考试的全部 1 次作答机会" in again.get_data(as_text=True)
+    outsider = _student_id(app, "admin")
+    refused = client.post(f"/instructor/exams/{exam_id}/paper/entry", data=dict(data, student=outsider))
+    assert refused.status_code == 422 and "请选择卷别和学生" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Attempt)) == 1
+
+
+def test_a_variant_draws_what_an_online_attempt_with_its_seed_draws(app, users, paper_exam):
+    from app.models import Exam
+    from app.services.attempts import draw_paper, start_or_resume
+    with app.app_context():
+        exam = db.session.get(Exam, paper_exam)
+        student = db.session.scalar(db.select(User).where(User.username == "student"))
+        attempt = start_or_resume(exam, student)
+        online = [(i.qid, i.version_id, i.points, i.presentation) for i in attempt.items]
+        drawn = draw_paper(exam, attempt.seed).rows
+        assert [(r["qid"], r["version_id"], r["points"], r["presentation"]) for r in drawn] == online
+
+
+def test_entry_refused_when_the_bank_changed_since_printing(app, client, auth, paper_exam):
+    from app.models import Question
+    from app.services import exam_cache
+    auth.login("teacher")
+    _variants(client, paper_exam)
+    paper_id, typed, points = _sheet(app, paper_exam, "A卷")
+    single = next(q for q, (_n, t, _p) in points.items() if t == "single")
+    with app.app_context():
+        db.session.scalar(db.select(Question).where(Question.qid == single)).active = False
+        db.session.commit()
+        exam_cache.clear()
+    response = client.post(f"/instructor/exams/{paper_exam}/paper/entry",
+                           data={"paper": paper_id, "student": _student_id(app),
+                                 **{f"q-{k}": v for k, v in typed.items()}})
+    assert response.status_code == 409
+    assert "A卷印制后，题库或考试规则已改变" in response.get_data(as_text=True)
