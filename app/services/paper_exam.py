@@ -175,6 +175,11 @@ def prepare_variants(exam: Exam, count: int, actor: User | None, new: bool = Fal
     if len(labels) < count - len(reused):
         raise ExamError(_("本场考试已有 %(n)d 套试卷，最多 %(max)d 套。", n=len(recorded), max=MAX_VARIANTS), 422)
     printed = [printed_paper(exam, paper) for paper in reused]
+    for paper, found in zip(reused, printed, strict=True):
+        if not matches_record(paper, found):
+            # Reprinting would hand out another paper under the same label, whose sheets could not be typed in.
+            raise ExamError(_("%(label)s印制后，题库或考试规则已改变，重印会得到不同的试卷；请勾选“另出新卷”（命令行加 --new）印制新的卷别。",
+                              label=paper.label), 409)
     seen = {_order_signature(p) for p in printed}
     for label in labels:
         paper = ExamPaper(exam_id=exam.id, label=label, seed=0, created_by_id=actor.id if actor else None)
@@ -199,6 +204,12 @@ def recorded_signature(paper: ExamPaper) -> list | None:
                                                      AuditLog.target == f"exam_paper:{paper.id}")
                               .order_by(AuditLog.id).limit(1))
     return (entry.details or {}).get("questions") if entry is not None else None
+
+
+def matches_record(paper: ExamPaper, printed: PrintedPaper) -> bool:
+    """Whether the variant's seed still draws the questions recorded when it was first printed."""
+    recorded = recorded_signature(paper)
+    return recorded is None or recorded == printed.signature()
 
 
 # --- typing in a paper answer sheet ----------------------------------------------------------
@@ -277,8 +288,7 @@ def enter_answers(exam: Exam, paper: ExamPaper, student: User, typed: Mapping[st
     if refusal:
         raise ExamError(refusal, 409)
     printed = printed_paper(exam, paper)
-    recorded = recorded_signature(paper)
-    if recorded is not None and recorded != printed.signature():
+    if not matches_record(paper, printed):
         raise ExamError(_("%(label)s印制后，题库或考试规则已改变，该卷种子抽出的题目与印制的试卷不同，无法按它录入。", label=paper.label), 409)
     responses, problems = read_answers(printed, typed)
     if problems:

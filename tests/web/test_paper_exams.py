@@ -377,3 +377,21 @@ def test_entry_refused_when_the_bank_changed_since_printing(app, client, auth, p
                                  **{f"q-{k}": v for k, v in typed.items()}})
     assert response.status_code == 409
     assert "A卷印制后，题库或考试规则已改变" in response.get_data(as_text=True)
+
+
+def test_reprint_refused_when_the_bank_changed_but_a_new_set_prints(app, runner, paper_exam, tmp_path):
+    from app.models import Question
+    from app.services import exam_cache
+    export(runner, paper_exam, tmp_path / "one")
+    with app.app_context():
+        paper = db.session.scalar(db.select(ExamPaper).where(ExamPaper.label == "A卷"))
+        from app.services.paper_exam import recorded_signature
+        qid = recorded_signature(paper)[0][0]
+        db.session.scalar(db.select(Question).where(Question.qid == qid)).active = False
+        db.session.commit()
+        exam_cache.clear()
+    result = runner.invoke(args=["exam", "paper", str(paper_exam), "--variants", "2", "--out", str(tmp_path / "two")])
+    assert result.exit_code != 0 and "A卷印制后，题库或考试规则已改变" in result.output and "--new" in result.output
+    assert "Traceback" not in result.output
+    files = export(runner, paper_exam, tmp_path / "three", "--new")
+    assert len(files) == 6 and all(("C卷" in f or "D卷" in f) for f in files)
