@@ -395,3 +395,23 @@ def test_reprint_refused_when_the_bank_changed_but_a_new_set_prints(app, runner,
     assert "Traceback" not in result.output
     files = export(runner, paper_exam, tmp_path / "three", "--new")
     assert len(files) == 6 and all(("C卷" in f or "D卷" in f) for f in files)
+
+
+def test_paper_pages_in_english_have_no_stray_chinese(app, client, auth, paper_exam):
+    from tests.web.test_english_walk import stray_chinese
+    client.post("/language", data={"locale": "en"})
+    auth.login("teacher")
+    _variants(client, paper_exam)
+    paper_id, typed, points = _sheet(app, paper_exam, "A卷")
+    student = _student_id(app)
+    pages = [client.get(f"/instructor/exams/{paper_exam}/paper"),
+             client.get(f"/instructor/exams/{paper_exam}/paper/entry?paper={paper_id}&student={student}")]
+    single = next(q for q, (_n, t, _p) in points.items() if t == "single")
+    truth = next(q for q, (_n, t, _p) in points.items() if t == "true_false")
+    typed.update({single: "Z", truth: "maybe"})
+    pages.append(client.post(f"/instructor/exams/{paper_exam}/paper/entry",
+                             data={"paper": paper_id, "student": student, **{f"q-{k}": v for k, v in typed.items()}}))
+    assert [p.status_code for p in pages] == [200, 200, 422]
+    for page in pages:
+        assert stray_chinese(page.get_data(as_text=True)) == []
+    assert "there is no option “Z”" in pages[2].get_data(as_text=True)
