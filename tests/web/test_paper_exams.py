@@ -240,7 +240,7 @@ def _sheet(app, exam_id, label, wrong: int | None = None):
         typed, points = {}, {}
         for item in printed.items:
             points[item.qid] = (item.number, item.type, item.points)
-            if item.type == "essay":
+            if item.type in ("essay", "case"):
                 continue
             if item.type == "true_false":
                 text = "T" if item.key["answer"] else "F"
@@ -415,3 +415,27 @@ def test_paper_pages_in_english_have_no_stray_chinese(app, client, auth, paper_e
     for page in pages:
         assert stray_chinese(page.get_data(as_text=True)) == []
     assert "there is no option “Z”" in pages[2].get_data(as_text=True)
+
+
+def test_case_exercises_are_printed_and_left_for_manual_grading(app, client, auth, exam_factory, tmp_path):
+    exam_id = exam_factory(title="含案例", cases=[{"id": "rfm-analysis", "points": 10}])
+    auth.login("teacher")
+    response = client.post(f"/instructor/exams/{exam_id}/paper", data={"variants": "1"})
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    paper = docx.Document(io.BytesIO(archive.read(f"exam{exam_id}-A卷-试卷.docx")))
+    texts = [p.text for p in paper.paragraphs]
+    assert any(t.startswith("九、案例分析题（共 1 题") for t in texts)
+    assert any("RFM" in t for t in texts) and len(paper.tables) >= 2  # its data and an answer table
+    key = [p.text for p in docx.Document(io.BytesIO(archive.read(f"exam{exam_id}-A卷-参考答案.docx"))).paragraphs]
+    assert any(t.startswith("（1）C01：R ") for t in key)
+    paper_id, typed, points = _sheet(app, exam_id, "A卷")
+    student = _student_id(app)
+    saved = client.post(f"/instructor/exams/{exam_id}/paper/entry",
+                        data={"paper": paper_id, "student": student, **{f"q-{k}": v for k, v in typed.items()}})
+    assert saved.status_code == 302
+    with app.app_context():
+        attempt = db.session.scalar(db.select(Attempt).where(Attempt.user_id == student))
+        case = next(i for i in attempt.items if i.qid.startswith("case:"))
+        assert case.needs_manual and case.score is None and attempt.needs_manual
+        assert attempt.score == sum(p for _n, t, p in points.values() if t not in ("essay", "case"))
+    assert client.get(f"/instructor/grading/exams/{exam_id}").status_code == 200
