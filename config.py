@@ -54,6 +54,8 @@ class Config:
     # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto are believed
     # for that many hops only, so a client cannot forge its address past them.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
+    # Printed at the top of Word exam papers (docs/paper-exams.md); empty: a line to write it on.
+    SCHOOL_NAME = os.environ.get("SCHOOL_NAME", "")
 
 
 class DevelopmentConfig(Config):

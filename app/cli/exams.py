@@ -53,3 +53,67 @@ def create_command(path: Path, username: str | None):
         details = "\n".join(f"  {line}" for line in exc.details)
         raise click.ClickException(f"{path}: {exc}\n{details}") from None
     click.echo(f"已创建考试 #{exam.id}“{exam.title}”")
+
+
+@exam_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: [{id, title, status, opens_at, closes_at}, ...].")
+@with_appcontext
+def list_command(as_json: bool):
+    """List every exam with its id, title, status (draft, published or closed) and window (UTC)."""
+    import json
+
+    from ..services.exam_access import is_closed
+    from ..services.exam_payloads import iso_time
+    from ..models import Exam
+
+    rows = []
+    for exam in db.session.scalars(db.select(Exam).order_by(Exam.id)):
+        status = "closed" if is_closed(exam) else ("published" if exam.published else "draft")
+        rows.append({"id": exam.id, "title": exam.title, "status": status,
+                     "opens_at": iso_time(exam.opens_at), "closes_at": iso_time(exam.closes_at)})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(f"{row['id']}\t{row['status']}\t{row['title']}")
+
+
+@exam_group.command("paper")
+@click.argument("exam_id", type=int)
+@click.option("--variants", "count", type=click.IntRange(1, 10), default=2, show_default=True,
+              help="Number of variants (A卷, B卷 …).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the Word files (created if missing).")
+@click.option("--new", "new", is_flag=True, help="Record new variants (next free labels) instead of reprinting.")
+@click.option("--by", "username", default=None, help="Instructor recorded as the creator of new variants.")
+@with_appcontext
+def paper_command(exam_id: int, count: int, out_dir: Path, new: bool, username: str | None):
+    """Write a Word paper, its answer key and an answer sheet per variant (docs/paper-exams.md).
+
+    Reprints the exam's recorded variants A卷, B卷 … (same seeds, same papers); records new ones
+    only for labels not yet printed, or, with --new, a new set under the next free labels.
+    """
+    from ..models import Exam
+    from ..services.paper_docx import write_files
+    from ..services.paper_exam import prepare_variants
+
+    exam = db.session.get(Exam, exam_id)
+    if exam is None:
+        raise click.ClickException(f"没有编号为 {exam_id} 的考试（flask --app app exam list 列出全部考试）")
+    actor = db.session.scalar(db.select(User).where(User.username == username)) if username else None
+    try:
+        papers = prepare_variants(exam, count, actor, new=new)
+        files = write_files(papers, out_dir)
+    except ExamError as exc:
+        db.session.rollback()
+        details = "\n".join(f"  {line}" for line in exc.details)
+        raise click.ClickException(f"{exc}\n{details}".rstrip()) from None
+    except OSError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"无法写入 {out_dir}：{exc}") from None
+    db.session.commit()
+    for printed in papers:
+        if any(item.type == "case" and item.case is None for item in printed.items):
+            click.echo(f"警告：{printed.paper.label}中有已不存在的案例，未能印制", err=True)
+    for path in files:
+        click.echo(str(path))

@@ -83,3 +83,4 @@ from . import authoring  # noqa: E402,F401  (question authoring registers on bp)
 from . import cases  # noqa: E402,F401  (case assignments and results register on bp)
 
 from . import gradebook, grading, monitor, statistics  # noqa: E402,F401  (results tools register on bp)
+from . import papers  # noqa: E402,F401  (paper exams: Word variants and typed-in answer sheets)

@@ -51,6 +51,57 @@ class _HasSpec:
         self.spec = spec
 
 
+@dataclass
+class DrawnPaper:
+    """The paper a seed draws for an exam: its question rows (position, qid, version_id, points,
+    presentation) in paper order; the exam's cases follow through :meth:`case_rows`."""
+
+    rows: list[dict]
+    cases: tuple
+    rng: random.Random
+    sectioned: bool
+    max_score: float
+
+    def case_rows(self) -> list[dict]:
+        """The case items' rows, each with the student's variant seed from the paper's generator.
+
+        Call once, after the question rows were drawn (the generator continues from them) and
+        inside a transaction: the first use of a case creates its stand-in question.
+        """
+        rows = []
+        for offset, case in enumerate(self.cases, start=len(self.rows) + 1):
+            case_item = case_items.new_case_item(case.id, case.points, offset, self.rng)
+            rows.append({"position": case_item.position, "qid": case_item.qid, "version_id": case_item.version_id,
+                         "points": case_item.points, "presentation": case_item.presentation})
+        return rows
+
+
+def draw_paper(exam: Exam, seed: int, sectioned: bool | None = None) -> DrawnPaper:
+    """The questions, points and option orders that ``seed`` draws for ``exam``: the one draw of
+    online attempts and printed papers (app/services/paper_exam.py), so a printed variant and an
+    attempt with its seed hold the same paper.
+
+    ``sectioned`` (default: the exam's layout) groups the questions in sections by type, keeping
+    the draw's own order within each. Raises ValueError when the bank cannot fill the blueprint.
+    """
+    definition = exam_definition(exam)
+    plan, versions = exam_cache.draw_plan(definition)  # the pool's candidates per rule, built once
+    drawn = plan.draw(seed)
+    if sectioned is None:
+        sectioned = exam.paper_layout == "sections"
+    if sectioned:  # one section per type, the draw's own order (its shuffle) kept within each
+        drawn = in_sections(drawn, lambda item: versions[item.qid][1].get("type", ""))
+    rng = random.Random(seed ^ 0x5EED)
+    rows = []
+    for position, item in enumerate(drawn, start=1):
+        version_id, _data = versions[item.qid]
+        presentation = shuffle(_HasSpec(exam_cache.version_spec(version_id)), rng) if exam.shuffle_options else {}
+        rows.append({"position": position, "qid": item.qid, "version_id": version_id, "points": item.points,
+                     "presentation": presentation})
+    max_score = sum(d.points for d in drawn) + sum(c.points for c in definition.cases)
+    return DrawnPaper(rows, tuple(definition.cases), rng, sectioned, max_score)
+
+
 def start_or_resume(exam: Exam, user: User) -> Attempt:
     """The user's open attempt, or a new one with its own paper drawn from a fresh seed."""
     if not may_take(exam, user):
@@ -68,35 +119,20 @@ def start_or_resume(exam: Exam, user: User) -> Attempt:
     if limit is not None and len(existing) >= limit:
         raise ExamError(_("已用完全部 %(n)d 次作答机会", n=limit), 409)
     seed = secrets.randbelow(2**31)
-    definition = exam_definition(exam)
-    plan, versions = exam_cache.draw_plan(definition)  # the pool's candidates per rule, built once
-    drawn = plan.draw(seed)
-    sectioned = exam.paper_layout == "sections"
-    if sectioned:  # one section per type, the draw's own order (its shuffle) kept within each
-        drawn = in_sections(drawn, lambda item: versions[item.qid][1].get("type", ""))
+    paper = draw_paper(exam, seed)
+    rows = paper.rows
     now = utcnow()
     minutes = effective_minutes(exam, user)
     deadline = now + timedelta(minutes=minutes) if minutes else None
     if exam.closes_at and (deadline is None or exam.closes_at < deadline):
         deadline = exam.closes_at
-    rng = random.Random(seed ^ 0x5EED)
-    rows = []
-    for position, item in enumerate(drawn, start=1):
-        version_id, _data = versions[item.qid]
-        presentation = shuffle(_HasSpec(exam_cache.version_spec(version_id)), rng) if exam.shuffle_options else {}
-        rows.append({"position": position, "qid": item.qid, "version_id": version_id, "points": item.points,
-                     "presentation": presentation})
     values = {"exam_id": exam.id, "user_id": user.id, "number": len(existing) + 1, "seed": seed, "started_at": now,
-              "deadline": deadline, "sectioned": sectioned,
-              "max_score": sum(d.points for d in drawn) + sum(c.points for c in definition.cases)}
+              "deadline": deadline, "sectioned": paper.sectioned, "max_score": paper.max_score}
     # Read before the commits below expire the loaded objects (reading after would reload them).
     title, viewer, viewer_is_instructor = exam.title, fresh_start.unproxied(user), user.is_instructor
     try:
         with immediate_transaction():  # the write lock only for the inserts, not for drawing the paper
-            for offset, case in enumerate(definition.cases, start=len(drawn) + 1):
-                case_item = case_items.new_case_item(case.id, case.points, offset, rng)
-                rows.append({"position": case_item.position, "qid": case_item.qid, "version_id": case_item.version_id,
-                             "points": case_item.points, "presentation": case_item.presentation})
+            rows.extend(paper.case_rows())
             # Core inserts on the session's connection: the ORM's unit of work, or even its bulk
             # insert, costs more than the rest of the start (the commit above flushed the session).
             connection = db.session.connection()
