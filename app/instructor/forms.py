@@ -23,3 +23,15 @@ class RosterForm(FlaskForm):
         FileAllowed(["csv", "xlsx"], _l("只支持 .csv 或 .xlsx 文件。")),
     ])
     submit = SubmitField(_l("导入名单"))
+
+
+class ResetPasswordForm(FlaskForm):
+    """Confirm giving a student a one-time password."""
+
+    submit = SubmitField(_l("确认重置密码"))
+
+
+class RemoveStudentForm(FlaskForm):
+    """Confirm taking a student out of a class."""
+
+    submit = SubmitField(_l("确认移出班级"))
