@@ -7,7 +7,7 @@ confirmation page first (GET) and is a CSRF-checked POST.
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, make_response, redirect, render_template, url_for
+from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -46,12 +46,20 @@ def _class_and_student(class_id: int, user_id: int):
     return group, student
 
 
+def _confirm_page(group, student, form, action: str):
+    """The confirmation page; 400 when it answers a POST that was not a confirmation of this student."""
+    if request.method == "POST":
+        flash(_("请在确认页面上点击确认按钮。"), "warning")
+    return render_template("instructor/student_confirm.html", group=group, student=student, form=form,
+                           action=action), (400 if request.method == "POST" else 200)
+
+
 @bp.route("/classes/<int:class_id>/students/<int:user_id>/reset-password", methods=["GET", "POST"])
 def reset_student_password(class_id: int, user_id: int):
     """Confirm, then give the student a one-time password shown on this response only."""
     group, student = _class_and_student(class_id, user_id)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
+    if form.confirmed(student.username):
         password = reset_to_one_time_password(student, current_user, class_id=group.id, class_name=group.name)
         db.session.commit()
         response = make_response(render_template("instructor/student_password.html", group=group,
@@ -59,8 +67,7 @@ def reset_student_password(class_id: int, user_id: int):
         # The password must not survive in a cache or the browser's back-forward history.
         response.headers["Cache-Control"] = "no-store"
         return response
-    return render_template("instructor/student_confirm.html", group=group, student=student, form=form,
-                           action="reset"), (400 if form.errors else 200)
+    return _confirm_page(group, student, form, "reset")
 
 
 @bp.route("/classes/<int:class_id>/students/<int:user_id>/remove", methods=["GET", "POST"])
@@ -68,9 +75,8 @@ def remove_student(class_id: int, user_id: int):
     """Confirm, then take the student out of the class (the account and its attempts stay)."""
     group, student = _class_and_student(class_id, user_id)
     form = RemoveStudentForm()
-    if form.validate_on_submit():
+    if form.confirmed(student.username):
         remove_member(group, student, current_user)
         flash(marked(_("已将“%(name)s”移出班级“%(group)s”。"), name=student.display_name, group=group.name), "success")
         return redirect(url_for("instructor.class_detail", class_id=group.id))
-    return render_template("instructor/student_confirm.html", group=group, student=student, form=form,
-                           action="remove"), (400 if form.errors else 200)
+    return _confirm_page(group, student, form, "remove")

@@ -44,7 +44,7 @@ def test_students_get_403_on_every_roster_route(csrf_app, roster_world, who):
     headers = login(client, who)
     for url in _urls(roster_world):
         for method in ("GET", "POST"):
-            response = client.open(url, method=method, headers=headers)
+            response = client.open(url, method=method, headers=headers, data={"student": "member"})
             assert response.status_code == (403 if method == "GET" or "template" not in url else 405), (method, url)
     with csrf_app.app_context():
         member = db.session.get(User, roster_world["member"])
@@ -65,14 +65,14 @@ def test_reset_and_removal_need_the_csrf_token(csrf_app, roster_world):
     base = f"/instructor/classes/{roster_world['class']}/students/{roster_world['member']}"
     for action in ("reset-password", "remove"):
         for extra in ({}, {"X-CSRFToken": "forged"}):
-            response = client.post(f"{base}/{action}", headers=extra)
+            response = client.post(f"{base}/{action}", headers=extra, data={"student": "member"})
             assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True), (action, extra)
     with csrf_app.app_context():
         member = db.session.get(User, roster_world["member"])
         assert not member.must_change_password and [c.name for c in member.classes] == ["一班"]
     # With the token both go through: the token is what stood in the way.
-    assert client.post(f"{base}/reset-password", headers=headers).status_code == 200
-    assert client.post(f"{base}/remove", headers=headers).status_code == 302
+    assert client.post(f"{base}/reset-password", headers=headers, data={"student": "member"}).status_code == 200
+    assert client.post(f"{base}/remove", headers=headers, data={"student": "member"}).status_code == 302
     with csrf_app.app_context():
         assert db.session.get(User, roster_world["member"]).classes == []
 

@@ -113,7 +113,8 @@ def _class_with_student(app):
 
 
 def _reset(client, class_id, user_id) -> str:
-    response = client.post(f"/instructor/classes/{class_id}/students/{user_id}/reset-password")
+    response = client.post(f"/instructor/classes/{class_id}/students/{user_id}/reset-password",
+                           data={"student": "student"})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     return re.search(r'id="one-time-password">([^<]+)<', response.get_data(as_text=True)).group(1)
@@ -209,7 +210,8 @@ def test_an_admin_may_reset_but_not_someone_outside_the_class(app, client, auth,
     # student2 is in no class here; the teacher account is no student: both are not found in this class.
     for user_id in (users["student2"], users["teacher"], 999999):
         for method in ("GET", "POST"):
-            response = client.open(f"/instructor/classes/{class_id}/students/{user_id}/reset-password", method=method)
+            response = client.open(f"/instructor/classes/{class_id}/students/{user_id}/reset-password", method=method,
+                                   data={"student": "student2"})
             assert response.status_code == 404
     with app.app_context():
         assert not _user("student2").must_change_password and not _user("teacher").must_change_password
@@ -231,7 +233,14 @@ def test_removing_a_student_keeps_the_account_and_attempts_but_closes_the_class_
     assert confirm.status_code == 200 and "确认移出班级" in text and "张三" in text
     with app.app_context():  # the confirmation page changed nothing
         assert [c.name for c in _user("student").classes] == ["一班"]
-    response = client.post(f"/instructor/classes/{class_id}/students/{users['student']}/remove")
+    # A POST that does not name the student (not from the confirmation page) changes nothing.
+    for data in ({}, {"student": "student2"}):
+        refused = client.post(f"/instructor/classes/{class_id}/students/{users['student']}/remove", data=data)
+        assert refused.status_code == 400 and "请在确认页面上点击确认按钮" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert [c.name for c in _user("student").classes] == ["一班"]
+    response = client.post(f"/instructor/classes/{class_id}/students/{users['student']}/remove",
+                           data={"student": "student"})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/instructor/classes/{class_id}")
     page = client.get(f"/instructor/classes/{class_id}").get_data(as_text=True)
     assert "已将“" in page and "移出班级" in page
@@ -246,7 +255,8 @@ def test_removing_a_student_keeps_the_account_and_attempts_but_closes_the_class_
     assert student.get("/api/v1/exams").get_json() == []
     assert student.get(f"/exams/{exam_id}").status_code in (403, 404)
     # A second removal finds no member.
-    assert client.post(f"/instructor/classes/{class_id}/students/{users['student']}/remove").status_code == 404
+    assert client.post(f"/instructor/classes/{class_id}/students/{users['student']}/remove",
+                       data={"student": "student"}).status_code == 404
 
 
 def test_the_class_page_controls_are_links_to_confirmation_pages(app, client, auth, users):
@@ -258,6 +268,7 @@ def test_the_class_page_controls_are_links_to_confirmation_pages(app, client, au
     for action in ("reset-password", "remove"):
         confirm = client.get(f"/instructor/classes/{class_id}/students/{student_id}/{action}").get_data(as_text=True)
         assert 'method="post"' in confirm and f'href="/instructor/classes/{class_id}"' in confirm  # cancel
+        assert 'name="student" type="hidden" value="student"' in confirm
 
 
 def test_english_pages(app, client, auth, users):
@@ -268,5 +279,6 @@ def test_english_pages(app, client, auth, users):
     assert "Reset password" in page and "Excel template (.xlsx)" in page
     page = _upload(client, class_id, "r.csv", "学号,姓名\n2024 01,甲\n".encode()).get_data(as_text=True)
     assert "cannot be a username" in page
-    page = client.post(f"/instructor/classes/{class_id}/students/{student_id}/reset-password").get_data(as_text=True)
+    page = client.post(f"/instructor/classes/{class_id}/students/{student_id}/reset-password",
+                       data={"student": "student"}).get_data(as_text=True)
     assert "This password is shown only this once" in page
