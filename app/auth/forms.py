@@ -34,6 +34,13 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("修改密码"))
 
 
+class ForcedPasswordForm(ChangePasswordForm):
+    """Choose a new password after logging in with a one-time password (no current password to ask)."""
+
+    current_password = None
+    submit = SubmitField(_l("设置新密码"))
+
+
 class LogoutEverywhereForm(FlaskForm):
     """End every session of one's account, after a ticked confirmation."""
 

@@ -10,11 +10,12 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..i18n import marked
-from ..services.accounts import authenticate, change_password as set_new_password, end_all_sessions
-from .forms import ChangePasswordForm, LoginForm, LogoutEverywhereForm
+from ..services.accounts import (authenticate, change_password as set_new_password, end_all_sessions,
+                                 finish_forced_password_change)
+from .forms import ChangePasswordForm, ForcedPasswordForm, LoginForm, LogoutEverywhereForm
 from ..services.passwords import verify_password
-from .session import (end_session, login_rate_limit, login_required, password_change_failures, restamp_session,
-                      start_session)
+from .session import (end_session, login_rate_limit, login_required, password_change_done, password_change_failures,
+                      restamp_session, start_session)
 
 bp = Blueprint("auth", __name__)
 
@@ -65,9 +66,25 @@ def _password_page(form: ChangePasswordForm, everywhere: LogoutEverywhereForm, s
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Change one's own password: other sessions end, this one goes on."""
-    form = ChangePasswordForm()
+    """Change one's own password: other sessions end, this one goes on.
+
+    After a login with a one-time password the new password is asked for without the current one
+    (that login consumed it), and nothing else opens until it is set.
+    """
     everywhere = LogoutEverywhereForm(formdata=None)
+    if current_user.must_change_password:
+        form = ForcedPasswordForm()
+        if form.validate_on_submit():
+            user = current_user._get_current_object()
+            finish_forced_password_change(user, form.new_password.data)
+            db.session.commit()
+            restamp_session(user)
+            password_change_done()
+            flash(_("新密码已设置，请记住它。"), "success")
+            return redirect(url_for("main.index"))
+        return _password_page(form, everywhere, 400 if form.errors else 200)
+    password_change_done()  # a stale mark (the change was made in another session) lets go here
+    form = ChangePasswordForm()
     if form.validate_on_submit():
         if password_change_failures.exceeded(current_user.id):
             form.current_password.errors.append(

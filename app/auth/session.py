@@ -22,6 +22,12 @@ from ..services.passwords import dummy_hash
 
 # Session keys that outlive a logout or a login: only the chosen language.
 _KEPT_KEYS = ("locale",)
+# Set by a login with a one-time password until the new password is chosen (see must_change_guard).
+MUST_CHANGE_KEY = "must_change_password"
+# What a session that must change its password may still reach: the page to change it, logging
+# out, logging in as someone else, the language switch, and static files.
+_ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.logout", "auth.login", "api.delete_session",
+                          "main.set_language", "static"}
 
 
 def init_login(app: Flask) -> None:
@@ -40,6 +46,8 @@ def init_login(app: Flask) -> None:
         if user is None or (user.session_version or 0) != identity[1]:
             return None  # a revoked session: anonymous from here on
         return user
+
+    app.before_request(must_change_guard)
 
     @login_manager.unauthorized_handler
     def _unauthorized():
@@ -85,9 +93,38 @@ def _fresh_session() -> None:
 
 
 def start_session(user: User) -> None:
-    """Log ``user`` in on a clean session with a new CSRF token (nothing of a previous user's survives)."""
+    """Log ``user`` in on a clean session with a new CSRF token (nothing of a previous user's survives).
+
+    A login with a one-time password marks the session: it must choose a new password first.
+    """
     _fresh_session()
     login_user(user)
+    if user.must_change_password:
+        session[MUST_CHANGE_KEY] = True
+
+
+def password_change_done() -> None:
+    """The forced password change is done: the session may go everywhere again."""
+    session.pop(MUST_CHANGE_KEY, None)
+
+
+def must_change_guard():
+    """``before_request``: a session logged in with a one-time password reaches only the password page.
+
+    Pages redirect there; the API answers 403 JSON. The mark lives in the session (set at that
+    login, every older session having ended with the reset), so no request pays a query for it.
+    """
+    if not session.get(MUST_CHANGE_KEY) or request.endpoint in _ALLOWED_BEFORE_CHANGE:
+        return None
+    if session_user_id() is None:  # logged out since: the mark means nothing any more
+        session.pop(MUST_CHANGE_KEY, None)
+        return None
+    from ..errors import wants_json
+    from flask import redirect, url_for
+
+    if wants_json():
+        return jsonify(error=_("请先修改密码：你用一次性密码登录，须设置新密码后才能继续。")), 403
+    return redirect(url_for("auth.change_password"))
 
 
 def restamp_session(user: User) -> None:

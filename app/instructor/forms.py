@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -23,3 +23,31 @@ class RosterForm(FlaskForm):
         FileAllowed(["csv", "xlsx"], _l("只支持 .csv 或 .xlsx 文件。")),
     ])
     submit = SubmitField(_l("导入名单"))
+
+
+class ConfirmStudentForm(FlaskForm):
+    """A confirmation page's form: it names the student (username) it was shown for.
+
+    A POST that does not name the student (a script, a stale page, a replayed request) changes
+    nothing; the view checks the name against the URL's student.
+    """
+
+    student = HiddenField()
+
+    def confirmed(self, username: str) -> bool:
+        """True for a valid POST naming ``username``; resets the field for showing the page again."""
+        ok = self.validate_on_submit() and self.student.data == username
+        self.student.data = username
+        return bool(ok)
+
+
+class ResetPasswordForm(ConfirmStudentForm):
+    """Confirm giving a student a one-time password."""
+
+    submit = SubmitField(_l("确认重置密码"))
+
+
+class RemoveStudentForm(ConfirmStudentForm):
+    """Confirm taking a student out of a class."""
+
+    submit = SubmitField(_l("确认移出班级"))

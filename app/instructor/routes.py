@@ -17,6 +17,7 @@ from ..i18n import marked
 from ..models import ClassGroup
 from ..services.accounts import audit
 from ..services.classes import find_class, import_roster
+from ..services.passwords import MIN_PASSWORD_LENGTH
 from .forms import ClassForm, RosterForm
 
 bp = Blueprint("instructor", __name__)
@@ -65,12 +66,12 @@ def class_detail(class_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            rows, errors = read_roster(upload.filename or "", upload.read())
+            rows, errors = read_roster(upload.filename or "", upload.read(), MIN_PASSWORD_LENGTH)
         except TableError as exc:
-            form.file.errors.append(str(exc))
+            form.file.errors.append(_(str(exc)))  # the roster's column messages are catalogue entries
         else:
             result = import_roster(rows, errors, group, current_user)
-            if result.created:
+            if result.generated:
                 credentials_href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(
                     result.credentials_csv()).decode("ascii")
     status = 400 if form.errors and request.method == "POST" else 200
@@ -81,6 +82,7 @@ def class_detail(class_id: int):
 from . import exams  # noqa: E402,F401  (exam editor and accommodations register on bp)
 from . import authoring  # noqa: E402,F401  (question authoring registers on bp)
 from . import cases  # noqa: E402,F401  (case assignments and results register on bp)
+from . import rosters  # noqa: E402,F401  (roster template, password reset and removal register on bp)
 
 from . import gradebook, grading, monitor, statistics  # noqa: E402,F401  (results tools register on bp)
 from . import papers  # noqa: E402,F401  (paper exams: Word variants and typed-in answer sheets)

@@ -19,18 +19,27 @@ from .accounts import audit, create_user, find_user
 
 @dataclass
 class RosterResult:
-    """What an import did: new accounts (with their one-time passwords), existing ones added."""
+    """What an import did: new accounts, existing ones added, rows refused.
 
-    created: list[tuple[RosterRow, str]] = field(default_factory=list)
+    ``created`` pairs each new account's row with its generated password, or None when the file
+    gave the initial password (the teacher knows it already).
+    """
+
+    created: list[tuple[RosterRow, str | None]] = field(default_factory=list)
     added: list[RosterRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
+    @property
+    def generated(self) -> list[tuple[RosterRow, str]]:
+        """New accounts whose password the system generated (shown once, offered for download)."""
+        return [(row, password) for row, password in self.created if password is not None]
+
     def credentials_csv(self) -> bytes:
-        """New accounts and passwords as CSV for Excel (UTF-8 with BOM)."""
+        """New accounts with generated passwords as CSV for Excel (UTF-8 with BOM)."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["username", "full name", "student number", "class", "password"])
-        for row, password in self.created:
+        for row, password in self.generated:
             writer.writerow(safe_row([row.username, row.full_name, row.student_number, row.class_name, password]))
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -75,10 +84,10 @@ def import_roster(rows: list[RosterRow], errors: list[RowError], default_class: 
                 if user is not None and user.role != Role.STUDENT:
                     raise ValueError(_("用户名“%(u)s”已被教师或管理员账号使用", u=row.username))
                 if user is None:
-                    password = generate_password()
+                    password = row.password or generate_password()
                     user = create_user(row.username, password, Role.STUDENT, row.full_name, row.student_number)
                     add_member(target, user)
-                    result.created.append((row, password))
+                    result.created.append((row, None if row.password else password))
                 else:
                     if row.student_number and not user.student_number:
                         user.student_number = row.student_number
@@ -91,3 +100,26 @@ def import_roster(rows: list[RosterRow], errors: list[RowError], default_class: 
           added=len(result.added), errors=len(result.errors))
     db.session.commit()
     return result
+
+
+def class_student(group: ClassGroup, user_id: int) -> User | None:
+    """The student ``user_id`` when a member of ``group``, else None."""
+    return db.session.scalar(select(User).join(ClassMembership, ClassMembership.user_id == User.id).where(
+        ClassMembership.class_id == group.id, User.id == user_id, User.role == Role.STUDENT))
+
+
+def remove_member(group: ClassGroup, user: User, actor: User | None) -> bool:
+    """Take ``user`` out of ``group`` and commit; False when not a member.
+
+    The account stays, and so do its attempts and case work: only the class's exams and
+    assignments are no longer open to the student. Audited.
+    """
+    membership = db.session.scalar(select(ClassMembership).where(
+        ClassMembership.class_id == group.id, ClassMembership.user_id == user.id))
+    if membership is None:
+        return False
+    db.session.delete(membership)
+    audit(actor, "class.remove_student", f"class:{group.id}", user_id=user.id, username=user.username,
+          class_name=group.name)
+    db.session.commit()
+    return True

@@ -14,7 +14,7 @@ ROSTER = (
     "username,full name,student number,class\n"
     "s2026001,赵一,2026001,\n"            # good: joins the selected class
     "s2026002,钱二,2026002,物流2班\n"      # good: creates and joins 物流2班
-    ",孙三,2026003,\n"                      # bad: no username
+    ",孙三,,\n"                             # bad: neither username nor 学号
     "bad name!,李四,2026004,\n"             # bad: invalid username
     "s2026005,,2026005,\n"                  # bad: no full name
     "s2026001,赵一重复,2026006,\n"          # bad: duplicate of row 2
@@ -42,7 +42,7 @@ def test_csv_roster_mix_of_good_and_bad_rows(app, client, auth, users, encoding)
     assert response.status_code == 200
     assert "新建账号 2 个" in page and "出错 5 行" in page
     errors = re.search(r'id="roster-errors".*?</table>', page, re.S).group(0)
-    for row, reason in [(4, "用户名为空"), (5, "无效"), (6, "姓名为空"), (7, "与第 2 行重复"), (8, "教师或管理员")]:
+    for row, reason in [(4, "学号和用户名都为空"), (5, "无效"), (6, "姓名为空"), (7, "与第 2 行重复"), (8, "教师或管理员")]:
         assert re.search(rf"<td>{row}</td><td>[^<]*{reason}", errors), (row, reason)
     with app.app_context():
         s1 = db.session.scalar(db.select(User).filter_by(username="s2026001"))
@@ -65,15 +65,17 @@ def test_xlsx_roster(app, client, auth, users):
     ws.append(["用户名", "姓名", "学号", "班级"])
     ws.append(["x001", "周五", 2026101, None])
     ws.append(["x002", "吴六", "2026102", None])
-    ws.append([None, "郑七", "2026103", None])
+    ws.append([None, "郑七", "2026103", None])      # no username: the 学号 is the username
+    ws.append([None, "王八", None, None])            # neither: refused
     buf = io.BytesIO()
     wb.save(buf)
     auth.login("teacher")
     class_id = _create_class(client)
     page = _upload(client, class_id, "roster.xlsx", buf.getvalue()).get_data(as_text=True)
-    assert "新建账号 2 个" in page and "出错 1 行" in page
+    assert "新建账号 3 个" in page and "出错 1 行" in page
     with app.app_context():
         assert db.session.scalar(db.select(User).filter_by(username="x001")).student_number == "2026101"
+        assert db.session.scalar(db.select(User).filter_by(username="2026103")).full_name == "郑七"
 
 
 def test_reimport_adds_existing_students_without_new_passwords(app, client, auth, users):
@@ -90,7 +92,7 @@ def test_reimport_adds_existing_students_without_new_passwords(app, client, auth
 
 
 @pytest.mark.parametrize("filename,data,message", [
-    ("r.csv", "name,number\n甲,1\n".encode(), "缺少必需的列"),
+    ("r.csv", "name,phone\n甲,1\n".encode(), "缺少必需的列：学号或用户名"),
     ("r.xlsx", b"PK\x03\x04 this is not really a zip", "已损坏"),
     ("r.csv", b"", "文件是空的"),
     ("r.pdf", b"%PDF-1.4", "只支持"),
