@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -151,7 +152,10 @@ def entry_hint(item: PrintedItem) -> str:
         return _("共 %(n)d 空，各空之间用“；”分隔", n=count) if count > 1 else _("填写的答案")
     if item.type == "numeric":
         unit = str(view.get("unit") or "")
-        return _("一个数字（单位：%(unit)s）", unit=unit) if unit else _("一个数字")
+        if not unit:
+            return _("一个数字")
+        # The unit is the question's own (Chinese) text: marked so an English page shows it as content.
+        return Markup(_("一个数字（单位：%(unit)s）", unit=Markup('<span lang="zh">%s</span>') % unit))
     if item.type == "essay":
         return _("可留空：对照答题卡人工评分；也可抄录学生答案")
     return _("案例分析题：对照答题卡人工评分")
