@@ -11,6 +11,9 @@ imported all or nothing by default (docs/interop.md, "Importing").
 
 from __future__ import annotations
 
+import base64
+import json
+import zlib
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -382,6 +385,55 @@ def import_file(data: bytes | str, fmt: str, course: str = "crm", default_chapte
     except ImportRefused as exc:
         return ImportReport(plan, False, str(exc))
     return ImportReport(plan, True)
+
+
+# --- the browser's upload between preview and confirm -------------------------------------------
+# The preview page carries the uploaded file back in a hidden field, signed with the app's secret
+# key and the teacher's id and valid for UPLOAD_MAX_AGE seconds: any app process can check it, no
+# table or shared disk is needed, and the questions are parsed again from the very file previewed
+# (the client never supplies parsed questions).
+UPLOAD_MAX_AGE = 3600
+UPLOAD_MAX_BYTES = 2 * 1024 * 1024  # the sealed file must fit the request limit (MAX_CONTENT_LENGTH)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file uploaded for import: its bytes, name and chosen format."""
+
+    data: bytes
+    filename: str
+    fmt: str
+
+
+def _signer():
+    from flask import current_app
+    from itsdangerous import TimestampSigner
+
+    return TimestampSigner(current_app.config["SECRET_KEY"], salt="bank-import-upload")
+
+
+def seal_upload(upload: Upload, user_id: int) -> str:
+    """The upload as a signed, compressed text token for the preview form."""
+    header = base64.urlsafe_b64encode(json.dumps({"u": user_id, "f": upload.fmt, "n": upload.filename},
+                                                 ensure_ascii=False).encode()).decode()
+    body = base64.urlsafe_b64encode(zlib.compress(upload.data, 6)).decode()
+    return _signer().sign(f"{header}~{body}").decode()
+
+
+def open_upload(token: str, user_id: int) -> Upload | None:
+    """The upload sealed in ``token`` by this user less than an hour ago, else None."""
+    from itsdangerous import BadSignature
+
+    try:
+        raw = _signer().unsign(token.encode(), max_age=UPLOAD_MAX_AGE).decode()
+        header, body = raw.split("~", 1)
+        meta = json.loads(base64.urlsafe_b64decode(header))
+        data = zlib.decompress(base64.urlsafe_b64decode(body), bufsize=UPLOAD_MAX_BYTES + 1)
+    except (BadSignature, ValueError, zlib.error, UnicodeDecodeError):
+        return None
+    if meta.get("u") != user_id or len(data) > UPLOAD_MAX_BYTES:
+        return None
+    return Upload(data, str(meta.get("n", "")), str(meta.get("f", "")))
 
 
 def bank_for_export(course: str = "crm") -> tuple[dict[str, list[dict]], str]:

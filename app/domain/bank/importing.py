@@ -105,18 +105,18 @@ def resolve_category(category: str | None, chapters: Iterable[tuple[str, str]],
                      mapping: Mapping[str, str] | None = None, default: str | None = None) -> CategoryMatch:
     """Where questions of source ``category`` go.
 
-    In order: the category names a chapter (:func:`match_category`); the teacher's ``mapping``
-    (source category → slug; the key ``""`` stands for questions without a category); the import's
-    ``default`` chapter. Mapped or default chapters must be among ``chapters``.
+    In order: the teacher's ``mapping`` (source category → slug; the key ``""`` stands for
+    questions without a category); the chapter the category names (:func:`match_category`); the
+    import's ``default`` chapter. Mapped or default chapters must be among ``chapters``.
     """
     chapters = list(chapters)
     slugs = {slug for slug, _title in chapters}
     named, how = _match(category, chapters)
+    chosen = (mapping or {}).get(category or "")
+    if chosen in slugs and chosen != named:
+        return CategoryMatch(chosen, "mapped")
     if named is not None:
         return CategoryMatch(named, how)
-    chosen = (mapping or {}).get(category or "")
-    if chosen in slugs:
-        return CategoryMatch(chosen, "mapped")
     if default in slugs:
         return CategoryMatch(default, "default")
     return CategoryMatch(None, "none")
