@@ -38,6 +38,8 @@ EXTENSIONS = {".gift": "gift", ".txt": "aiken", ".xml": "moodle-xml", ".docx": "
 FORMAT_LABELS = {"docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "aiken": "Aiken (.txt)",
                  "gift": "Moodle GIFT (.gift, .txt)", "moodle-xml": "Moodle XML (.xml)"}
 IMPORT_FORMATS = ("docx", "xlsx", "aiken", "gift", "moodle-xml")
+_FIELD_NAMES = {"stem": "题干", "options": "选项", "answer": "答案", "explanation": "解析", "rubric": "评分要点",
+                "tags": "标签", "pairs": "配对", "items": "排序项"}
 
 
 def format_for(filename: str) -> str | None:
@@ -233,7 +235,7 @@ def _check(item: PlannedQuestion, sections: dict[str, set[str]]) -> None:
     clean = validation.spec.model_dump(mode="json", exclude_none=True)
     clean, fixed = fullwidth_question(clean)
     if fixed:
-        item.warnings.append("中文中的半角标点已改为全角（" + "、".join(fixed) + "）")
+        item.warnings.append("中文中的半角标点已改为全角（" + "、".join(_FIELD_NAMES.get(k, k) for k in fixed) + "）")
         validation = validate_question(clean)
         if validation.spec is None:  # pragma: no cover - changing punctuation keeps a question valid
             item.problems.append("题目无效：" + validation.message)
