@@ -365,6 +365,8 @@ class ImportReport:
 
     def summary(self, dry_run: bool) -> str:
         counts = self.plan.counts()
+        if self.refused and not counts["valid"]:
+            return f"未导入：文件中有 {counts['problems']} 个问题，没有可以导入的题目（共 {counts['questions']} 题）"
         if self.refused:
             return (f"未导入：文件中有 {counts['problems']} 个问题（有效 {counts['valid']} 题，"
                     f"共 {counts['questions']} 题）；改正后重新导入，或加 --partial 只导入有效的 {counts['valid']} 题")
@@ -378,7 +380,7 @@ def import_file(data: bytes | str, fmt: str, course: str = "crm", default_chapte
                 dry_run: bool = False, actor: User | None = None, partial: bool = False) -> ImportReport:
     """Plan and (unless ``dry_run``) apply an import: all or nothing unless ``partial``."""
     plan = plan_import(data, fmt, course, default_chapter=default_chapter)
-    if plan.blocked and not partial:
+    if plan.blocked and not (partial and plan.valid):
         return ImportReport(plan, False, "problems")
     if dry_run:
         return ImportReport(plan, False)

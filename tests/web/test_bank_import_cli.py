@@ -99,6 +99,8 @@ def test_without_chapter_the_message_is_true_and_nothing_is_imported(app, runner
     assert "来源：Iota/Kappa" in result.output  # says what --chapter will do with the path
     assert "Traceback" not in result.output
     assert questions(app) == {}
+    nothing_valid = runner.invoke(args=["bank", "import", str(path), "--partial"])
+    assert nothing_valid.exit_code == 1 and "没有可以导入的题目" in nothing_valid.output
     # and following the advice works
     followed = runner.invoke(args=["bank", "import", str(path), "--chapter", "ch07-satisfaction-loyalty"])
     assert followed.exit_code == 0 and "已导入 5 题" in followed.output

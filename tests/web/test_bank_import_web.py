@@ -193,3 +193,21 @@ def test_every_form_needs_the_csrf_token(csrf_app):
                                                            "file": (io.BytesIO(MOODLE_NESTED.encode()), "m.xml")},
                           content_type="multipart/form-data")
     assert preview.status_code == 200 and 'name="csrf_token"' in preview.get_data(as_text=True)
+
+
+def test_the_excel_template_is_offered_once_the_excel_importer_is_installed(teacher):
+    """The template comes with the Excel importer (``xlsx_template`` in app/domain/interop)."""
+    try:
+        from app.domain.interop import xlsx_template  # noqa: F401
+    except ImportError:
+        assert "xlsx-template" not in teacher.get("/instructor/bank/import").get_data(as_text=True)
+        assert teacher.get("/instructor/bank/import/template.xlsx").status_code == 404
+        return
+    page = teacher.get("/instructor/bank/import").get_data(as_text=True)
+    assert 'href="/instructor/bank/import/template.xlsx"' in page
+    response = teacher.get("/instructor/bank/import/template.xlsx")
+    assert response.status_code == 200 and response.data[:2] == b"PK"
+    from openpyxl import load_workbook
+
+    headers = [cell.value for cell in next(load_workbook(io.BytesIO(response.data)).active.iter_rows(max_row=1))]
+    assert headers[:2] == ["题型", "题干"] and "答案" in headers and "章节" in headers
