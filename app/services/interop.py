@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import zlib
 from dataclasses import dataclass, field
 
@@ -66,6 +67,13 @@ class PlannedQuestion:
     warnings: list[str] = field(default_factory=list)  # imported with a note
     outcome: str | None = None  # "created" | "versioned" | "unchanged" (planned, then done)
     source_id: str | None = None  # the id the file gave, when the import changed it
+    place: str | None = None  # where the file has it ("第 12 行", "第 3 段"), when the importer says
+
+    @property
+    def line(self) -> int | None:
+        """The line, paragraph or row number of :attr:`place`."""
+        found = re.search(r"第\s*(\d+)\s*[行段]", self.place or "")
+        return int(found.group(1)) if found else None
 
     @property
     def chapter(self) -> str | None:
@@ -77,13 +85,14 @@ class PlannedQuestion:
 
     @property
     def where(self) -> str:
-        """How messages name this question: ``第 3 题（ch05-q042）``."""
+        """How messages name this question: ``第 3 题（ch05-q042，第 12 行）``."""
         qid = self.data.get("id")
-        return f"第 {self.number} 题" + (f"（{qid}）" if qid else "")
+        inside = "，".join(part for part in (qid, self.place) if part)
+        return f"第 {self.number} 题" + (f"（{inside}）" if inside else "")
 
     def bank_shape(self) -> dict:
         """The question as ``bank import --json`` prints it: the bank's YAML keys plus ``chapter``."""
-        return dict(self.data, chapter=self.chapter)
+        return {"id": None} | dict(self.data, chapter=self.chapter)
 
 
 @dataclass
@@ -121,12 +130,12 @@ class ImportPlan:
     @property
     def problems(self) -> list[Skip]:
         """Every problem: the file's, then each question's, in file order."""
-        return list(self.file_problems) + [Skip(item.where, message) for item in self.items
+        return list(self.file_problems) + [Skip(item.where, message, item.line) for item in self.items
                                            for message in item.problems]
 
     @property
     def warnings(self) -> list[Skip]:
-        return list(self.file_warnings) + [Skip(item.where, message) for item in self.items
+        return list(self.file_warnings) + [Skip(item.where, message, item.line) for item in self.items
                                            for message in item.warnings]
 
     def count(self, outcome: str) -> int:
@@ -192,7 +201,8 @@ def plan_import(data: bytes | str, fmt: str, course: str = "crm", *, default_cha
         match = resolve_category(category, chapters, mapping, default_chapter)
         row = rows.setdefault(category or "", CategoryRow(category, 0, match))
         row.count += 1
-        item = PlannedQuestion(index + 1, question, category, match)
+        item = PlannedQuestion(index + 1, question, category, match,
+                               place=result.places[index] if index < len(result.places) else None)
         plan.items.append(item)
         if match.chapter is None:
             item.problems.append(_no_chapter_message(category))

@@ -197,7 +197,7 @@ def test_bank_lint_rules_apply_bare_letters_are_problems_punctuation_is_fixed(ap
                     encoding="utf-8")
     result, out = run_json(runner, path)
     assert result.exit_code == 1
-    assert [p["where"] for p in out["problems"]] == ["第 1 题（lint-1）"]
+    assert [(p["where"], p["line"]) for p in out["problems"]] == [("第 1 题（lint-1，第 3 行）", 3)]
     assert "A" in out["problems"][0]["reason"]
     fixed = out["questions"][1]
     assert fixed["stem"] == "客户价值包括哪些方面（多选）？"

@@ -58,6 +58,7 @@ def parse_gift(text: str | bytes, *, default_chapter: str | None = None) -> Impo
     chapter = default_chapter
     category: str | None = None
     categories: list[str | None] = []
+    places: list[str | None] = []
     for block in split_blocks(source):
         meta, meta_problem = _block_meta(block)
         raw = block.text()
@@ -90,9 +91,10 @@ def parse_gift(text: str | bytes, *, default_chapter: str | None = None) -> Impo
             warnings.append(Skip(located, message, block.line))
         questions.append(finish_question(question, meta, chapter, defaults_used))
         categories.append(category)
+        places.append(where)
     warnings.extend(defaults_warning(defaults_used))
     return ImportResult(questions=questions, skipped=skipped, errors=errors, warnings=warnings,
-                        categories=categories)
+                        categories=categories, places=places)
 
 
 def _where(where: str, raw: str) -> str:

@@ -44,6 +44,9 @@ class ImportResult:
     errors: list[Skip] = field(default_factory=list)
     warnings: list[Skip] = field(default_factory=list)
     categories: list[str | None] = field(default_factory=list)
+    # Optional, parallel to ``questions``: where each question starts, for people ("第 12 行",
+    # "第 3 段", "第 5 行"); the import flow names questions by it. Empty when not known.
+    places: list[str | None] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
