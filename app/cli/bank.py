@@ -78,7 +78,7 @@ def import_command(path, fmt, course, chapter, dry_run, partial, as_json):
     """
     from ..services.interop import available_formats, format_for, import_file
 
-    fmt = fmt or format_for(path.name)
+    fmt = fmt or format_for(path.name, path.read_bytes())
     if fmt is None:
         raise click.UsageError(f"无法从扩展名判断 {path.name} 的格式，请用 --format 指定（"
                                + "|".join(IMPORT_FORMATS) + "）")

@@ -88,7 +88,7 @@ def bank_import():
         return _upload_page(_("不支持 %(f)s 文件：请在 Word 或 Excel 中“另存为”新格式（.docx 或 .xlsx）后再上传。",
                               f=old), fmt, 400)
     if not fmt:
-        fmt = svc.format_for(name) or ""
+        fmt = svc.format_for(name, data) or ""
         if not fmt:
             return _upload_page(_("无法从文件名判断格式：请选择文件格式，或上传 .docx、.xlsx、.txt（Aiken）、"
                                   ".gift、.xml（Moodle XML）文件。"), "", 400)

@@ -43,10 +43,19 @@ _FIELD_NAMES = {"stem": "题干", "options": "选项", "answer": "答案", "expl
                 "tags": "标签", "pairs": "配对", "items": "排序项"}
 
 
-def format_for(filename: str) -> str | None:
-    """The import format a file name suggests by its extension (``.txt`` is Aiken), or None."""
+def format_for(filename: str, data: bytes | None = None) -> str | None:
+    """The import format a file name suggests by its extension, or None.
+
+    ``.txt`` is Aiken, unless ``data`` reads as GIFT (Moodle also exports GIFT as ``.txt``): answers
+    in braces and no Aiken ``ANSWER:`` line.
+    """
     name = (filename or "").lower()
-    return next((fmt for ext, fmt in EXTENSIONS.items() if name.endswith(ext)), None)
+    fmt = next((fmt for ext, fmt in EXTENSIONS.items() if name.endswith(ext)), None)
+    if fmt == "aiken" and data is not None:
+        text = data[:200_000].decode("utf-8", "ignore")
+        if not re.search(r"^\s*ANSWER\s*[:：]", text, re.M) and re.search(r"\{[^{}]*\}", text):
+            return "gift"
+    return fmt
 
 
 def available_formats() -> tuple[str, ...]:

@@ -258,3 +258,11 @@ def test_import_by_a_user_is_audited_with_its_mapping(app, users, tmp_path):
         assert remembered_mapping(teacher)["Iota/Kappa"] == "ch02-crm-systems"
         chapters = {q.chapter for q in db.session.scalars(db.select(Question))}
         assert chapters == {"ch01-crm-overview", "ch02-crm-systems", "ch05-customer-value", "ch07-satisfaction-loyalty"}
+
+
+def test_a_txt_file_is_aiken_unless_it_reads_as_gift():
+    from app.services.interop import format_for
+
+    assert format_for("moodle-export.txt", "::q1::客户满意吗？{T}".encode()) == "gift"
+    assert format_for("aiken.txt", "客户价值指什么？\nA. 甲\nB. 乙\nANSWER: A\n".encode()) == "aiken"
+    assert format_for("paper.docx") == "docx" and format_for("sheet.XLSX") == "xlsx" and format_for("x.pdf") is None
