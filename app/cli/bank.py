@@ -11,11 +11,14 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..domain.bank import bank_stats, format_problems, lint_paths, load_paths
+from .schema_guard import SchemaGuardCommand, SchemaGuardGroup
 from ..services.bank import chapter_sections, sync_bank
+from ..domain.bank.importing import source_tag
+from ..services.interop import IMPORT_FORMATS
 from ..services.courseware import get_course
 
 
-@click.group("bank")
+@click.group("bank", cls=SchemaGuardGroup)
 def bank_group():
     """Question bank: lint, statistics, import and export."""
 
@@ -56,25 +59,63 @@ def stats_command(as_json, paths):
 
 @bank_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["gift", "moodle-xml"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default=None,
+              help="File format; by default from the extension (.docx .xlsx .txt=aiken .gift .xml).")
 @click.option("--course", default="crm", show_default=True)
-@click.option("--chapter", default=None, help="Chapter for questions whose file names no category.")
+@click.option("--chapter", default=None,
+              help="Chapter slug for questions whose category is not a chapter, or that have none.")
 @click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
+@click.option("--partial", is_flag=True, help="When the file has problems, import its valid questions anyway.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"questions": [...], "problems": [...]}.')
 @with_appcontext
-def import_command(path, fmt, course, chapter, dry_run):
-    """Import Moodle GIFT or Moodle XML; reports imported/skipped counts and why each skip happened."""
-    from ..services.interop import import_file
+def import_command(path, fmt, course, chapter, dry_run, partial, as_json):
+    """Import Word, Excel, Aiken, Moodle GIFT or Moodle XML questions (docs/interop.md).
 
-    report = import_file(path.read_bytes(), fmt, course, chapter, dry_run)
-    for item in report.errors:
-        click.echo(f"{path}:{item.line or 1}: 错误:{item.where}: {item.reason}", err=True)
-    for item in report.skipped:
-        click.echo(f"跳过 {item.where}: {item.reason}")
-    for item in report.warnings:
-        click.echo(f"注意 {item.where}: {item.reason}", err=True)
-    click.echo(report.summary(dry_run) + ("(试运行,未写入)" if dry_run else ""))
-    if report.errors and not report.imported:
+    All or nothing: a file with problems imports nothing unless --partial. Questions keep a
+    category path that is not a chapter as the tag 来源：<path>; questions without an id get the
+    bank's next id of their chapter. Exit 1 when nothing was (or would be) imported because of
+    problems.
+    """
+    from ..services.interop import available_formats, format_for, import_file
+
+    fmt = fmt or format_for(path.name, path.read_bytes())
+    if fmt is None:
+        raise click.UsageError(f"无法从扩展名判断 {path.name} 的格式，请用 --format 指定（"
+                               + "|".join(IMPORT_FORMATS) + "）")
+    if fmt not in available_formats():
+        raise click.UsageError(f"此版本还不能导入 {fmt} 格式，可用：" + "、".join(available_formats()))
+    report = import_file(path.read_bytes(), fmt, course, chapter, dry_run=dry_run, partial=partial)
+    plan = report.plan
+    if as_json:
+        click.echo(json.dumps({
+            "questions": [item.bank_shape() for item in plan.items],
+            "problems": [_located(item) for item in plan.problems],
+            "warnings": [_located(item) for item in plan.warnings],
+            "counts": plan.counts(), "written": report.written,
+        }, ensure_ascii=False, indent=1))
+    else:
+        for item in plan.file_problems:
+            click.echo(f"{path}:{item.line or 1}: {item.where}: {item.reason}", err=True)
+        for item in plan.items:
+            for message in item.problems:
+                extra = _chapter_hint(item) if item.chapter is None and "指定归入" in message else ""
+                click.echo(f"问题 {item.where}: {message}{extra}", err=True)
+        for item in plan.warnings:
+            click.echo(f"注意 {item.where}: {item.reason}", err=True)
+        click.echo(report.summary(dry_run) + ("（试运行，未写入）" if dry_run else ""))
+    if report.refused:
         sys.exit(1)
+
+
+def _chapter_hint(item) -> str:
+    """How to give a question without a chapter one, from the command line."""
+    if item.category:
+        return f"；用 --chapter 指定章节即可导入，分类路径会保留为标签“{source_tag(item.category)}”"
+    return "；用 --chapter 指定章节即可导入"
+
+
+def _located(skip) -> dict:
+    return {"where": skip.where, "line": skip.line, "reason": skip.reason}
 
 
 @bank_group.command("export")
@@ -101,7 +142,7 @@ def export_command(fmt, course, output):
         click.echo(result.text, nl=False)
 
 
-@click.command("sync")
+@click.command("sync", cls=SchemaGuardCommand)
 @click.option("--course", default="crm", show_default=True)
 @with_appcontext
 def sync_command(course):

@@ -81,6 +81,7 @@ def class_detail(class_id: int):
 
 from . import exams  # noqa: E402,F401  (exam editor and accommodations register on bp)
 from . import authoring  # noqa: E402,F401  (question authoring registers on bp)
+from . import bank_import  # noqa: E402,F401  (question import registers on bp)
 from . import cases  # noqa: E402,F401  (case assignments and results register on bp)
 from . import rosters  # noqa: E402,F401  (roster template, password reset and removal register on bp)
 

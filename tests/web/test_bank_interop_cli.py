@@ -39,17 +39,21 @@ def test_round_trip_keeps_every_expressible_question(app, runner, mini_bank, tmp
         db.engine.dispose()
 
 
-def test_dry_run_writes_nothing_and_bad_chapter_is_skipped_with_reason(app, runner, mini_bank, tmp_path):
+def test_dry_run_writes_nothing_and_bad_chapter_is_refused_unless_partial(app, runner, mini_bank, tmp_path):
     gift = tmp_path / "in.gift"
-    gift.write_text("$CATEGORY: $course$/crm/no-such-chapter\n\n::imp-1::天空是蓝色的吗?{T}\n\n"
-                    "$CATEGORY: $course$/crm/ch05-customer-value\n\n::imp-2::客户终生价值考虑未来利润吗?{T}\n",
+    gift.write_text("$CATEGORY: $course$/crm/no-such-chapter\n\n::imp-1::天空是蓝色的吗？{T}\n\n"
+                    "$CATEGORY: $course$/crm/ch05-customer-value\n\n::imp-2::客户终生价值考虑未来利润吗？{T}\n",
                     encoding="utf-8")
     before = hashes(app)
-    dry = runner.invoke(args=["bank", "import", str(gift), "--format", "gift", "--dry-run"])
+    dry = runner.invoke(args=["bank", "import", str(gift), "--format", "gift", "--dry-run", "--partial"])
     assert "可导入 1 题" in dry.output and "no-such-chapter" in dry.output and "试运行" in dry.output
     assert hashes(app) == before
-    real = runner.invoke(args=["bank", "import", str(gift), "--format", "gift"])
-    assert "已导入 1 题(新增 1" in real.output and "跳过 1 题" in real.output
+    refused = runner.invoke(args=["bank", "import", str(gift), "--format", "gift"])
+    assert refused.exit_code == 1 and "未导入" in refused.output and "--partial" in refused.output
+    assert hashes(app) == before  # all or nothing
+    real = runner.invoke(args=["bank", "import", str(gift), "--format", "gift", "--partial"])
+    assert real.exit_code == 0, real.output
+    assert "已导入 1 题（新增 1" in real.output and "跳过 1 题" in real.output
     assert "imp-2" in hashes(app) and "imp-1" not in hashes(app)
 
 

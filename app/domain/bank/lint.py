@@ -13,6 +13,7 @@ from app.domain.bank.problem import Problem
 from app.domain.bank.yamlio import LineList, LineMapping, read_yaml
 from app.domain.punctuation import describe as describe_punctuation
 from app.domain.punctuation import findings as punctuation_findings
+from app.domain.punctuation import to_fullwidth
 from app.domain.questions.option_refs import option_refs, strip_option_refs, unknown_option_refs
 
 
@@ -100,25 +101,7 @@ def letter_problems(questions: Iterable[Question]) -> list[Problem]:
     problems = []
     lines: dict[str, dict[str, int]] = {}
     for question in questions:
-        spec = question.spec
-        explanation = spec.explanation or ""
-        options = getattr(spec, "options", None) or {}
-        messages = []
-        if spec.type in _LETTERED or spec.type in _UNLETTERED_SHUFFLED:
-            named = bare_letters(explanation, options)
-            if named:
-                letters = "、".join(dict.fromkeys(ch for passage in named for ch in re.findall(r"[A-Z]", passage)))
-                where = "“" + "”“".join(named) + "”"
-                if spec.type in _LETTERED:
-                    messages.append(f"解析用字母 {letters} 指称选项（{where}）；考试打乱选项后学生看到的字母不同，"
-                                    "请写出选项内容，或用 {{opt:X}} 引用")
-                else:
-                    messages.append(f"解析用字母 {letters} 指称排序项（{where}）；考试中排序项不显示字母，请写出项目内容")
-        refs = option_refs(explanation)
-        if refs and spec.type not in _LETTERED:
-            messages.append("解析中的 {{opt:…}} 只能用于单选题和多选题（其他题型的选项在页面上没有字母）")
-        elif refs:
-            messages.extend(f"解析引用了不存在的选项 {{{{opt:{ref}}}}}" for ref in unknown_option_refs(explanation, options))
+        messages = letter_messages(question.spec)
         if not messages:
             continue
         if question.source_path not in lines:
@@ -126,6 +109,32 @@ def letter_problems(questions: Iterable[Question]) -> list[Problem]:
         line = lines[question.source_path].get(question.id, question.source_line)
         problems.extend(Problem(question.source_path, line, f"{question.id}: {message}") for message in messages)
     return problems
+
+
+def letter_messages(spec) -> list[str]:
+    """The option-letter problems of one question's explanation (see :func:`letter_problems`).
+
+    The one home of the rule for a single question: ``bank lint`` and ``bank import`` use it.
+    """
+    explanation = spec.explanation or ""
+    options = getattr(spec, "options", None) or {}
+    messages = []
+    if spec.type in _LETTERED or spec.type in _UNLETTERED_SHUFFLED:
+        named = bare_letters(explanation, options)
+        if named:
+            letters = "、".join(dict.fromkeys(ch for passage in named for ch in re.findall(r"[A-Z]", passage)))
+            where = "“" + "”“".join(named) + "”"
+            if spec.type in _LETTERED:
+                messages.append(f"解析用字母 {letters} 指称选项（{where}）；考试打乱选项后学生看到的字母不同，"
+                                "请写出选项内容，或用 {{opt:X}} 引用")
+            else:
+                messages.append(f"解析用字母 {letters} 指称排序项（{where}）；考试中排序项不显示字母，请写出项目内容")
+    refs = option_refs(explanation)
+    if refs and spec.type not in _LETTERED:
+        messages.append("解析中的 {{opt:…}} 只能用于单选题和多选题（其他题型的选项在页面上没有字母）")
+    elif refs:
+        messages.extend(f"解析引用了不存在的选项 {{{{opt:{ref}}}}}" for ref in unknown_option_refs(explanation, options))
+    return messages
 
 
 def _explanation_lines(path: str) -> dict[str, int]:
@@ -187,3 +196,29 @@ def _texts(value: object, line: int):
     elif isinstance(value, (list, dict)):
         for item in (value.items() if isinstance(value, dict) else value):
             yield from _texts(item, line)
+
+
+def fullwidth_question(data: dict) -> tuple[dict, list[str]]:
+    """``data`` with the half-width punctuation of its Chinese texts made full-width, and the keys changed.
+
+    The fix for what :func:`punctuation_problems` reports, applied to one question's texts (the same
+    keys; mapping keys such as matching's left items too). Grading compares texts after NFKC, so a
+    fixed answer accepts exactly what it accepted before.
+    """
+    changed: list[str] = []
+
+    def fix(value: object) -> object:
+        if isinstance(value, str):
+            return to_fullwidth(value)
+        if isinstance(value, dict):
+            return {fix(k): fix(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fix(item) for item in value]
+        return value
+
+    fixed = {}
+    for key, value in data.items():
+        fixed[key] = value if key in _NOT_TEXT else fix(value)
+        if fixed[key] != value:
+            changed.append(key)
+    return fixed, changed

@@ -141,6 +141,23 @@ def fold_feedback(general: str, items: list[tuple[str, str]]) -> str:
     return "\n\n".join(parts)
 
 
+def category_path(raw: str) -> tuple[str | None, str | None]:
+    """``(path, last component)`` of a Moodle category such as ``$course$/top/Iota/Kappa``.
+
+    Moodle's context prefixes (``$course$``, ``$system$``, ``$module$``, ``$cat1$``…) and its
+    implicit ``top`` category are left out of the path: ``("Iota/Kappa", "Kappa")``.
+    ``(None, None)`` when nothing is left.
+    """
+    parts = [part.strip() for part in raw.split("/") if part.strip()]
+    while parts and parts[0].startswith("$") and parts[0].endswith("$"):
+        parts.pop(0)
+    if parts and parts[0] == "top":
+        parts.pop(0)
+    if not parts or parts[-1].startswith("$"):
+        return None, None
+    return "/".join(parts), parts[-1]
+
+
 def finish_question(question: dict, meta: Mapping | None, chapter: str | None,
                     defaults_used: list[str]) -> dict:
     """Apply metadata, fill the required defaults of plain Moodle imports, add the chapter."""

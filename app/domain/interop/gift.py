@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .common import (
-    BLANK, ESSAY_PLACEHOLDER_RUBRIC, IdAllocator, Unexpressible, decode_input, decode_meta,
+    BLANK, ESSAY_PLACEHOLDER_RUBRIC, category_path, IdAllocator, Unexpressible, decode_input, decode_meta,
     defaults_warning, finish_question, fold_feedback, format_number, option_keys, parse_decimal,
     to_number,
 )
@@ -56,6 +56,9 @@ def parse_gift(text: str | bytes, *, default_chapter: str | None = None) -> Impo
     ids = IdAllocator()
     defaults_used: list[str] = []
     chapter = default_chapter
+    category: str | None = None
+    categories: list[str | None] = []
+    places: list[str | None] = []
     for block in split_blocks(source):
         meta, meta_problem = _block_meta(block)
         raw = block.text()
@@ -65,8 +68,8 @@ def parse_gift(text: str | bytes, *, default_chapter: str | None = None) -> Impo
         if not raw:
             continue
         if raw.startswith("$CATEGORY:"):
-            parts = [part.strip() for part in raw[len("$CATEGORY:"):].split("/") if part.strip()]
-            chapter = parts[-1] if parts and not parts[-1].startswith("$") else default_chapter
+            category, last = category_path(raw[len("$CATEGORY:"):])
+            chapter = last or default_chapter
             continue
         try:
             parsed = _parse_block(raw, meta)
@@ -87,8 +90,11 @@ def parse_gift(text: str | bytes, *, default_chapter: str | None = None) -> Impo
         for message in parsed.warnings + ([id_warning] if id_warning else []):
             warnings.append(Skip(located, message, block.line))
         questions.append(finish_question(question, meta, chapter, defaults_used))
+        categories.append(category)
+        places.append(where)
     warnings.extend(defaults_warning(defaults_used))
-    return ImportResult(questions=questions, skipped=skipped, errors=errors, warnings=warnings)
+    return ImportResult(questions=questions, skipped=skipped, errors=errors, warnings=warnings,
+                        categories=categories, places=places)
 
 
 def _where(where: str, raw: str) -> str:

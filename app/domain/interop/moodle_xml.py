@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..questions.registry import QUESTION_TYPES
 from .cloze import PLACEHOLDER, read_blanks
 from .common import (
-    BLANK, ESSAY_PLACEHOLDER_RUBRIC, ID_PATTERN, IdAllocator, Unexpressible, decode_input, decode_meta,
+    BLANK, ESSAY_PLACEHOLDER_RUBRIC, category_path, ID_PATTERN, IdAllocator, Unexpressible, decode_input, decode_meta,
     defaults_warning, finish_question, fold_feedback, option_keys, parse_decimal, to_number,
 )
 from .gift_syntax import unescape_short_answer
@@ -90,6 +90,8 @@ def _read_quiz(root: ET.Element, default_chapter: str | None, warnings: list[Ski
     ids = IdAllocator()
     defaults_used: list[str] = []
     chapter = default_chapter
+    category: str | None = None
+    categories: list[str | None] = []
     meta, meta_problem = None, None
     index = 0
     for element in root:
@@ -103,7 +105,8 @@ def _read_quiz(root: ET.Element, default_chapter: str | None, warnings: list[Ski
         current_meta, current_problem, meta, meta_problem = meta, meta_problem, None, None
         kind = (element.get("type") or "").strip().lower()
         if kind == "category":
-            chapter = _category(element) or default_chapter
+            category, last = category_path(_plain(element, "category/text"))
+            chapter = last or default_chapter
             continue
         index += 1
         name = _plain(element, "name/text") or None
@@ -133,14 +136,10 @@ def _read_quiz(root: ET.Element, default_chapter: str | None, warnings: list[Ski
         for message in parsed.warnings + ([id_warning] if id_warning else []):
             warnings.append(Skip(located, message))
         questions.append(finish_question(question, current_meta, chapter, defaults_used))
+        categories.append(category)
     warnings.extend(defaults_warning(defaults_used))
-    return ImportResult(questions=questions, skipped=skipped, errors=errors, warnings=warnings)
-
-
-def _category(element: ET.Element) -> str | None:
-    path = _plain(element, "category/text")
-    parts = [part.strip() for part in path.split("/") if part.strip()]
-    return parts[-1] if parts and not parts[-1].startswith("$") else None
+    return ImportResult(questions=questions, skipped=skipped, errors=errors, warnings=warnings,
+                        categories=categories)
 
 
 def _plain(element: ET.Element, path: str) -> str:

@@ -34,12 +34,19 @@ class ImportResult:
     ``questions`` are question-bank dicts (docs/question-format.md), each with a ``chapter`` key
     (``None`` when the file named no category and no default chapter was given).
     ``errors`` non-empty means some input could not be parsed at all.
+    ``categories``, when the format has category paths (GIFT ``$CATEGORY``, Moodle XML category
+    questions), holds each question's full source path (``Iota/Kappa``, without ``$course$/``),
+    parallel to ``questions`` (``None`` where no category applied); empty otherwise.
     """
 
     questions: list[dict] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     errors: list[Skip] = field(default_factory=list)
     warnings: list[Skip] = field(default_factory=list)
+    categories: list[str | None] = field(default_factory=list)
+    # Optional, parallel to ``questions``: where each question starts, for people ("第 12 行",
+    # "第 3 段", "第 5 行"); the import flow names questions by it. Empty when not known.
+    places: list[str | None] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
