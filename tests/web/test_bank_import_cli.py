@@ -266,3 +266,23 @@ def test_a_txt_file_is_aiken_unless_it_reads_as_gift():
     assert format_for("moodle-export.txt", "::q1::客户满意吗？{T}".encode()) == "gift"
     assert format_for("aiken.txt", "客户价值指什么？\nA. 甲\nB. 乙\nANSWER: A\n".encode()) == "aiken"
     assert format_for("paper.docx") == "docx" and format_for("sheet.XLSX") == "xlsx" and format_for("x.pdf") is None
+
+
+def test_word_paper_problems_name_their_paragraph(app, runner, tmp_path):
+    """A lint problem on a question parsed from Word names the paragraph the question starts at."""
+    from tests.domain.interop.test_interop_docx_import import paper
+    path = tmp_path / "paper.docx"
+    path.write_bytes(paper("一、单项选择题",
+                           "1．客户价值的核心是（  ）。",
+                           "A．客户终生价值　B．品牌知名度　C．股价",
+                           "答案：A",
+                           "2．客户满意的基础是（  ）。",
+                           "A．客户期望　B．广告投入　C．办公面积",
+                           "答案：A",
+                           "解析：所以选 A。"))
+    result, out = run_json(runner, path, "--chapter", "ch05-customer-value")
+    assert result.exit_code == 1
+    assert [q["answer"] for q in out["questions"]] == ["A", "A"]
+    assert len(out["problems"]) == 1
+    problem = out["problems"][0]
+    assert "第 5 段" in problem["where"] and problem["line"] == 5

@@ -35,6 +35,7 @@ def parse_aiken(data: str | bytes, *, default_chapter: str | None = None) -> Imp
     if text is None:
         return ImportResult(errors=errors, warnings=warnings)
     questions: list[dict] = []
+    places: list[str | None] = []
     skipped: list[Skip] = []
     defaults = 0
     block: _Block | None = None
@@ -55,6 +56,7 @@ def parse_aiken(data: str | bytes, *, default_chapter: str | None = None) -> Imp
                 question, notes = outcome
                 defaults += 1  # Aiken has no difficulty
                 questions.append(question)
+                places.append(f"第 {block.line} 行")
                 warnings.extend(Skip(f"第 {block.line} 行", note, block.line) for note in notes)
             block = None
         elif option and (block.options or block.stem):
@@ -72,7 +74,7 @@ def parse_aiken(data: str | bytes, *, default_chapter: str | None = None) -> Imp
     if block is not None:
         skipped.append(Skip(f"第 {block.line} 行", "文件末尾的题目缺少“ANSWER: 字母”一行", block.line))
     warnings.extend(difficulty_warning(defaults))
-    return ImportResult(questions=questions, skipped=skipped, errors=errors, warnings=warnings)
+    return ImportResult(questions=questions, skipped=skipped, errors=errors, warnings=warnings, places=places)
 
 
 class _Block:

@@ -524,6 +524,7 @@ class _Paper:
                 continue
             defaults += draft.difficulty is None
             result.questions.append(built)
+            result.places.append(question.where)
             result.warnings.extend(Skip(question.where, note, question.para) for note in notes)
         result.warnings.extend(self.warnings)
         result.warnings.sort(key=lambda skip: skip.line or 0)

@@ -69,6 +69,7 @@ def parse_xlsx(data: bytes, *, default_chapter: str | None = None) -> ImportResu
             continue
         defaults += draft.difficulty is None
         result.questions.append(question)
+        result.places.append(where)
         result.warnings.extend(Skip(where, note, number) for note in notes)
     result.warnings.extend(difficulty_warning(defaults))
     if not result.questions and not result.skipped:
