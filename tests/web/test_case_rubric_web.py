@@ -218,3 +218,17 @@ def test_exam_page_has_inputs_for_written_steps(app, client, exam_factory):
     assert refused.status_code == 422 and "最多 300 个字符" in json.dumps(refused.get_json(), ensure_ascii=False)
     assert client.put(url, json={"response": {"pitch": {"opening": "您好" * 100}}, "seq": 2},
                       headers=headers).status_code == 200
+
+
+def test_cli_shows_the_model_answer_on_request_and_grades_it_full_on_the_automatic_criteria(runner, tmp_path):
+    shown = runner.invoke(args=["case", "show", STRENGTHS, "--textbook", "--json"])
+    assert shown.exit_code == 0 and "solution" not in json.loads(shown.output)
+    shown = runner.invoke(args=["case", "show", STRENGTHS, "--textbook", "--solution", "--json"])
+    model = json.loads(shown.output)["solution"]
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(model, ensure_ascii=False), encoding="utf-8")
+    graded = json.loads(runner.invoke(args=["case", "grade", STRENGTHS, "--textbook", "--answers", str(path),
+                                            "--json"]).output)
+    assert graded["score"] == 3 and graded["pending"] == 7 and graded["max_score"] == 10
+    assert all(c["score"] == c["max"] for c in graded["criteria"] if c["auto"])
+    assert all(c["score"] is None for c in graded["criteria"] if not c["auto"])
