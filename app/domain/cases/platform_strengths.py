@@ -78,12 +78,10 @@ def check_elements(text: str) -> Check:
     return Check(0.0, E_NEITHER)
 
 
-def rubric_table(criteria: tuple[Criterion, ...]) -> str:
-    """The rubric as a Markdown table for the task text."""
-    lines = ["| 评分项 | 分值 | 评分方式 | 要求 |", "|---|---|---|---|"]
-    for c in criteria:
-        lines.append(f"| {c.label} | {c.points:g} | {'自动检查' if c.auto else '教师评分'} | {c.guide} |")
-    return "\n".join(lines)
+def rubric_list(criteria: tuple[Criterion, ...]) -> str:
+    """The rubric as a Markdown list for the task text (a list reads well on every page and in the CLI)."""
+    return "\n".join(f"- **{c.label}**（{c.points:g} 分，{'自动检查' if c.auto else '教师评分'}）：{c.guide}"
+                     for c in criteria)
 
 
 class PlatformStrengthsCase(Case):
@@ -117,7 +115,7 @@ class PlatformStrengthsCase(Case):
 
 **评分标准**（满分 10 分；前三项提交后自动评分，其余由教师评分）
 
-{rubric_table(CRITERIA)}
+{rubric_list(CRITERIA)}
 """
         steps = (
             Step("strengths", f"用三句话（不超过 {MAX_CHARS} 个字）描述{found.name}的特色与优势。", "writing",

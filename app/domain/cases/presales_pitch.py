@@ -22,7 +22,7 @@ from typing import Any
 from .base import Case
 from .grading import MAX_LISTED, norm_key, read_cells
 from .model import TEXTBOOK, Criterion, CriterionResult, Step, StepResult, Variant
-from .platform_strengths import rubric_table
+from .platform_strengths import rubric_list
 from .platforms import PITCH_ROWS, PLATFORMS, TEXTBOOK_PLATFORM, Platform, platform
 from .rubric import Check, manual_scores, rubric_result, written
 
@@ -115,7 +115,7 @@ class PresalesPitchCase(Case):
 
 **评分标准**（满分 {total:g} 分；“自动检查”的项目提交后立即评分，其余由教师评分）
 
-{rubric_table(TARGET_CRITERIA + PITCH_CRITERIA)}
+{rubric_list(TARGET_CRITERIA + PITCH_CRITERIA)}
 """
         steps = (
             Step("targets", f"分析{found.name}的目标客户：列出三类不同的目标客户，写出每类客户的特点和主要需求。",
