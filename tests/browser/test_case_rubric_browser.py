@@ -89,3 +89,23 @@ def test_teacher_grades_beside_the_answer(app, live_server, page, users):
     with app.app_context():
         work = db.session.get(CaseWork, work.id)
         assert work.score == 9.5 and not work.needs_manual
+
+
+def test_written_case_in_an_exam_autosaves_and_comes_back(app, live_server, page, exam_factory):
+    from tests.browser.test_exam_browser import start_exam, wait_exam_ready
+
+    exam_id = exam_factory(rules=[{"types": ["single"], "count": 1}],
+                           cases=[{"id": "platform-strengths", "points": 10}, {"id": "presales-pitch", "points": 10}])
+    start_exam(page, live_server, exam_id)
+    strengths = page.locator('.exam-question[data-qid="case:platform-strengths"]')
+    strengths.locator("textarea").fill("平台由政府支持。提供货源发布。靠会员费盈利。")
+    pitch = page.locator('.exam-question[data-qid="case:presales-pitch"]')
+    pitch.locator("textarea[data-row='opening']").fill("王经理您好，我是平台的客户顾问。")
+    wait_for_js(page, "document.getElementById('save-state').textContent.trim() === '已保存'")
+    page.wait_for_timeout(300)
+    _shot(page, "exam-written.png")
+    page.reload()
+    wait_exam_ready(page)
+    assert page.locator('.exam-question[data-qid="case:platform-strengths"] textarea').input_value().startswith("平台由政府支持")
+    assert "客户顾问" in page.locator(
+        ".exam-question[data-qid='case:presales-pitch'] textarea[data-row='opening']").input_value()
