@@ -118,9 +118,12 @@ def grade_work(work: CaseWork, variant: Variant, form: Mapping[str, object], gra
     return work
 
 
-def _assigned_works():
-    """Submitted works of students of the assigned classes (an instructor's preview never counts)."""
-    return (select(CaseWork)
+def _assigned_work_ids():
+    """Ids of submitted works of students of the assigned classes (an instructor's preview never counts).
+
+    A subquery of ids rather than DISTINCT over the rows: PostgreSQL cannot compare JSON columns.
+    """
+    return (select(CaseWork.id)
             .join(CaseAssignmentClass, CaseAssignmentClass.assignment_id == CaseWork.assignment_id)
             .join(ClassMembership, (ClassMembership.class_id == CaseAssignmentClass.class_id)
                   & (ClassMembership.user_id == CaseWork.user_id))
@@ -129,9 +132,11 @@ def _assigned_works():
 
 def work_queue(assignment: CaseAssignment, graded: bool = False) -> list[CaseWork]:
     """The assignment's works waiting for a teacher (``graded``: those a teacher has graded), oldest first."""
-    stmt = _assigned_works().where(CaseWork.assignment_id == assignment.id)
-    stmt = stmt.where(CaseWork.needs_manual.is_(True)) if not graded else stmt.where(CaseWork.graded_at.is_not(None))
-    return list(db.session.scalars(stmt.distinct().order_by(CaseWork.submitted_at, CaseWork.id)))
+    which = CaseWork.graded_at.is_not(None) if graded else CaseWork.needs_manual.is_(True)
+    stmt = (select(CaseWork)
+            .where(CaseWork.id.in_(_assigned_work_ids()), CaseWork.assignment_id == assignment.id, which)
+            .order_by(CaseWork.submitted_at, CaseWork.id))
+    return list(db.session.scalars(stmt))
 
 
 @dataclass(frozen=True)
