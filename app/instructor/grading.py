@@ -28,6 +28,11 @@ ITEMS_PER_PAGE = 10
 QUEUE_ARGS = ("question", "anonymous", "graded", "page")
 
 
+def qid_label(qid: str) -> str:
+    """How a queue names a question: its id, or a case item's title (a case's qid is internal)."""
+    return case_title(qid[len(case_items.CASE_PREFIX):]) if qid.startswith(case_items.CASE_PREFIX) else qid
+
+
 def _queue_args(source) -> dict[str, str]:
     """The queue's options from ``source`` (query string or form), without empty ones."""
     return {k: source.get(k) for k in QUEUE_ARGS if source.get(k)}
@@ -37,7 +42,7 @@ def _queue_args(source) -> dict[str, str]:
 def grading_index():
     """Exams and questions with essays to grade."""
     return render_template("instructor/grading_index.html", page=paginate_list(svc.overview(), 25),
-                           case_queues=case_rubric.work_overview(), case_title=case_title)
+                           case_queues=case_rubric.work_overview(), case_title=case_title, qid_label=qid_label)
 
 
 def _case_entry(item: AttemptItem, student) -> dict:
@@ -76,7 +81,7 @@ def _render_queue(exam: Exam, args: dict, error_item: int | None = None, error: 
     entries = [_entry(item, users.get(item.attempt.user_id)) for item in page.items]
     questions = sorted({s.qid for s in svc.overview() if s.exam.id == exam.id})
     return render_template("instructor/grading_queue.html", exam=exam, entries=entries, page=page, args=args,
-                           anonymous=args.get("anonymous") == "1", graded=graded, questions=questions,
+                           anonymous=args.get("anonymous") == "1", graded=graded, questions=questions, qid_label=qid_label,
                            error_item=error_item, error=error, values=values or {}), status
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from app.domain.cases import make_variant, solution
+from app.domain.cases import CASES, make_variant, solution
 from app.extensions import db
 from app.models import Attempt, AttemptItem, AuditLog, CaseWork, Exam, User
 from app.services import attempts as exam_svc
@@ -175,8 +175,10 @@ def test_exam_item_is_graded_by_hand_through_the_exam_queue(app, client, auth, e
 
     auth.login("teacher")
     overview = client.get("/instructor/grading").get_data(as_text=True)
-    assert f"case:{case_id}" in overview
+    title = CASES[case_id].title
+    assert title in overview and f"<code>case:{case_id}</code>" not in overview  # no internal id shown
     queue = client.get(f"/instructor/grading/exams/{exam_id}").get_data(as_text=True)
+    assert f"<code>case:{case_id}</code>" not in queue and f">{title}</option>" in queue
     entry = queue[queue.index(f'id="item-{item_id}"'):]
     answer_col, rubric_col = entry.split('<div class="col-lg-5">', 1)
     assert "student-answer" in answer_col
