@@ -16,8 +16,11 @@ from flask_babel import gettext as _
 
 from ..domain.cases import Step, Variant, parse_table_upload, solution
 from ..domain.cases.grading import norm_key
-from ..domain.cases.limits import MAX_CELL, MAX_TEXT, answer_problems
+from ..domain.cases.limits import MAX_CELL, MAX_TEXT, answer_problems, cell_limit
+#: Steps that take an uploaded CSV/XLSX answer sheet.
 GRID_KINDS = ("table", "classification")
+#: Steps shown as a grid of cells (a written table has no answer sheet to upload).
+CELL_KINDS = GRID_KINDS + ("text_table",)
 
 
 def field_name(step: Step, row: int | None = None, col: int | None = None) -> str:
@@ -49,12 +52,13 @@ def answers_from_form(variant: Variant, form: Mapping[str, Any]) -> tuple[dict[s
     errors: dict[str, list[str]] = {}
     for step in variant.steps:
         problems: list[str] = []
-        if step.kind == "table":
+        if step.kind in ("table", "text_table"):
             value: Any = {}
             for r, (row_id, label) in enumerate(step.rows):
                 cells = {}
                 for c, (key, col_label) in enumerate(step.columns):
-                    text = _clean(form.get(field_name(step, r, c)), MAX_CELL, problems, f"{label}·{col_label}")
+                    where = label if step.kind == "text_table" and len(step.columns) == 1 else f"{label}·{col_label}"
+                    text = _clean(form.get(field_name(step, r, c)), cell_limit(step), problems, where)
                     if text:
                         cells[key] = text
                 if cells:
@@ -66,7 +70,7 @@ def answers_from_form(variant: Variant, form: Mapping[str, Any]) -> tuple[dict[s
                 if text:
                     value[row_id] = text
         else:
-            limit = MAX_TEXT if step.kind in ("ranking", "text") else MAX_CELL
+            limit = MAX_TEXT if step.kind in ("ranking", "text", "writing") else MAX_CELL
             value = _clean(form.get(field_name(step)), limit, problems, _("本步"))
         if problems:
             errors[step.id] = problems
@@ -186,7 +190,7 @@ def step_views(variant: Variant, answers: Mapping[str, Any] | None, result: Mapp
         view = StepView(step=step, number=number, result=graded.get(step.id),
                         errors=list((errors or {}).get(step.id, [])),
                         show_ids=bool(step.rows) and set(step.row_ids) <= data_ids)
-        if step.kind in GRID_KINDS:
+        if step.kind in CELL_KINDS:
             view.grid = _grid(step, answers.get(step.id))
             if with_model:
                 view.model_grid = _grid(step, model.get(step.id))

@@ -33,6 +33,24 @@ def dataset_columns(variant: Variant) -> list[tuple[str, str]]:
     return [(key, variant.column_label(key)) for key in columns]
 
 
+def rubric_context(variant: Variant, result: dict | None) -> dict[str, Any] | None:
+    """A written task's rubric for the pages: criteria, their results by id, the teacher's comment."""
+    if not variant.criteria:
+        return None
+    result = result or {}
+    results = {c["id"]: c for c in result.get("criteria") or [] if isinstance(c, dict) and "id" in c}
+    return {"criteria": variant.criteria, "manual": variant.manual_criteria, "results": results,
+            "comment": result.get("comment") or "", "pending": result.get("pending") or 0}
+
+
+def grading_view(variant: Variant, answers: dict | None, result: dict | None, comment: str,
+                 prefix: str) -> dict[str, Any]:
+    """What the rubric grading form shows for one answer (``prefix`` keeps its field ids unique on a page)."""
+    rubric = rubric_context(variant, result) or {"results": {}}
+    return {"steps": step_views(variant, answers or {}, result), "task_html": render_inline(variant.text_md),
+            "criteria": variant.criteria, "results": rubric["results"], "comment": comment or "", "prefix": prefix}
+
+
 def work_context(work: CaseWork, viewer: User, answers: dict[str, Any] | None = None,
                  errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """Everything the work templates need; ``answers`` overrides the saved draft (a refused post)."""
@@ -53,6 +71,7 @@ def work_context(work: CaseWork, viewer: User, answers: dict[str, Any] | None = 
         "review": with_review,
         "pareto": pareto_points(variant) if with_review else [],
         "thresholds": variant.params.get("thresholds") or [],
+        "rubric": rubric_context(variant, work.result),
         "past_due": svc.is_past_due(assignment),
         "status": svc.work_status(work),
     }

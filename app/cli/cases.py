@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..domain.cases import grade, list_cases, make_variant
+from ..domain.cases import grade, list_cases, make_variant, solution
 from ..jsoninput import strict_loads
 
 
@@ -49,17 +49,24 @@ def list_command(as_json):
 @click.argument("case_id")
 @click.option("--seed", type=int, default=None, help="Variant seed (default: the textbook variant).")
 @click.option("--textbook", is_flag=True, help="The fixed variant: the source text's own numbers where it has them, otherwise fixed example data (示例数据).")
+@click.option("--solution", "with_solution", is_flag=True,
+              help="Also print the model answers (for teachers; the task alone never holds them).")
 @click.option("--json", "as_json", is_flag=True)
-def show_command(case_id, seed, textbook, as_json):
-    """The task of one variant; never the answers."""
+def show_command(case_id, seed, textbook, with_solution, as_json):
+    """The task of one variant; the answers only with --solution."""
     variant = _variant(case_id, seed, textbook)
     data = variant.public_dict()
+    if with_solution:
+        data["solution"] = solution(variant)
     if as_json:
         _emit(data, True)
     else:
         click.echo(data["text_md"])
         for step in data["steps"]:
             click.echo(f"- [{step['id']}] ({step['points']} 分, {step['kind']}) {step['prompt']}")
+        if with_solution:
+            click.echo("\n参考答案：")
+            _emit(data["solution"], False)
 
 
 @case_group.command("grade")

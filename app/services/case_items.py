@@ -105,19 +105,36 @@ def check_case_response(item: AttemptItem, response) -> str | None:
     return answers_problem_text(variant, response)
 
 
-def grade_case_item(item: AttemptItem) -> tuple[float, str]:
-    """Score scaled to the item's points, and the per-step feedback as text."""
+def _result(item: AttemptItem, variant: Variant):
+    """The case's grade of the item's response, with the teacher's rubric scores kept on the item."""
+    from .case_rubric import item_manual
+
+    return grade(variant, item.response if isinstance(item.response, dict) else {}, item_manual(item))
+
+
+def grade_case_item(item: AttemptItem) -> tuple[float | None, str, bool]:
+    """Score scaled to the item's points, the per-step feedback as text, and whether a teacher grades it.
+
+    A written task waits for a teacher like an essay: no score (None) while criteria are pending;
+    once the teacher has scored them it stays a manually graded item with its score.
+    """
+    from .case_rubric import item_manual
+
     variant = variant_for(item)
-    result = grade(variant, item.response if isinstance(item.response, dict) else {})
-    scale = item.points / result.max_score if result.max_score else 0.0
+    result = _result(item, variant)
     feedback = "\n".join(f"{s.id}:{s.score:g}/{s.max:g} {s.feedback}" for s in result.steps)
-    return round(result.score * scale, 4), feedback
+    manual = bool(variant.manual_criteria) and (result.needs_manual or bool(item_manual(item)))
+    if result.needs_manual:
+        return None, feedback, True
+    scale = item.points / result.max_score if result.max_score else 0.0
+    return round(result.score * scale, 4), feedback, manual
 
 
 def case_review(item: AttemptItem) -> dict:
-    """Per-step results and the model solution, for review."""
+    """Per-step results, rubric criteria and the model solution, for review."""
     variant = variant_for(item)
-    result = grade(variant, item.response if isinstance(item.response, dict) else {})
+    result = _result(item, variant)
     return {"steps": [s.to_dict() for s in result.steps], "solution": solution(variant),
+            "criteria": [c.to_dict() for c in result.criteria], "pending": result.needs_manual,
             "display": "见各步骤的参考答案", "answer": solution(variant), "id": item.qid, "type": "case",
             "explanation": ""}

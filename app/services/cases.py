@@ -33,6 +33,7 @@ from ..domain.cases.limits import answers_problem_text
 from ..extensions import db
 from ..models import CaseAssignment, CaseAssignmentClass, CaseWork, ClassGroup, ClassMembership, User
 from ..models.base import utcnow
+from . import case_rubric
 from .accounts import audit
 
 
@@ -55,6 +56,12 @@ def case_title(case_id: str) -> str:
     """The case's Chinese title (the id itself for a case that no longer exists)."""
     case = get_case(case_id)
     return case.title if case is not None else case_id
+
+
+def has_rubric(case_id: str) -> bool:
+    """Whether the case is a written task with criteria a teacher scores."""
+    case = get_case(case_id)
+    return case is not None and bool(case.textbook().manual_criteria)
 
 
 def local_to_utc(value: datetime) -> datetime:
@@ -229,8 +236,14 @@ def submit_answers(work: CaseWork, answers: dict) -> CaseWork:
     """Save and grade; the latest submission replaces the previous result."""
     _check_open(work)
     _check_shape(work, answers)
-    result = grade(variant_for(work), answers).to_dict()
+    graded = grade(variant_for(work), answers)
+    result = graded.to_dict()
     now = utcnow()
+    # Written tasks: criteria left for a teacher put an assignment's work in the grading queue;
+    # new answers drop an earlier teacher's scores (docs/cases.md, "Written tasks").
+    work.needs_manual = case_rubric.queued(work, graded)
+    work.graded_by_id = None
+    work.graded_at = None
     work.answers = answers
     work.submitted_answers = answers
     work.result = result

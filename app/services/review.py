@@ -116,7 +116,7 @@ def review_sections(attempt: Attempt, rows: list[dict]) -> list[dict]:
 def withheld_row(row: dict) -> dict:
     """``row`` without anything that tells the key: answer, explanation, score, feedback, correctness."""
     return dict(row, answer="", explanation_html="", score=None, feedback="", comment="", correct=None,
-                needs_manual=False, steps=[], withheld=True, options=[], parts=[], graded=False)
+                needs_manual=False, steps=[], criteria=[], withheld=True, options=[], parts=[], graded=False)
 
 
 def review_row(item: AttemptItem, course: str = "crm") -> dict:
@@ -148,17 +148,34 @@ def _case_row(item: AttemptItem, course: str) -> dict:
     answers = item.response if isinstance(item.response, dict) else {}
     steps = []
     for step, result in zip(variant.steps, review["steps"]):
-        steps.append({"prompt": step.prompt, "response": _plain(answers.get(step.id)),
-                      "answer": _plain(review["solution"].get(step.id)), "score": result["score"],
+        steps.append({"prompt": step.prompt, "response": _plain(_labelled(step, answers.get(step.id))),
+                      "answer": _plain(_labelled(step, review["solution"].get(step.id))), "score": result["score"],
                       "max": result["max"], "feedback": result["feedback"]})
     question = item.version.question
     return {
         "position": item.position, "qid": item.qid, "type": "case", "stem_html": html(variant.text_md),
         "response": "", "answer": "", "explanation_html": "", "steps": steps,
-        "score": item.score, "points": item.points, "feedback": "", "needs_manual": False,
-        "comment": item.manual_comment, "options": [], "parts": [], "graded": False, "lesson_url": lesson_link(question.chapter, None, course),
+        "score": item.score, "points": item.points, "feedback": "",
+        # A written task waits for a teacher's rubric scores like an essay.
+        "needs_manual": item.needs_manual and item.score is None, "criteria": review["criteria"],
+        "comment": item.manual_comment, "options": [], "parts": [], "graded": item.teacher_graded,
+        "lesson_url": lesson_link(question.chapter, None, course),
         "correct": item.score is not None and item.score >= item.points - 1e-9,
     }
+
+
+def _labelled(step, value):
+    """A written table keyed by its Chinese row and column labels, as the page shows them (no internal ids)."""
+    if step.kind != "text_table" or not isinstance(value, dict):
+        return value
+    rows, columns = dict(step.rows), dict(step.columns)
+    labelled = {}
+    for row, cells in value.items():
+        if isinstance(cells, dict) and len(step.columns) > 1:
+            labelled[rows.get(row, row)] = {columns.get(c, c): v for c, v in cells.items()}
+        else:
+            labelled[rows.get(row, row)] = next(iter(cells.values()), "") if isinstance(cells, dict) else cells
+    return labelled
 
 
 def _plain(value) -> str:

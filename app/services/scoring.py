@@ -13,8 +13,7 @@ def grade_item(item: AttemptItem) -> None:
     """Grade one item's saved response, scaled to the points it carries in this exam."""
     data = exam_cache.item_data(item)
     if case_items.is_case_data(data):
-        item.score, item.feedback = case_items.grade_case_item(item)
-        item.needs_manual = False
+        item.score, item.feedback, item.needs_manual = case_items.grade_case_item(item)
         return
     result = grade(exam_cache.item_spec(item), item.response)
     if result.needs_manual:

@@ -13,6 +13,7 @@ from app.domain.cases import dataset_to_csv, list_cases, make_variant, pareto_po
 from app.extensions import db
 from app.models import AuditLog, CaseAssignment, CaseWork, User
 from app.models.base import utcnow
+from app.services.cases import has_rubric
 from app.services.classes import add_member, get_or_create_class
 from tests.conftest import PASSWORD, make_user
 
@@ -64,7 +65,7 @@ def _form(variant, answers, action="submit"):
         value = answers.get(step.id)
         if value is None:
             continue
-        if step.kind == "table":
+        if step.kind in ("table", "text_table"):
             for r, (row_id, _) in enumerate(step.rows):
                 for c, (key, _) in enumerate(step.columns):
                     cell = value[row_id][key] if isinstance(value[row_id], dict) else value[row_id]
@@ -181,7 +182,9 @@ def test_the_variant_is_fixed_on_the_first_visit(app, client, auth, assign):
     assert f'href="/cases/assignments/{assignment_id}"' in listing and "2099-01-01 10:00" in listing
 
 
-@pytest.mark.parametrize("case_id", [c["id"] for c in list_cases()])
+# The written tasks' model answers score full on the automatic criteria and then wait for a
+# teacher: tests/web/test_case_rubric_web.py.
+@pytest.mark.parametrize("case_id", [c["id"] for c in list_cases() if not has_rubric(c["id"])])
 def test_submitting_the_variants_own_solution_scores_full_marks(app, client, auth, assign, case_id):
     assignment_id = assign(case_id)
     auth.login("student")

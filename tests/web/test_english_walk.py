@@ -308,6 +308,10 @@ def _wrong_answers(variant, answers, how):
         if step.kind == "table":
             wrong[step.id] = {row: ({k: number(v, i) for k, v in cells.items()} if isinstance(cells, dict)
                                     else number(cells, i)) for i, (row, cells) in enumerate(value.items())}
+        elif step.kind == "text_table":  # written cells: some left empty (garbage: no words at all)
+            wrong[step.id] = {row: {k: "??" if how == "garbage" else "" if (i + j) % (2 if how == "all" else 5) == 0
+                                    else v for j, (k, v) in enumerate(cells.items())}
+                              for i, (row, cells) in enumerate(value.items())}
         elif step.kind == "classification":
             wrong[step.id] = {row: label(v, i, step.options) for i, (row, v) in enumerate(value.items())}
         elif step.kind == "ranking":
@@ -340,10 +344,12 @@ def test_case_feedback_in_english_has_no_stray_chinese(app, client, users, local
             page = client.get(url).get_data(as_text=True)
             feedback_blocks += page.count("step-feedback")
             if locale == "en":
-                assert "0 of " in page or "Incorrect" in page or "Not understood" in page, (case["id"], how)
+                assert ("0 of " in page or "Incorrect" in page or "Not understood" in page
+                        or "scores nothing" in page or "cells filled" in page or "Not answered" in page), (case["id"], how)
                 found += [f"{case['id']} {how}: {spot}" for spot in stray_chinese(page)]
             else:
-                assert "项正确" in page or "不正确" in page or "无法识别" in page, (case["id"], how)
+                assert ("项正确" in page or "不正确" in page or "无法识别" in page
+                        or "不得分" in page or "未填写" in page or "未作答" in page), (case["id"], how)
     assert feedback_blocks > 30 and found == []
 
 

@@ -18,7 +18,9 @@ from .abc_classification import AbcClassificationCase, pareto_points
 from .base import Case, coerce_seed
 from .customer_value import CustomerValueCase
 from .ltv import LtvCase
-from .model import STEP_KINDS, TEXTBOOK, CaseResult, Step, StepResult, Variant
+from .model import STEP_KINDS, TEXTBOOK, CaseResult, Criterion, CriterionResult, Step, StepResult, Variant
+from .platform_strengths import PlatformStrengthsCase
+from .presales_pitch import PresalesPitchCase
 from .numbers import format_number, parse_number
 from .rfm import RfmCase
 from .satisfaction import SatisfactionCase
@@ -41,6 +43,8 @@ CASES: dict[str, Case] = {
         LtvCase(),
         ScorecardCase(),
         SatisfactionCase(),
+        PlatformStrengthsCase(),
+        PresalesPitchCase(),
     )
 }
 
@@ -85,12 +89,16 @@ def solution(variant: Variant) -> dict[str, Any]:
     return case.solution(variant) if case is not None else {}
 
 
-def grade(variant: Variant, answers: object) -> CaseResult:
-    """Grade answers for a variant; bad input gives zero points with a message, never an error."""
+def grade(variant: Variant, answers: object, manual: object = None) -> CaseResult:
+    """Grade answers for a variant; bad input gives zero points with a message, never an error.
+
+    ``manual`` (``{criterion id: score}``) are a teacher's scores of a written task's rubric criteria
+    that need judgement; other cases ignore it.
+    """
     case = get_case(getattr(variant, "case_id", None))
     if case is None:
         return CaseResult(score=0, max_score=0, steps=())
-    return case.grade(variant, answers)
+    return case.grade(variant, answers, manual if isinstance(manual, dict) else None)
 
 
 __all__ = [
@@ -99,6 +107,8 @@ __all__ = [
     "TEXTBOOK",
     "Case",
     "CaseResult",
+    "Criterion",
+    "CriterionResult",
     "Step",
     "StepResult",
     "Variant",

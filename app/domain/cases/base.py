@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from .grading import answers_problem
-from .model import TEXTBOOK, CaseResult, StepResult, Variant
+from .model import TEXTBOOK, CaseResult, CriterionResult, StepResult, Variant
 
 MAX_SEED = 2**63 - 1
 
@@ -72,15 +72,31 @@ class Case(ABC):
     def grade_steps(self, variant: Variant, answers: Mapping[str, Any]) -> list[StepResult]:
         """Grade every step of the variant (answers already known to be a mapping)."""
 
-    def grade(self, variant: Variant, answers: object) -> CaseResult:
-        """Grade a student's answers; malformed input scores 0 with a message, never raises."""
+    def grade_criteria(self, variant: Variant, answers: Mapping[str, Any],
+                       manual: Mapping[str, Any] | None = None) -> tuple[list[StepResult], list[CriterionResult]]:
+        """Step results and rubric criterion results; a case without written steps has no criteria.
+
+        Written tasks (:mod:`.rubric`) override this: ``manual`` holds the teacher's scores.
+        """
+        return self.grade_steps(variant, answers), []
+
+    def grade(self, variant: Variant, answers: object, manual: Mapping[str, Any] | None = None) -> CaseResult:
+        """Grade a student's answers; malformed input scores 0 with a message, never raises.
+
+        ``manual`` (``{criterion id: score}``) are a teacher's scores of the rubric criteria that need
+        judgement; without them those criteria stay pending (:attr:`CaseResult.pending`).
+        """
         problem = answers_problem(answers)
         if variant.case_id != self.id:
             problem = f"该题目变体不属于案例 {self.id}。"
         if problem is not None:
-            return CaseResult.from_steps([StepResult(s.id, 0, s.points, problem) for s in variant.steps])
+            return CaseResult.from_steps(
+                [StepResult(s.id, 0, s.points, problem) for s in variant.steps],
+                [CriterionResult(c.id, s.id, c.label, 0.0, c.points, c.auto, problem)
+                 for s in variant.steps for c in s.criteria])
         assert isinstance(answers, Mapping)
-        return CaseResult.from_steps(self.grade_steps(variant, answers))
+        steps, criteria = self.grade_criteria(variant, answers, manual)
+        return CaseResult.from_steps(steps, criteria)
 
     def _variant(self, seed: int | str, params: dict[str, Any], text_md: str,
                  dataset: list[dict[str, Any]] | None, steps: tuple,

@@ -166,6 +166,23 @@ TEMPLATES: tuple[str, ...] = (
     N_("与你第 3 步占比最大的类别一致，本项按你自己的结果判为正确"),
     # A misconception or carried-forward note with the cells it concerns (grading.Tally): tried last.
     N_("%(message)s（%(items)s）。"),
+    # rubric.py, platform_strengths.py, presales_pitch.py: the written tasks graded by a rubric
+    N_("其余 %(points)s 分由教师按评分标准评定。"),
+    N_("教师评分 %(score)s / %(max)s 分。"),
+    N_("没有作答，教师评分的各项也记 0 分。"),
+    N_("共 %(count)s 句，符合三句话的要求。"),
+    N_("共 %(count)s 句，题目要求写三句话，本项不得分。"),
+    N_("共 %(count)s 字，没有超过 %(limit)s 字。"),
+    N_("共 %(count)s 字，超过了 %(limit)s 字的限制，本项不得分。"),
+    N_("写到了平台的服务和盈利方式。"),
+    N_("没有写到平台提供的服务（如信息发布、匹配、跟踪、结算），本项扣一半。"),
+    N_("没有写到平台靠什么盈利（如会员费、广告费、佣金、增值服务费），本项扣一半。"),
+    N_("没有写到平台提供的服务，也没有写到平台靠什么盈利，本项不得分。"),
+    N_("表格已全部填写（共 %(total)s 格）。"),
+    N_("共 %(total)s 格，已填写 %(done)s 格。未填写：%(items)s。"),
+    N_("列出了三类不同的目标客户。"),
+    N_("只列出了 %(count)s 类目标客户，题目要求分析三类。"),
+    N_("有两类客户的类型写得相同，应列出三类不同的目标客户。"),
 )
 
 #: How a listing of cells ends when it is cut short (grading._listing): `` 等 12 项``.

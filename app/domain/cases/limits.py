@@ -21,13 +21,20 @@ from .model import Step, Variant
 
 #: Longest text in one cell, number, choice or classification label (characters).
 MAX_CELL = 100
-#: Longest free text (a ``text`` step, or a ranking typed as text).
+#: Longest free text (a ``text`` or ``writing`` step, or a ranking typed as text).
 MAX_TEXT = 1000
+#: Longest written cell of a ``text_table`` step (a few sentences of a pitch).
+MAX_TEXT_CELL = 300
 #: Largest serialized answers object of one case (UTF-8 bytes of its compact JSON).
 MAX_ANSWERS_BYTES = 64 * 1024
 
-_LONG_KINDS = ("text", "ranking")
-_GRID_KINDS = ("table", "classification")
+_LONG_KINDS = ("text", "ranking", "writing")
+_GRID_KINDS = ("table", "classification", "text_table")
+
+
+def cell_limit(step: Step) -> int:
+    """The longest text one cell of this step may hold."""
+    return MAX_TEXT_CELL if step.kind == "text_table" else MAX_CELL
 
 
 def step_name(variant: Variant, step: Step) -> str:
@@ -60,6 +67,7 @@ def _scalar_problem(value: Any, limit: int) -> str | None:
 
 
 def _grid_problem(step: Step, value: Any) -> str | None:
+    limit = cell_limit(step)
     if not isinstance(value, Mapping):
         return "应为 {行编号: 值} 形式的对象"
     rows = {norm_key(row_id): row_id for row_id in step.row_ids}
@@ -82,11 +90,11 @@ def _grid_problem(step: Step, value: Any) -> str | None:
                 if key in used:
                     return f"行{name}的列{_column_name(step, key)}重复出现"
                 used.add(key)
-                problem = _scalar_problem(inner, MAX_CELL)
+                problem = _scalar_problem(inner, limit)
                 if problem:
                     return f"行{name}列{_column_name(step, key)}：{problem}"
         elif len(step.columns) <= 1:
-            problem = _scalar_problem(cell, MAX_CELL)
+            problem = _scalar_problem(cell, limit)
             if problem:
                 return f"行{name.rstrip()}：{problem}"
         else:

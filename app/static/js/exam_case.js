@@ -12,8 +12,8 @@
       if (kind === "choice") {
         var checked = step.querySelector("input:checked");
         value = checked ? checked.value : null;
-      } else if (kind === "number" || kind === "text" || kind === "ranking") {
-        var text = step.querySelector("input").value.trim();
+      } else if (kind === "number" || kind === "text" || kind === "ranking" || kind === "writing") {
+        var text = step.querySelector(kind === "writing" ? "textarea" : "input").value.trim();
         value = text === "" ? null : text;
       } else {
         var table = {};
@@ -37,8 +37,8 @@
       var kind = step.dataset.kind;
       if (kind === "choice") {
         step.querySelectorAll("input").forEach(function (i) { i.checked = i.value === String(value); });
-      } else if (kind === "number" || kind === "text" || kind === "ranking") {
-        step.querySelector("input").value = Array.isArray(value) ? value.join(" > ") : String(value);
+      } else if (kind === "number" || kind === "text" || kind === "ranking" || kind === "writing") {
+        step.querySelector(kind === "writing" ? "textarea" : "input").value = Array.isArray(value) ? value.join(" > ") : String(value);
       } else if (typeof value === "object") {
         step.querySelectorAll(".case-cell").forEach(function (cell) {
           var rowValue = value[cell.dataset.row];

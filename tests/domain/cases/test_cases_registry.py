@@ -22,7 +22,7 @@ from app.domain.cases import (
     solution,
 )
 
-CHAPTERS = {"ch05-customer-value", "ch06-segmentation", "ch07-satisfaction-loyalty"}
+CHAPTERS = {"ch05-customer-value", "ch06-segmentation", "ch07-satisfaction-loyalty", "ch09-communication-selling"}
 CASE_IDS = sorted(CASES)
 REQUIRED = {"customer-value", "abc-classification", "rfm-analysis", "ltv-npv", "high-value-scorecard", "satisfaction-survey"}
 
@@ -119,7 +119,9 @@ def test_public_dict_never_holds_an_answer(case_id, seed):
 def test_textbook_solution_scores_full_marks(case_id):
     variant = CASES[case_id].textbook()
     result = grade(variant, solution(variant))
-    assert result.score == result.max_score > 0
+    # A written task's model answer scores full on the automatic criteria; the rest waits for a teacher.
+    assert result.score + result.pending == result.max_score > 0
+    assert result.pending == sum(c.points for c in variant.manual_criteria)
     assert [s.id for s in result.steps] == [s.id for s in variant.steps]
 
 
@@ -130,7 +132,7 @@ def test_generated_solutions_score_full_marks_for_100_seeds(case_id):
         variant = case.generate(seed)
         answers = json.loads(json.dumps(solution(variant)))  # exactly what an answers file holds
         result = case.grade(variant, answers)
-        assert result.score == result.max_score, (seed, result.to_dict())
+        assert result.score + result.pending == result.max_score, (seed, result.to_dict())
 
 
 @pytest.mark.parametrize("case_id", CASE_IDS)
@@ -144,7 +146,10 @@ def test_empty_and_malformed_answers_score_zero_with_messages(case_id):
     result = grade(variant, junk)
     assert result.score == 0 and all(step.feedback for step in result.steps)
     payload = result.to_dict()
-    assert set(payload) == {"score", "max_score", "steps"}
+    # A written task adds its rubric (all 0: nothing was written, nothing waits for a teacher).
+    rubric = {"criteria", "pending"} if variant.criteria else set()
+    assert set(payload) == {"score", "max_score", "steps"} | rubric
+    assert payload.get("pending", 0) == 0
     assert all(set(s) == {"id", "score", "max", "feedback"} for s in payload["steps"])
 
 

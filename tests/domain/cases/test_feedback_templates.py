@@ -25,9 +25,17 @@ def _answer_sets(variant):
             yield answers
 
 
+def _wrong_cell(value):
+    """A wrong number for a numeric cell; an empty cell for a written one."""
+    try:
+        return round(float(value) * 1.37 + 1, 2)
+    except ValueError:
+        return ""
+
+
 def _wrong_values(value):
     if isinstance(value, dict):
-        yield {row: ({k: "x?" if i % 2 else round(float(v) * 1.37 + 1, 2) for k, v in cells.items()}
+        yield {row: ({k: "x?" if i % 2 else _wrong_cell(v) for k, v in cells.items()}
                      if isinstance(cells, dict) else ("??" if i % 3 == 0 else "A" if cells != "A" else "C")
                      if isinstance(cells, str) else round(float(cells) * 1.37 + 1, 2))
                for i, (row, cells) in enumerate(value.items())}
