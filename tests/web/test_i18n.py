@@ -191,7 +191,7 @@ _CHINESE = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u201c\u201d"
 HALF_WIDTH_BY_CHINESE = re.compile(rf"[{_CHINESE}][,:;?!()]|[,:;?!()][{_CHINESE}]")
 # Input syntax shown inside a Chinese sentence keeps the ASCII characters the user must type;
 # formulas (the case graders' hints) keep their ASCII parentheses.
-SYNTAX_EXAMPLES = ("“题号:分值”", "“案例编号:分值”", "字段: 值", "{行编号: 值}", "(1+d)^(t−1)", "r^(t−1)")
+SYNTAX_EXAMPLES = ("“题号:分值”", "“案例编号:分值”", "字段: 值", "{行编号: 值}", "{列名: 值}", "(1+d)^(t−1)", "r^(t−1)")
 
 
 def _half_width_spots(text: str) -> list[str]:
