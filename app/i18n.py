@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Flask, current_app, request, session
 from markupsafe import Markup, escape
 
-from .domain.marks import N_  # noqa: F401  (re-exported for the views and services)
+from .domain.marks import N_, Message  # noqa: F401  (N_ re-exported for the views and services)
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
@@ -134,6 +134,21 @@ def translate_stored(text: str | None) -> str:
                 params["rule"] = _rule_description(params["rule"])
             return gettext(template, **params)
     return text
+
+
+def translate_message(text: str | None) -> str:
+    """A domain :class:`~app.domain.marks.Message` (a validation issue, a response-format error) in
+    the current language: its template through the catalogue, its parameters translated in turn.
+
+    Plain text (a parameter such as a key path or a value the user wrote) is returned as it is.
+    """
+    from flask_babel import gettext
+
+    if not isinstance(text, Message):
+        return text or ""
+    params = {name: translate_message(value) if isinstance(value, Message) else value
+              for name, value in text.params.items()}
+    return gettext(text.template, **params) if params else gettext(text.template)
 
 
 def _case_param(value: str) -> Markup:

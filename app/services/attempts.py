@@ -22,6 +22,7 @@ from ..domain.exams import AttemptStatus, SaveVerdict, check_save, in_sections, 
 from ..domain.exams import room as room_rules
 from ..domain.questions import grade, shuffle
 from ..extensions import db
+from ..i18n import translate_message
 from ..models import Attempt, AttemptItem, Exam, User
 from ..models.base import utcnow
 from . import case_items, exam_cache, exam_room, fresh_start
@@ -185,7 +186,7 @@ def _response_error(item: AttemptItem, response) -> str | None:
     if response is None:  # clears the answer
         return None
     error = grade(exam_cache.item_spec(item), response).error
-    return _("答案格式不正确：%(e)s", e=error) if error else None
+    return _("答案格式不正确：%(e)s", e=translate_message(error)) if error else None
 
 
 def save_response(attempt: Attempt, qid: str, response, seq: int | None, flagged: bool | None = None, *,

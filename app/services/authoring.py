@@ -24,6 +24,7 @@ from ..domain.bank import bank_stats, content_hash
 from ..domain.questions import ALLOWED_KEYS, QUESTION_TYPES, student_view, validate_question
 from ..domain.questions.validate import did_you_mean
 from ..extensions import db
+from ..i18n import translate_message
 from ..models import Question, QuestionVersion, User
 from .accounts import audit
 from .bank import METADATA_KEYS, chapter_sections, find_question, save_version, upsert_question
@@ -74,8 +75,8 @@ def check_question(data: Mapping[str, Any], chapter: str, *, new: bool,
     def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
-    for issue in validate_question(dict(data)).issues:
-        add(issue_key(issue.loc, issue.message), issue.message)
+    for issue in validate_question(dict(data)).issues:  # the bank's own messages, in the reader's language
+        add(issue_key(issue.loc, issue.message), translate_message(issue.message))
     sections = chapter_sections(course) or {}
     if chapter not in sections:
         add("chapter", _("请选择课程中的一个章节。"))
@@ -83,7 +84,7 @@ def check_question(data: Mapping[str, Any], chapter: str, *, new: bool,
         section = data.get("section")
         if isinstance(section, str) and section and section not in sections[chapter]:
             add("section", _("小节锚点 %(s)r 不在章节 %(c)s 中", s=section, c=chapter)
-                + did_you_mean(section, sections[chapter]))
+                + translate_message(did_you_mean(section, sections[chapter])))
     qid = data.get("id")
     if new and isinstance(qid, str) and qid and find_question(qid) is not None:
         add("id", _("题目编号 %(q)s 已被使用（编号不能重复，停用的题目也不能复用）。", q=qid))
@@ -94,7 +95,7 @@ def normalised(data: Mapping[str, Any]) -> dict[str, Any]:
     """Validated data with defaults filled in, exactly as ``sync`` stores it."""
     validation = validate_question(dict(data))
     if validation.spec is None:
-        raise AuthoringError(_("题目数据无效：") + validation.message)
+        raise AuthoringError(_("题目数据无效：") + translate_message(validation.message))
     return validation.spec.model_dump(mode="json")
 
 

@@ -24,7 +24,7 @@ from ..domain.exams import AttemptStatus, CaseItem, ExamDefinition, FixedItem, R
 from ..domain.exams.assembly import matches
 from ..domain.questions.numbers import parse_plain_number
 from ..extensions import db
-from ..i18n import N_, translate_stored
+from ..i18n import N_, translate_message, translate_stored
 from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
 from ..models.base import utcnow
 from .accounts import audit
@@ -217,10 +217,10 @@ def load_yaml(raw: bytes) -> dict:
         raise ExamError(_("考试定义文件过大（上限 256 KB）"), 422)
     text, problem = decode(raw)
     if text is None:
-        raise ExamError(_("无法读取考试定义文件"), 422, [_("第 %(n)s 行：%(m)s", n=problem[0], m=problem[1])])
+        raise ExamError(_("无法读取考试定义文件"), 422, [_("第 %(n)s 行：%(m)s", n=problem[0], m=translate_message(problem[1]))])
     parsed = parse_text(text)
     if parsed.data is None:
-        raise ExamError(_("无法读取考试定义文件"), 422, [_("第 %(n)s 行：%(m)s", n=line, m=msg)
+        raise ExamError(_("无法读取考试定义文件"), 422, [_("第 %(n)s 行：%(m)s", n=line, m=translate_message(msg))
                                                   for line, msg in parsed.problems])
     repeated = [_("第 %(n)s 行：字段 %(k)s 重复（第 %(f)s 行已有）", n=line, k=key, f=first)
                 for key, line, first in iter_duplicates(parsed.data)]

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from ..domain import practice as rules
 from ..domain.questions import QUESTION_TYPES, grade, student_view
 from ..extensions import db
+from ..i18n import translate_message
 from ..models import NotebookEntry, PracticeAnswer, Question, QuestionVersion
 from ..models.base import utcnow
 from ..question_types import web_type
@@ -146,7 +147,7 @@ def record_answer(user_id: int, qid: str, response: object, today: date | None =
         raise PracticeError(_("题目 %(q)s 不存在或不能练习。", q=qid))
     result = grade(question.data, response)
     if result.error:
-        raise PracticeError(_("答案格式不正确：%(e)s", e=result.error))
+        raise PracticeError(_("答案格式不正确：%(e)s", e=translate_message(result.error)))
     answer = PracticeAnswer(user_id=user_id, question_id=question.id, version_id=question.current_version_id,
                             chapter=question.chapter, response=response, score=result.score,
                             max_score=result.max_score, correct=result.correct)

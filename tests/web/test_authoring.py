@@ -181,7 +181,7 @@ def test_duplicate_id_and_bad_type_values(app, client, auth, users):
     page = _create(client, "matching", "mat-2", **{"right-1": ""}).get_data(as_text=True)
     assert "第 2 行的左项和右项都要填写" in page
     page = _create(client, "fill_blank", "fb-2", blanks="运营").get_data(as_text=True)
-    assert "answer 有 1 组答案,但 stem 中有 2 个空" in page
+    assert "answer 有 1 组答案，但 stem 中有 2 个空（连续 4 个或更多下划线）" in page
     assert client.get("/instructor/bank/new?type=bogus").status_code == 400
     with app.app_context():
         assert [q.qid for q in db.session.scalars(db.select(Question))] == ["dup-1"]

@@ -32,7 +32,7 @@ def test_a_bare_letter_in_an_explanation_fails_lint_naming_file_line_and_letter(
     path, result = _lint(runner, tmp_path, "丁是对的，所以选 D。")
     assert result.exit_code == 1, result.output
     lines = [line for line in result.output.splitlines() if line.startswith(str(path))]
-    assert lines == [f"{path}:9: w1: 解析用字母 D 指称选项（“选 D”）；考试打乱选项后学生看到的字母不同，"
+    assert lines == [f"{path}:9: w1：解析用字母 D 指称选项（“选 D”）；考试打乱选项后学生看到的字母不同，"
                      "请写出选项内容，或用 {{opt:X}} 引用"]
     assert "1 个问题" in result.output
 
@@ -59,12 +59,12 @@ def test_option_references_pass(runner, tmp_path):
 def test_an_unknown_option_reference_fails_with_file_and_line(runner, tmp_path):
     path, result = _lint(runner, tmp_path, "所以选 {{opt:E}}。")
     assert result.exit_code == 1
-    assert f"{path}:9: w1: 解析引用了不存在的选项 {{{{opt:E}}}}" in result.output, result.output
+    assert f"{path}:9: w1：解析引用了不存在的选项 {{{{opt:E}}}}" in result.output, result.output
 
 
 def test_option_references_in_a_type_without_letters_fail(runner, tmp_path):
     path, result = _lint(runner, tmp_path, "先做 {{opt:B}}。", qtype="ordering", answer="[B, A, C, D]")
-    assert result.exit_code == 1 and f"{path}:9: w1: 解析中的 {{{{opt:…}}}} 只能用于单选题和多选题" in result.output
+    assert result.exit_code == 1 and f"{path}:9: w1：解析中的 {{{{opt:…}}}} 只能用于单选题和多选题" in result.output
 
 
 def test_letters_that_are_not_option_letters_pass(runner, tmp_path):

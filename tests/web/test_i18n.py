@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 from pathlib import Path
@@ -191,7 +192,9 @@ _CHINESE = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u201c\u201d"
 HALF_WIDTH_BY_CHINESE = re.compile(rf"[{_CHINESE}][,:;?!()]|[,:;?!()][{_CHINESE}]")
 # Input syntax shown inside a Chinese sentence keeps the ASCII characters the user must type;
 # formulas (the case graders' hints) keep their ASCII parentheses.
-SYNTAX_EXAMPLES = ("“题号:分值”", "“案例编号:分值”", "字段: 值", "{行编号: 值}", "(1+d)^(t−1)", "r^(t−1)")
+SYNTAX_EXAMPLES = ("“题号:分值”", "“案例编号:分值”", "字段: 值", "{行编号: 值}", "{列名: 值}", "“: ”", "“:”",
+                   "{A: 文本, B: 文本}", "{左项: 右项, …}", "[运营型, 操作型]", "[客户价值, 计算]", "[干扰项一, 干扰项二]",
+                   "(1+d)^(t−1)", "r^(t−1)")
 
 
 def _half_width_spots(text: str) -> list[str]:
@@ -219,3 +222,34 @@ def test_the_punctuation_check_catches_half_width_punctuation():
     assert _half_width_spots("欢迎,张晓明!") and _half_width_spots("(可选)") and _half_width_spots("“题目”,")
     assert not _half_width_spots("欢迎，张晓明！") and not _half_width_spots("Welcome, %(name)s!")
     assert not _half_width_spots("每行一个“题号:分值”")
+
+
+# The modules whose messages a teacher reads in the editor, the import report and ``bank lint``
+# (question validation, response formats, bank loading and lint): their Chinese source text takes
+# full-width punctuation too, also where it is not (yet) a catalogue entry. Regular expressions are
+# code, not text.
+MESSAGE_MODULES = ("app/domain/questions", "app/domain/bank")
+_REGEX = re.compile(r"\\[sdwS]|\(\?[:P<!=]")
+
+
+def _half_width_in_source(path: Path, root: Path = ROOT) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [f"{path.relative_to(root)}:{node.lineno}: {spot}" for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+            and not _REGEX.search(node.value) for spot in _half_width_spots(node.value)]
+
+
+def test_bank_and_question_messages_use_full_width_punctuation_in_chinese():
+    paths = [path for folder in MESSAGE_MODULES for path in sorted((ROOT / folder).glob("*.py"))]
+    assert len(paths) > 10
+    assert [spot for path in paths for spot in _half_width_in_source(path)] == []
+
+
+def test_the_source_check_catches_a_half_width_message(tmp_path):
+    module = tmp_path / "messages.py"
+    module.write_text('"""说明(文档字符串不算)。"""\nimport re\nPATTERN = re.compile(r"(?:选项|答案)\\s*:")\n'
+                      'def check(value):\n    return f"应为文本,实际是{value}"\n', encoding="utf-8")
+    assert [spot.split(": ", 1)[0] for spot in _half_width_in_source(module, tmp_path)] == ["messages.py:5"]

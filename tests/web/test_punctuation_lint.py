@@ -51,9 +51,9 @@ def test_bank_lint_reports_half_width_punctuation_with_file_and_line(runner, tmp
     assert result.exit_code == 1, result.output
     lines = [line for line in result.output.splitlines() if line.startswith(str(path))]
     assert lines == [
-        f"{path}:7: p1: stem: 中文中的半角标点 “?” 应为全角 “？”（…让渡价值等于什么?…）",
-        f"{path}:9: p1: options: 中文中的半角标点 “(” 应为全角 “（”（…总价值减总成本(差额)…）",
-        f"{path}:9: p1: options: 中文中的半角标点 “)” 应为全角 “）”（…值减总成本(差额)…）",
+        f"{path}:7: p1：stem：中文中的半角标点 “?” 应为全角 “？”（…让渡价值等于什么?…）",
+        f"{path}:9: p1：options：中文中的半角标点 “(” 应为全角 “（”（…总价值减总成本(差额)…）",
+        f"{path}:9: p1：options：中文中的半角标点 “)” 应为全角 “）”（…值减总成本(差额)…）",
     ]
 
 

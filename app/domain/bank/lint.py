@@ -7,13 +7,15 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from app.domain.bank.loader import Chapters, PathArg, find_bank_files, load_paths
+from app.domain.bank.loader import OF_QUESTION, Chapters, PathArg, find_bank_files, load_paths
 from app.domain.bank.model import Question
 from app.domain.bank.problem import Problem
 from app.domain.bank.yamlio import LineList, LineMapping, read_yaml
 from app.domain.punctuation import describe as describe_punctuation
+from app.domain.marks import N_, Message
 from app.domain.punctuation import findings as punctuation_findings
 from app.domain.punctuation import to_fullwidth
+from app.domain.questions.validate import AT_KEY
 from app.domain.questions.option_refs import option_refs, strip_option_refs, unknown_option_refs
 
 
@@ -107,11 +109,12 @@ def letter_problems(questions: Iterable[Question]) -> list[Problem]:
         if question.source_path not in lines:
             lines[question.source_path] = _explanation_lines(question.source_path)
         line = lines[question.source_path].get(question.id, question.source_line)
-        problems.extend(Problem(question.source_path, line, f"{question.id}: {message}") for message in messages)
+        problems.extend(Problem(question.source_path, line, Message(OF_QUESTION, question=question.id, message=message))
+                        for message in messages)
     return problems
 
 
-def letter_messages(spec) -> list[str]:
+def letter_messages(spec) -> list[Message]:
     """The option-letter problems of one question's explanation (see :func:`letter_problems`).
 
     The one home of the rule for a single question: ``bank lint`` and ``bank import`` use it.
@@ -125,15 +128,17 @@ def letter_messages(spec) -> list[str]:
             letters = "、".join(dict.fromkeys(ch for passage in named for ch in re.findall(r"[A-Z]", passage)))
             where = "“" + "”“".join(named) + "”"
             if spec.type in _LETTERED:
-                messages.append(f"解析用字母 {letters} 指称选项（{where}）；考试打乱选项后学生看到的字母不同，"
-                                "请写出选项内容，或用 {{opt:X}} 引用")
+                messages.append(Message(N_("解析用字母 %(letters)s 指称选项（%(where)s）；考试打乱选项后学生看到的字母不同，"
+                                           "请写出选项内容，或用 {{opt:X}} 引用"), letters=letters, where=where))
             else:
-                messages.append(f"解析用字母 {letters} 指称排序项（{where}）；考试中排序项不显示字母，请写出项目内容")
+                messages.append(Message(N_("解析用字母 %(letters)s 指称排序项（%(where)s）；考试中排序项不显示字母，请写出项目内容"),
+                                        letters=letters, where=where))
     refs = option_refs(explanation)
     if refs and spec.type not in _LETTERED:
-        messages.append("解析中的 {{opt:…}} 只能用于单选题和多选题（其他题型的选项在页面上没有字母）")
+        messages.append(Message(N_("解析中的 {{opt:…}} 只能用于单选题和多选题（其他题型的选项在页面上没有字母）")))
     elif refs:
-        messages.extend(f"解析引用了不存在的选项 {{{{opt:{ref}}}}}" for ref in unknown_option_refs(explanation, options))
+        messages.extend(Message(N_("解析引用了不存在的选项 {{opt:%(ref)s}}"), ref=ref)
+                        for ref in unknown_option_refs(explanation, options))
     return messages
 
 
@@ -171,12 +176,13 @@ def punctuation_problems(files: Iterable[Path]) -> list[Problem]:
         for item in questions if isinstance(questions, LineList) else []:
             if not isinstance(item, LineMapping):
                 continue
-            qid = item.get("id") if isinstance(item.get("id"), str) else f"第 {item.line} 行的题目"
+            qid = item.get("id") if isinstance(item.get("id"), str) else Message(N_("第 %(line)s 行的题目"), line=item.line)
             for key, value in item.items():
                 if key in _NOT_TEXT:
                     continue
                 for line, text in _texts(value, item.key_lines.get(key, item.line)):
-                    problems.extend(Problem(str(path), line, f"{qid}: {key}: {describe_punctuation(text, hit)}")
+                    problems.extend(Problem(str(path), line, Message(OF_QUESTION, question=qid, message=Message(
+                                        AT_KEY, loc=key, message=describe_punctuation(text, hit))))
                                     for hit in punctuation_findings(text))
     return problems
 

@@ -2,7 +2,9 @@
 
 A bank file is ``{chapter: <slug>, questions: [<question>, …]}``
 (docs/question-format.md). Loading never stops at the first problem and never raises:
-invalid questions are left out of the result and reported as :class:`Problem` objects.
+invalid questions are left out of the result and reported as :class:`Problem` objects, whose
+messages are :class:`~app.domain.marks.Message` objects (Chinese for ``bank lint``, translated by
+the web layer with ``app.i18n.translate_message``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.bank.model import Question
+from app.domain.marks import N_, Message
 from app.domain.bank.problem import Problem
 from app.domain.bank.yamlio import LineList, LineMapping, iter_duplicates, locate, read_yaml
 from app.domain.questions import ALLOWED_KEYS, validate_question
@@ -61,23 +64,28 @@ class _FileResult:
         self.problems.append(Problem(self.path, line, message))
 
 
+#: A question's problem after its id (or 第 3 题): ``ch05-q001：缺少字段 stem（题干）``.
+OF_QUESTION = N_("%(question)s：%(message)s")
+
+
 def _duplicate_key_message(key: object, first: int) -> str:
-    return f"键 {key} 重复(第 {first} 行已出现;YAML 只会保留后一个)"
+    return Message(N_("键 %(key)s 重复（第 %(first)s 行已出现；YAML 只会保留后一个）"), key=key, first=first)
 
 
 def _load_question(result: _FileResult, item: object, index: int, line: int) -> None:
     if not isinstance(item, LineMapping):
-        result.add(line, f"第 {index + 1} 题应为映射(以 id: 开头的一组键值),实际是{describe(item)}")
+        result.add(line, Message(N_("第 %(n)s 题应为映射（以 id: 开头的一组键值），实际是%(actual)s"), n=index + 1,
+                                 actual=describe(item)))
         return
     raw_id = item.get("id")
     qid = raw_id if isinstance(raw_id, str) and ID_PATTERN.match(raw_id) else None
-    prefix = f"{qid}: " if qid else f"第 {index + 1} 题: "
+    question_name = qid if qid else Message(N_("第 %(n)s 题"), n=index + 1)
     validation = validate_question(item)
     for issue in validation.issues:
-        result.add(locate(item, issue.loc, item.line), prefix + issue.message)
+        result.add(locate(item, issue.loc, item.line), Message(OF_QUESTION, question=question_name, message=issue.message))
     duplicates = list(iter_duplicates(item))
     for key, dup_line, first in duplicates:
-        result.add(dup_line, prefix + _duplicate_key_message(key, first))
+        result.add(dup_line, Message(OF_QUESTION, question=question_name, message=_duplicate_key_message(key, first)))
     question = None
     if validation.spec is not None and not duplicates and result.chapter is not None:
         question = Question(validation.spec, result.chapter, result.path, item.line)
@@ -103,28 +111,33 @@ def _load_file(path: Path) -> _FileResult:
     if data is None:
         return result
     if not isinstance(data, LineMapping):
-        result.add(getattr(data, "line", 1), f"文件顶层应为映射(包含 chapter 和 questions),实际是{describe(data)}")
+        result.add(getattr(data, "line", 1), Message(N_("文件顶层应为映射（包含 chapter 和 questions），实际是%(actual)s"),
+                                                     actual=describe(data)))
         return result
     for key, line, first in data.duplicates:
         result.add(line, _duplicate_key_message(key, first))
     for key, line in data.key_lines.items():
         if key not in TOP_KEYS:
-            hint = "(题目的字段应写在 questions 列表的每一项里)" if key in ALLOWED_KEYS else did_you_mean(key, TOP_KEYS)
-            result.add(line, f"未知的顶层字段 {key}{hint}")
+            if key in ALLOWED_KEYS:
+                result.add(line, Message(N_("未知的顶层字段 %(key)s（题目的字段应写在 questions 列表的每一项里）"), key=key))
+            else:
+                result.add(line, Message(N_("未知的顶层字段 %(key)s%(hint)s"), key=key, hint=did_you_mean(key, TOP_KEYS)))
     chapter = data.get("chapter")
     if "chapter" not in data:
-        result.add(data.line, "缺少字段 chapter(本文件题目所属章节的标识,如 ch05-customer-value)")
+        result.add(data.line, Message(N_("缺少字段 chapter（本文件题目所属章节的标识，如 ch05-customer-value）")))
     elif not isinstance(chapter, str) or not chapter.strip():
-        result.add(data.key_lines["chapter"], f"chapter 应为章节标识(如 ch05-customer-value),实际是{describe(chapter)}")
+        result.add(data.key_lines["chapter"], Message(N_("chapter 应为章节标识（如 ch05-customer-value），实际是%(actual)s"),
+                                                      actual=describe(chapter)))
     else:
         result.chapter, result.chapter_line = chapter, data.key_lines["chapter"]
     questions = data.get("questions")
     if "questions" not in data:
-        result.add(data.line, "缺少字段 questions(题目列表)")
+        result.add(data.line, Message(N_("缺少字段 questions（题目列表）")))
     elif not isinstance(questions, LineList):
-        result.add(data.key_lines["questions"], f"questions 应为列表(每题以 - id: 开头),实际是{describe(questions)}")
+        result.add(data.key_lines["questions"], Message(N_("questions 应为列表（每题以 - id: 开头），实际是%(actual)s"),
+                                                        actual=describe(questions)))
     elif not questions:
-        result.add(data.key_lines["questions"], "questions 是空列表")
+        result.add(data.key_lines["questions"], Message(N_("questions 是空列表")))
     else:
         for index, item in enumerate(questions):
             _load_question(result, item, index, questions.item_lines[index])
@@ -156,7 +169,7 @@ def find_bank_files(paths: PathArg | Iterable[PathArg]) -> tuple[list[Path], lis
         elif path.exists() or path.is_symlink():
             files.append(path)
         else:
-            problems.append(Problem(str(path), 1, "路径不存在"))
+            problems.append(Problem(str(path), 1, Message(N_("路径不存在"))))
     return list(dict.fromkeys(files)), problems
 
 
@@ -167,7 +180,8 @@ def _chapter_check(result: _FileResult, chapters: Chapters | None) -> tuple[Prob
     if result.chapter in chapters:
         return None, chapters[result.chapter]
     hint = did_you_mean(result.chapter, chapters)
-    return Problem(result.path, result.chapter_line, f"chapter {result.chapter!r} 不是课程中的章节{hint}"), None
+    return Problem(result.path, result.chapter_line, Message(N_("chapter %(chapter)s 不是课程中的章节%(hint)s"),
+                                                             chapter=repr(result.chapter), hint=hint)), None
 
 
 def _duplicate_check(result: _FileResult, entry: _Entry, seen: dict[str, str]) -> Problem | None:
@@ -175,7 +189,8 @@ def _duplicate_check(result: _FileResult, entry: _Entry, seen: dict[str, str]) -
     if entry.qid is None:
         return None
     if entry.qid in seen:
-        return Problem(result.path, entry.id_line, f"id {entry.qid} 重复:已在 {seen[entry.qid]} 使用")
+        return Problem(result.path, entry.id_line, Message(N_("id %(id)s 重复：已在 %(where)s 使用"), id=entry.qid,
+                                                           where=seen[entry.qid]))
     seen[entry.qid] = f"{result.path}:{entry.id_line}"
     return None
 
@@ -185,7 +200,9 @@ def _section_check(result: _FileResult, entry: _Entry, anchors: Any) -> Problem 
     if anchors is None or entry.section is None or entry.section in anchors:
         return None
     hint = did_you_mean(entry.section, anchors)
-    message = f"{entry.qid or '题目'}: section {entry.section!r} 不是章节 {result.chapter} 的小节锚点{hint}"
+    message = Message(OF_QUESTION, question=entry.qid or Message(N_("题目")),
+                      message=Message(N_("section %(section)s 不是章节 %(chapter)s 的小节锚点%(hint)s"),
+                                      section=repr(entry.section), chapter=result.chapter, hint=hint))
     return Problem(result.path, entry.section_line, message)
 
 

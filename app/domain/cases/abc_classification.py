@@ -21,7 +21,9 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+from . import feedback as fb
 from .base import Case
+from .feedback import say
 from .grading import (
     CellSpec,
     Ecf,
@@ -64,9 +66,9 @@ SERVICE_OPTIONS = {
     "drop": "A 类、B 类客户配客户经理重点服务并提供运费优惠等增值服务；C 类客户贡献太小，应立即停止对它们的全部服务以集中资源",
 }
 SERVICE_WHY = {
-    "reversed": "把资源用反了：A 类客户贡献最大，应得到最多的关注和资源，C 类才以低成本服务为主。",
-    "equal": "ABC 分类的目的正是按客户价值差别化配置服务资源，而不是平均分配。",
-    "drop": "C 类客户人数多、仍有贡献和成长潜力，应降低服务成本、加以培养，而不是一律放弃。",
+    "reversed": say(fb.ABC_SERVICE_REVERSED),
+    "equal": say(fb.ABC_SERVICE_EQUAL),
+    "drop": say(fb.ABC_SERVICE_DROP),
 }
 
 
@@ -218,7 +220,7 @@ def read_ids(raw: object, ids: Sequence[str]) -> tuple[list[str] | None, list[st
     elif isinstance(raw, (str, int)) and not isinstance(raw, bool):
         items = [p for p in re.split(r"[\s,，、;；/|]+", str(raw).strip()) if p]
     else:
-        return None, ["应填写客户编号"]
+        return None, [str(raw)[:20]]  # neither text nor a list: shown back as not an id
     if not items:
         return None, []
     lookup = {norm_key(i): i for i in ids}
@@ -374,16 +376,12 @@ A 类客户是对平台贡献最大、交易频率较高、每次交易间隔时
                               correct: dict[str, str]) -> tuple[StepResult, dict[str, str]]:
         labels, invalid, problems = read_labels(step, raw, _label)
         mistakes = [
-            (classify(data, thresholds, include_self=False),
-             "你只累计了排在该客户前面的客户，没有把它自己的交易额算进去；累计占比要从第一名累加到该客户本身（含它自己）。"),
-            (classify(data, thresholds, rank_key="count", share_key="count"),
-             "你按交易次数排序并累计了；初分按交易额（贡献）排序和累计，交易次数和间隔在第 2 步用来校验 A 类客户。"),
-            (classify(data, thresholds, rank_key="count"),
-             "你按交易次数排序了；初分应按交易额从高到低排序，交易次数和间隔在第 2 步用来校验 A 类客户。"),
-            (by_customer_count(data),
-             "你按客户人数比例（前 20%、30%、50%）划分了；本题按累计交易额占比划分。"),
+            (classify(data, thresholds, include_self=False), say(fb.ABC_EXCLUDED_SELF)),
+            (classify(data, thresholds, rank_key="count", share_key="count"), say(fb.ABC_BY_COUNT_CUMULATED)),
+            (classify(data, thresholds, rank_key="count"), say(fb.ABC_BY_COUNT)),
+            (by_customer_count(data), say(fb.ABC_BY_HEADCOUNT)),
         ]
-        tally = Tally(total_items=len(correct), notes=problems, malformed_hint="应填 A、B 或 C")
+        tally = Tally(total_items=len(correct), notes=problems, unreadable=fb.UNREADABLE_CLASSES)
         answered = {k: v for k, v in labels.items() if k in correct}
         named = detect_pattern(answered, correct, [(alt, msg) for alt, msg in mistakes if alt != correct])
         if named:
@@ -396,7 +394,7 @@ A 类客户是对平台贡献最大、交易频率较高、每次交易间隔时
             else:
                 ok = answered[row_id] == correct[row_id]
                 tally.add(row_id, Outcome(1.0 if ok else 0.0, "correct" if ok else "wrong"))
-        hint = "按交易额从高到低排序，从第一名累加到该客户（含它自己），看累计交易额占全部交易额的比例。"
+        hint = say(fb.ABC_HINT_CUMULATIVE)
         own = answered if len(answered) == len(correct) else {}
         return tally.result(step, hint), own
 
@@ -407,36 +405,34 @@ A 类客户是对平台贡献最大、交易频率较高、每次交易间隔时
         rows = {row["id"]: row for row in data}
         given, unknown = read_ids(raw, ids)
         if given is None and not unknown:
-            return StepResult(step.id, 0, step.points, "未作答。"), None
+            return StepResult(step.id, 0, step.points, say(fb.UNANSWERED)), None
         if unknown:
-            return StepResult(step.id, 0, step.points,
-                              f"无法识别：{'、'.join(unknown[:8])}（请填写数据表中的客户编号，没有则填“无”）。"), None
+            return StepResult(step.id, 0, step.points, say(fb.UNREADABLE_IDS, items="、".join(unknown[:8]))), None
         assert given is not None
         truth = misfits(data, correct, *limits)
         if set(given) == set(truth):
-            return StepResult(step.id, step.points, step.points, "正确。"), given
+            return StepResult(step.id, step.points, step.points, say(fb.CORRECT)), given
         if own and set(given) == set(misfits(data, own, *limits)):
-            return StepResult(step.id, step.points, step.points,
-                              "按你第 1 步的初分结果判断，本步正确。"), given
+            return StepResult(step.id, step.points, step.points, say(fb.ABC_OWN_MISFITS)), given
         base = own or correct
         min_count, max_interval = limits
         notes = []
         for row_id in given:
             row = rows[row_id]
             if base.get(row_id) != "A":
-                notes.append(f"{row_id} 初分不是 A 类，不需要校验")
+                notes.append(say(fb.ABC_NOT_A, item=row_id))
             elif fits_class_a(row, *limits):
-                notes.append(f"{row_id} 年交易 {row['count']} 次、平均间隔 {row['interval_days']} 天，符合 A 类的要求")
+                notes.append(say(fb.ABC_FITS_A, item=row_id, count=row["count"], interval=row["interval_days"]))
         missed = [i for i in misfits(data, base, *limits) if i not in given]
         for row_id in missed:
             row = rows[row_id]
-            notes.append(f"漏掉了 {row_id}（年交易 {row['count']} 次、平均间隔 {row['interval_days']} 天）")
+            notes.append(say(fb.ABC_MISSED, item=row_id, count=row["count"], interval=row["interval_days"]))
         target = set(misfits(data, base, *limits))
         hits = len(target & set(given))
         extra = len(set(given) - target)
         fraction = max(0.0, (hits - extra) / len(target)) if target else 0.0
-        feedback = "；".join(notes) + "。" if notes else "不正确。"
-        feedback += f"提示：A 类客户应年交易不少于 {min_count} 次、平均交易间隔不超过 {max_interval} 天。"
+        feedback = "；".join(notes) + "。" if notes else say(fb.WRONG)
+        feedback += say(fb.HINT) + say(fb.ABC_A_RULE, count=min_count, interval=max_interval)
         return StepResult(step.id, round(step.points * fraction, 4), step.points, feedback), given
 
     @staticmethod
@@ -451,15 +447,15 @@ A 类客户是对平台贡献最大、交易频率较高、每次交易间隔时
         elif picked is not None:
             cards.append(scorecard(data, final_classes(data, correct, picked, *limits), decimals=None))
         unmoved = scorecard(data, correct, decimals=None)
-        percent = "你把占比写成了小数；占比要求以百分数填写（如 0.125 应写成 12.5）"
-        swapped = "你把客户数占比和交易额占比弄反了"
-        not_moved = "你没有把频率或间隔不符合要求的 A 类客户降为 B 类；评分卡按最终分类填写"
+        percent = say(fb.ABC_DECIMAL_SHARE)
+        swapped = say(fb.ABC_SWAPPED_SHARES)
+        not_moved = say(fb.ABC_NOT_MOVED)
         specs = {}
         for cls in CLASSES:
             for col, _ in SCORECARD_COLUMNS:
                 expected = truth[cls][col]
                 tol = 0.01 if col == "count" else SHARE_TOLERANCE if col in SHARE_COLUMNS else AVERAGE_TOLERANCE
-                ecf = tuple(Ecf(card[cls][col], "按你第 1、2 步的分类结果计算，本项正确") for card in cards)
+                ecf = tuple(Ecf(card[cls][col], say(fb.ABC_OWN_CLASSES)) for card in cards)
                 traps: list[Trap] = []
                 if col in SHARE_COLUMNS:
                     other = truth[cls]["amount_share" if col == "customer_share" else "customer_share"]
@@ -467,10 +463,7 @@ A 类客户是对平台贡献最大、交易频率较高、每次交易间隔时
                     traps.append(Trap(other, swapped))
                 traps.append(Trap(unmoved[cls][col], not_moved, 0.5))
                 specs[(cls, col)] = CellSpec(expected, tol, ecf, tuple(traps))
-        result, _ = grade_cells(step, raw, specs,
-                                "客户数占比 = 该类客户数 ÷ 客户总数；交易额占比 = 该类交易额 ÷ 全部交易额，以百分数填写；"
-                                "平均数 = 该类客户的次数（或间隔）之和 ÷ 该类客户数。")
+        result, _ = grade_cells(step, raw, specs, say(fb.ABC_HINT_SCORECARD))
         if not own:
-            result = StepResult(result.id, result.score, result.max,
-                                result.feedback + "（第 1 步初分不完整，本步按正确的初分判分。）")
+            result = StepResult(result.id, result.score, result.max, result.feedback + say(fb.ABC_INCOMPLETE_FIRST))
         return result

@@ -22,7 +22,9 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
+from . import feedback as fb
 from .base import Case
+from .feedback import say
 from .grading import CellSpec, Ecf, Trap, grade_cells, grade_choice, grade_number, read_cells
 from .model import TEXTBOOK, Step, StepResult, Variant
 from .numbers import format_number as fmt
@@ -194,56 +196,55 @@ class CustomerValueCase(Case):
         results: list[StepResult] = []
 
         v_traps = (
-            Trap(f * m * 50 * n, "你按一年 50 周计算了；本题规定一年按 52 周计算。"),
-            Trap(f * m * 48 * n, "你按一年 48 周（12 个月 × 4 周）计算了；本题规定一年按 52 周计算。"),
-            Trap(f * m * weeks, "你只算了一年的交易额，忘了乘以客户生命周期的年数。"),
-            Trap(f * m * 365 * n, "你把“每星期”当成了“每天”：一年按 52 周计算，不是 365 天。"),
-            Trap(f * m * 12 * n, "你按每月交易计算了；题目给的是每星期的交易次数，一年按 52 周。"),
+            Trap(f * m * 50 * n, say(fb.CV_50_WEEKS)),
+            Trap(f * m * 48 * n, say(fb.CV_48_WEEKS)),
+            Trap(f * m * weeks, say(fb.CV_ONE_YEAR)),
+            Trap(f * m * 365 * n, say(fb.CV_DAILY)),
+            Trap(f * m * 12 * n, say(fb.CV_MONTHLY)),
         )
         res, v_s = grade_number(steps["lifetime_value"], answers.get("lifetime_value"),
-                                CellSpec(t["v"], MONEY_TOLERANCE, traps=v_traps),
-                                "客户价值 = 每周交易次数 × 每次交易额 × 52 周 × 生命周期年数。")
+                                CellSpec(t["v"], MONEY_TOLERANCE, traps=v_traps), say(fb.CV_HINT_VALUE))
         results.append(res)
 
         res, won_s = grade_number(steps["customers_won"], answers.get("customers_won"),
                                   CellSpec(t["won"], 0.01, traps=(
-                                      Trap(p, f"你数的是听到赞美的人数，而不是其中转化为忠实客户的人数（还要乘以转化率 {r}%）。"),)),
-                                  f"新增客户数 = 听到赞美的人数 × 转化率 {r}%。")
+                                      Trap(p, say(fb.CV_WON_HEARD, rate=r)),)),
+                                  say(fb.CV_HINT_WON, rate=r))
         results.append(res)
 
         value_ecf = []
         if v_s is not None and won_s is not None:
-            value_ecf.append(Ecf(won_s * v_s, f"按你第 1 步的结果 {fmt(v_s)} 元和第 2 步的结果 {fmt(won_s)} 人计算，本步方法正确，得分。"))
+            value_ecf.append(Ecf(won_s * v_s, say(fb.CV_GAINED_OWN, value=fmt(v_s), people=fmt(won_s))))
         gained_traps = (
-            Trap(p * t["v"], f"你忘了 {r}% 的转化率：听到赞美的 {p} 人中只有一部分成为忠实客户。"),
-            Trap(-t["gained"], "满意客户带来的是客户价值的增加，应为正数。", 0.5),
+            Trap(p * t["v"], say(fb.CV_GAINED_NO_RATE, rate=r, people=p)),
+            Trap(-t["gained"], say(fb.CV_GAINED_NEGATIVE), 0.5),
         )
         res, gained_s = grade_number(steps["value_gained"], answers.get("value_gained"),
                                      CellSpec(t["gained"], MONEY_TOLERANCE, tuple(value_ecf), gained_traps),
-                                     "带来的价值 = 新增忠实客户数 × 一位客户的终生价值。")
+                                     say(fb.CV_HINT_GAINED))
         results.append(res)
 
         res, lost_s = grade_number(steps["customers_lost"], answers.get("customers_lost"),
                                    CellSpec(t["lost"], 0.01, traps=(
-                                       Trap(q, f"你数的是听到抱怨的人数，而不是其中流失的忠实客户数（还要乘以转化率 {r}%）。"),
-                                       Trap(-t["lost"], "人数填正数即可；本步按正确处理。", 1.0),)),
-                                   f"流失客户数 = 听到抱怨的人数 × 转化率 {r}%。")
+                                       Trap(q, say(fb.CV_LOST_HEARD, rate=r)),
+                                       Trap(-t["lost"], say(fb.CV_LOST_NEGATIVE_COUNT), 1.0),)),
+                                   say(fb.CV_HINT_LOST, rate=r))
         results.append(res)
         if lost_s is not None:
             lost_s = abs(lost_s)
 
         lost_ecf, lost_traps = [], [
-            Trap(t["lost"] * t["v"], "方向错了：失去忠实客户是客户价值的减少，应记为负数。", 0.5),
-            Trap(-q * t["v"], f"你忘了 {r}% 的转化率：听到抱怨的 {q} 人中只有一部分不再是忠实客户。"),
-            Trap(q * t["v"], f"你忘了 {r}% 的转化率，而且价值的减少应记为负数。"),
+            Trap(t["lost"] * t["v"], say(fb.CV_LOST_POSITIVE), 0.5),
+            Trap(-q * t["v"], say(fb.CV_LOST_NO_RATE, rate=r, people=q)),
+            Trap(q * t["v"], say(fb.CV_LOST_NO_RATE_POSITIVE, rate=r)),
         ]
         if v_s is not None and lost_s is not None:
             own = -lost_s * v_s
-            lost_ecf.append(Ecf(own, f"按你第 1 步的结果 {fmt(v_s)} 元和第 4 步的结果 {fmt(lost_s)} 人计算，本步方法正确，得分。"))
-            lost_traps.append(Trap(-own, f"按你前面的结果计算方法正确，但方向错了：失去忠实客户是价值的减少，应记为负数。", 0.5))
+            lost_ecf.append(Ecf(own, say(fb.CV_LOST_OWN, value=fmt(v_s), people=fmt(lost_s))))
+            lost_traps.append(Trap(-own, say(fb.CV_LOST_OWN_POSITIVE), 0.5))
         res, lost_value_s = grade_number(steps["value_lost"], answers.get("value_lost"),
                                          CellSpec(t["lost_value"], MONEY_TOLERANCE, tuple(lost_ecf), tuple(lost_traps)),
-                                         "价值变化 = −流失客户数 × 一位客户的终生价值。")
+                                         say(fb.CV_HINT_LOST_VALUE))
         results.append(res)
 
         results.append(self._grade_table(steps["dynamic_table"], answers.get("dynamic_table"), t,
@@ -256,12 +257,10 @@ class CustomerValueCase(Case):
         prm = variant.params
         p, q = prm["p"], prm["q"]
         why = {
-            "gain": "方向错了：一位不满意客户使平台失去忠实客户，是价值的减少（负数），不会带来价值；"
-                    f"抱怨传给 {q} 人，赞美只传给 {p} 人，合计是净减少。",
-            "ignore": f"合计是净减少：一位不满意客户的抱怨（传给 {q} 人）带走的，比一位满意客户的口碑（传给 {p} 人）带来的更多，"
-                      "投诉不能忽略。",
-            "zero": f"两者的影响并不相等：抱怨传给 {q} 人，赞美只传给 {p} 人，合计是净减少，不是相互抵消。",
-            "loss": "合计是净减少。",
+            "gain": say(fb.CV_ANALYSIS_GAIN, q=q, p=p),
+            "ignore": say(fb.CV_ANALYSIS_IGNORE, q=q, p=p),
+            "zero": say(fb.CV_ANALYSIS_ZERO, q=q, p=p),
+            "loss": say(fb.CV_ANALYSIS_LOSS),
         }
         explanations = {k: why[o] for k, text in prm["analysis_options"].items()
                         for o, t in ANALYSIS_OPTIONS.items() if t == text}
@@ -269,16 +268,14 @@ class CustomerValueCase(Case):
         cells, _ = read_cells(answers.get("dynamic_table"), _table_step(variant))
         unsat = parse_number(cells.get("unsatisfied", {}).get("value"))[0]
         if result.score < result.max and unsat is not None and unsat > 0:
-            result = StepResult(result.id, result.score, result.max,
-                                result.feedback + "你在动态分析表中把不满意客户的影响记成了正数，这正是结论方向错误的原因。"
-                                "本步按正确的方向判分，不随你前面的结果。")
+            result = StepResult(result.id, result.score, result.max, result.feedback + say(fb.CV_ANALYSIS_TABLE_SIGN))
         return result
 
     @staticmethod
     def _grade_table(step: Step, raw: object, t: dict[str, float], v_s: float | None, won_s: float | None,
                      gained_s: float | None, lost_s: float | None, lost_value_s: float | None) -> StepResult:
-        own = "与你前面步骤的结果一致，本格按你自己的结果判为正确"
-        sign = "方向错了：失去忠实客户是减少，应记为负数。"
+        own = say(fb.CV_TABLE_OWN)
+        sign = say(fb.CV_TABLE_SIGN)
 
         def spec(expected: float, tol: float, *earlier: float | None, traps: tuple[Trap, ...] = ()) -> CellSpec:
             ecf = tuple(Ecf(value, own) for value in earlier if value is not None)
@@ -309,8 +306,8 @@ class CustomerValueCase(Case):
                 expected, wrong_sum = t["won"] - t["lost"], t["won"] + t["lost"]
             else:
                 expected, wrong_sum = t["gained"] + t["lost_value"], t["gained"] - t["lost_value"]
-            ecf = (Ecf(sat + unsat, "合计行等于你上面两行之和，方法正确"),) if sat is not None and unsat is not None else ()
-            traps = (Trap(wrong_sum, "合计时把减少当成了增加：不满意客户的影响是负数，合计应为两行相加（正负相抵）。"),)
+            ecf = (Ecf(sat + unsat, say(fb.CV_NET_OWN)),) if sat is not None and unsat is not None else ()
+            traps = (Trap(wrong_sum, say(fb.CV_NET_SIGN)),)
             specs[("net", col)] = CellSpec(expected, tol, ecf, traps)
-        result, _ = grade_cells(step, raw, specs, "满意行为增加（正数），不满意行为减少（负数），合计为两行之和。")
+        result, _ = grade_cells(step, raw, specs, say(fb.CV_HINT_TABLE))
         return result

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import feedback as fb
+from .feedback import say
 from .model import Step, StepResult
 from .numbers import close, format_number, parse_number
 
@@ -66,12 +68,12 @@ class Outcome:
 def judge_number(raw: object, spec: CellSpec) -> Outcome:
     """Judge one raw number against a spec: right, carried forward, a trap, or wrong."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return Outcome(0.0, "missing", "未作答。")
+        return Outcome(0.0, "missing", say(fb.UNANSWERED))
     value, error = parse_number(raw)
     if value is None:
-        return Outcome(0.0, "malformed", error or "无法识别的数字。")
+        return Outcome(0.0, "malformed", error or say(fb.UNREADABLE_NUMBER))
     if close(value, spec.expected, spec.tolerance):
-        return Outcome(1.0, "correct", "正确。", value)
+        return Outcome(1.0, "correct", say(fb.CORRECT), value)
     for ecf in spec.ecf:
         if close(value, ecf.value, spec.tolerance):
             return Outcome(1.0, "ecf", ecf.message, value)
@@ -90,11 +92,11 @@ def grade_number(step: Step, raw: object, spec: CellSpec, hint: str = "") -> tup
     fraction = outcome.fraction
     if outcome.kind == "format":
         fraction = 1.0 - FORMAT_SLIP_ITEMS
-        message = f"{message.rstrip('。')}。格式错误扣本步一半的分数。"
+        message = message.rstrip("。") + "。" + say(fb.FORMAT_SLIP_STEP)
     elif outcome.kind == "wrong":
-        message = f"结果 {format_number(outcome.value or 0)} 不正确。" + (f"提示：{hint}" if hint else "")
+        message = say(fb.RESULT_WRONG, value=format_number(outcome.value or 0)) + (say(fb.HINT) + hint if hint else "")
     elif outcome.kind == "trap" and 0 < outcome.fraction < 1:
-        message += f"（本步得 {format_number(outcome.fraction * 100, 0)}% 的分数）"
+        message += say(fb.PARTIAL_CREDIT, percent=format_number(outcome.fraction * 100, 0))
     return (
         StepResult(step.id, round(step.points * fraction, 4), step.points, message),
         outcome.value,
@@ -122,7 +124,7 @@ def read_rows(raw: object, step: Step) -> tuple[dict[str, Any], list[str]]:
             rest = {k: v for k, v in row.items() if k != "id"}
             items.append((row["id"], rest if len(rest) != 1 or step.kind == "table" else next(iter(rest.values()))))
     else:
-        return {}, ["答案应为一个表：{行编号: 值}。"]
+        return {}, [say(fb.ROWS_EXPECTED)]
     lookup = {norm_key(row_id): row_id for row_id in step.row_ids}
     values: dict[str, Any] = {}
     unknown: list[str] = []
@@ -131,11 +133,11 @@ def read_rows(raw: object, step: Step) -> tuple[dict[str, Any], list[str]]:
         if row_id is None:
             unknown.append(str(key)[:20])
         elif row_id in values:
-            problems.append(f"行 {row_id} 重复出现。")
+            problems.append(say(fb.REPEATED_ROW, item=row_id))
         else:
             values[row_id] = value
     if unknown:
-        problems.append("未知的行编号：" + "、".join(unknown[:MAX_LISTED]) + ("……" if len(unknown) > MAX_LISTED else ""))
+        problems.append(say(fb.UNKNOWN_ROWS, items="、".join(unknown[:MAX_LISTED]) + ("……" if len(unknown) > MAX_LISTED else "")))
     return values, problems
 
 
@@ -165,10 +167,10 @@ def read_cells(raw: object, step: Step) -> tuple[dict[str, dict[str, Any]], list
         elif len(step.columns) == 1:
             cells[row_id] = {step.columns[0][0]: value}
         else:
-            problems.append(f"行 {row_id} 应为 {{列名: 值}} 的对象。")
+            problems.append(say(fb.ROW_NOT_OBJECT, item=row_id))
     if bad_columns:
         expected = "、".join(label for _, label in step.columns)
-        problems.append(f"未知的列：{'、'.join(sorted(bad_columns))}（应为 {expected}）。")
+        problems.append(say(fb.UNKNOWN_COLUMNS, columns="、".join(sorted(bad_columns)), expected=expected))
     return cells, problems
 
 
@@ -198,7 +200,8 @@ class Tally:
     missing: list[str] = field(default_factory=list)
     malformed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    malformed_hint: str = "请填写数字"
+    #: The sentence for unreadable items: a template of :mod:`.feedback` with ``%(items)s``.
+    unreadable: str = fb.UNREADABLE_NUMBERS
 
     def add(self, label: str, outcome: Outcome) -> None:
         """Record the outcome for one item (a cell or a row)."""
@@ -225,25 +228,25 @@ class Tally:
         parts = list(self.notes)
         ok = self.correct + sum(len(v) for v in self.ecf.values()) + sum(len(v) for v in self.formats.values())
         if ok == self.total_items and not self.traps and not self.formats:
-            parts.append("全部正确。")
+            parts.append(say(fb.ALL_CORRECT))
         else:
-            parts.append(f"共 {self.total_items} 项，{ok} 项正确。")
+            parts.append(say(fb.COUNT_CORRECT, total=self.total_items, ok=ok))
         for message, labels in [*self.ecf.items(), *self.traps.items(), *self.formats.items()]:
-            parts.append(f"{message.rstrip('。')}（{_listing(labels)}）。")
+            parts.append(say(fb.WITH_ITEMS, message=message.rstrip("。"), items=_listing(labels)))
         if self.formats:
-            parts.append("格式错误整步只扣一次（扣半项的分数）。")
+            parts.append(say(fb.FORMAT_SLIP_ONCE))
         if self.wrong:
-            parts.append(f"不正确：{_listing(self.wrong)}。" + (f"提示：{hint}" if hint else ""))
+            parts.append(say(fb.WRONG_ITEMS, items=_listing(self.wrong)) + (say(fb.HINT) + hint if hint else ""))
         if self.malformed:
-            parts.append(f"无法识别：{_listing(self.malformed)}（{self.malformed_hint}）。")
+            parts.append(say(self.unreadable, items=_listing(self.malformed)))
         if self.missing:
-            parts.append(f"未填写：{_listing(self.missing)}。")
+            parts.append(say(fb.NOT_FILLED, items=_listing(self.missing)))
         return StepResult(step.id, round(step.points * fraction, 4), step.points, "".join(parts))
 
 
 def _listing(labels: Sequence[str]) -> str:
     shown = "、".join(labels[:MAX_LISTED])
-    return shown + (f" 等 {len(labels)} 项" if len(labels) > MAX_LISTED else "")
+    return say(fb.LISTING_MORE, shown=shown, count=len(labels)) if len(labels) > MAX_LISTED else shown
 
 
 def grade_cells(
@@ -308,13 +311,13 @@ def grade_choice(step: Step, raw: object, correct: str, explanations: Mapping[st
     """Grade a ``choice`` step: full points for the right option key, else 0 with the reason."""
     keys = [key for key, _ in step.options]
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return StepResult(step.id, 0, step.points, "未作答。")
+        return StepResult(step.id, 0, step.points, say(fb.UNANSWERED))
     key = normalise_choice(raw, keys)
     if key is None:
-        return StepResult(step.id, 0, step.points, f"请填写一个选项字母（{'、'.join(keys)}）。")
+        return StepResult(step.id, 0, step.points, say(fb.CHOOSE_OPTION, keys="、".join(keys)))
     if key == correct:
-        return StepResult(step.id, step.points, step.points, "正确。")
-    return StepResult(step.id, 0, step.points, explanations.get(key, "选择不正确。"))
+        return StepResult(step.id, step.points, step.points, say(fb.CORRECT))
+    return StepResult(step.id, 0, step.points, explanations.get(key, say(fb.CHOICE_WRONG)))
 
 
 def read_ranking(raw: object, ids: Sequence[str]) -> tuple[list[str] | None, str | None]:
@@ -324,21 +327,21 @@ def read_ranking(raw: object, ids: Sequence[str]) -> tuple[list[str] | None, str
     elif isinstance(raw, list):
         items = raw
     elif raw is None:
-        return None, "未作答。"
+        return None, say(fb.UNANSWERED)
     else:
-        return None, "排序应为编号列表，如 [\"H03\", \"H01\", …] 或 \"H03 > H01 > …\"。"
+        return None, say(fb.RANKING_EXPECTED)
     if not items:
-        return None, "未作答。"
+        return None, say(fb.UNANSWERED)
     lookup = {norm_key(i): i for i in ids}
     ranking: list[str] = []
     for item in items:
         if not isinstance(item, (str, int)) or isinstance(item, bool):
-            return None, "排序中的每一项应为客户编号。"
+            return None, say(fb.RANKING_ITEM_NOT_ID)
         row_id = lookup.get(norm_key(item))
         if row_id is None:
-            return None, f"未知的编号「{str(item)[:20]}」。"
+            return None, say(fb.UNKNOWN_ID, item=str(item)[:20])
         if row_id in ranking:
-            return None, f"编号 {row_id} 重复出现。"
+            return None, say(fb.REPEATED_ID, item=row_id)
         ranking.append(row_id)
     return ranking, None
 
@@ -365,14 +368,14 @@ def ordered_fraction(given: Sequence[str], expected: Sequence[str]) -> float:
 
 def missing_step(step: Step) -> StepResult:
     """The result of a step with no answer at all."""
-    return StepResult(step.id, 0, step.points, "未作答。")
+    return StepResult(step.id, 0, step.points, say(fb.UNANSWERED))
 
 
 def answers_problem(answers: object) -> str | None:
     """A message when the answers are not a JSON object keyed by step id, else None."""
     if isinstance(answers, Mapping):
         return None
-    return "答案应为 JSON 对象：{\"步骤编号\": 答案}。"
+    return say(fb.ANSWERS_EXPECTED)
 
 
 def detect_pattern(

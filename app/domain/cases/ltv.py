@@ -13,7 +13,9 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
+from . import feedback as fb
 from .base import Case
+from .feedback import say
 from .grading import CellSpec, Ecf, Trap, detect_pattern, grade_cells, grade_number
 from .model import TEXTBOOK, Step, StepResult, Variant
 from .numbers import close
@@ -48,13 +50,12 @@ def year_values(params: Mapping[str, Any], mistake: str | None = None) -> dict[s
 
 
 MISTAKES = {
-    "year0": "你从第 0 年开始贴现了（第 1 年没有贴现，或用了 (1+d)^(t−1)）；本题第 1 年也要除以 (1+d)^1。",
-    "no_retention": "你忘了客户保留率：第 t 年客户仍在的概率是 r^(t−1)，要乘进去。",
-    "retention_t": "第 1 年客户一定还在（r^0 = 1），保留率的指数是 t−1，不是 t。",
-    "no_discount": "你没有贴现：第 t 年的价值要除以 (1+d)^t 折成现值。",
-    "subtract_discount": "贴现是除以 (1+d)^t，不是乘以 (1−d)^t。",
-    "naive": "你用了“每年利润 × 年数”（m × n）：这既忽略了客户流失（保留率），也忽略了货币的时间价值（贴现），"
-             "会明显高估终生价值（第 5 章例题中 1000 × 5 = 5000 元就高估了）。每年的价值要乘以 r^(t−1) 再除以 (1+d)^t。",
+    "year0": say(fb.LTV_YEAR0),
+    "no_retention": say(fb.LTV_NO_RETENTION),
+    "retention_t": say(fb.LTV_RETENTION_T),
+    "no_discount": say(fb.LTV_NO_DISCOUNT),
+    "subtract_discount": say(fb.LTV_SUBTRACT_DISCOUNT),
+    "naive": say(fb.LTV_NAIVE),
 }
 
 
@@ -123,8 +124,7 @@ $$CLV = \\sum_{{t=1}}^{{{n}}} \\frac{{m \\cdot r^{{t-1}}}}{{(1+d)^{{t}}}}$$
         steps = {s.id: s for s in variant.steps}
         truth = year_values(variant.params)
         specs = {(t, "value"): CellSpec(v, YEAR_TOLERANCE) for t, v in truth.items()}
-        yearly, parsed = grade_cells(steps["yearly"], answers.get("yearly"), specs,
-                                     "第 t 年的价值 = m × r^(t−1) ÷ (1+d)^t。")
+        yearly, parsed = grade_cells(steps["yearly"], answers.get("yearly"), specs, say(fb.LTV_HINT_YEAR))
         given = {t: v for (t, _), v in parsed.items()}
         alternatives = [(year_values(variant.params, key), message) for key, message in MISTAKES.items()]
         named = detect_pattern(given, truth, alternatives, lambda a, b: close(a, b, YEAR_TOLERANCE))
@@ -134,9 +134,8 @@ $$CLV = \\sum_{{t=1}}^{{{n}}} \\frac{{m \\cdot r^{{t-1}}}}{{(1+d)^{{t}}}}$$
         ecf = ()
         if len(given) == len(truth):
             own = sum(given.values())
-            ecf = (Ecf(own, f"等于你第 1 步各年价值之和 {fmt(own)} 元，本步方法正确，得分。"),)
+            ecf = (Ecf(own, say(fb.LTV_OWN_TOTAL, value=fmt(own))),)
         traps = tuple(Trap(sum(alt.values()), message) for alt, message in alternatives)
         total, _ = grade_number(steps["total"], answers.get("total"),
-                                CellSpec(sum(truth.values()), TOTAL_TOLERANCE, ecf, traps),
-                                "总额 = 各年贴现期望价值之和。")
+                                CellSpec(sum(truth.values()), TOTAL_TOLERANCE, ecf, traps), say(fb.LTV_HINT_TOTAL))
         return [yearly, total]

@@ -13,6 +13,9 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from . import feedback as fb
+from .feedback import say
+
 _MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 # Longest first, so that "个客户" is stripped before "个".
 _UNITS = sorted(
@@ -37,27 +40,27 @@ def parse_number(raw: object) -> tuple[float | None, str | None]:
     input is not a number. Never raises.
     """
     if isinstance(raw, bool):
-        return None, "请填写数字，而不是是/否。"
+        return None, say(fb.NOT_YES_NO)
     if isinstance(raw, int):
         if abs(raw) > _LARGEST:  # float() raised OverflowError on a 400-digit JSON integer
-            return None, "数值过大。"
+            return None, say(fb.NUMBER_TOO_LARGE)
         return float(raw), None
     if isinstance(raw, float):
         if math.isfinite(raw):
             return raw, None
-        return None, "请填写有限的数字。"
+        return None, say(fb.FINITE_NUMBER)
     if raw is None:
-        return None, "未作答。"
+        return None, say(fb.UNANSWERED)
     if not isinstance(raw, str):
-        return None, "请填写一个数字（如 26000、26,000 或 2.6万）。"
+        return None, say(fb.ONE_NUMBER)
     text = raw.strip()
     if not text:
-        return None, "未作答。"
+        return None, say(fb.UNANSWERED)
     if len(text) > MAX_INPUT_LENGTH:
-        return None, "输入过长，请只填写一个数字。"
+        return None, say(fb.INPUT_TOO_LONG)
     value = _parse_text(text)
     if value is None:
-        return None, f"无法识别的数字「{text}」，请填写如 26000、26,000、2.6万 或 12.5% 的形式。"
+        return None, say(fb.UNREADABLE_NUMBER_TEXT, text=text)
     return value, None
 
 

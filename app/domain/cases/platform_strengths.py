@@ -17,7 +17,9 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
+from . import feedback as fb
 from .base import Case
+from .feedback import say
 from .model import TEXTBOOK, Criterion, CriterionResult, Step, StepResult, Variant
 from .platforms import PLATFORMS, TEXTBOOK_PLATFORM, Platform, platform
 from .rubric import Check, count_chars, found_words, manual_scores, rubric_result, sentences, written
@@ -32,15 +34,6 @@ SERVICE_WORDS = ("服务", "提供", "发布", "查询", "匹配", "撮合", "�
 REVENUE_WORDS = ("盈利", "赢利", "营利", "获利", "收入", "收益", "收费", "收取", "费用", "会员费", "年费", "广告",
                  "佣金", "提成", "抽成", "服务费", "手续费", "订阅", "利润", "付费", "分成", "差价")
 
-# Feedback sentences (templates in feedback.py, block "platform_strengths.py").
-S_OK = "共 %(count)s 句，符合三句话的要求。"
-S_WRONG = "共 %(count)s 句，题目要求写三句话，本项不得分。"
-L_OK = "共 %(count)s 字，没有超过 %(limit)s 字。"
-L_OVER = "共 %(count)s 字，超过了 %(limit)s 字的限制，本项不得分。"
-E_BOTH = "写到了平台的服务和盈利方式。"
-E_NO_SERVICE = "没有写到平台提供的服务（如信息发布、匹配、跟踪、结算），本项扣一半。"
-E_NO_REVENUE = "没有写到平台靠什么盈利（如会员费、广告费、佣金、增值服务费），本项扣一半。"
-E_NEITHER = "没有写到平台提供的服务，也没有写到平台靠什么盈利，本项不得分。"
 
 CRITERIA = (
     Criterion("sentences", "三句话", 1, True, "恰好三句话：以 。！？ 或换行分句。"),
@@ -57,25 +50,25 @@ CRITERIA = (
 def check_sentences(text: str) -> Check:
     """Exactly three sentences."""
     count = len(sentences(text))
-    message = S_OK if count == SENTENCES else S_WRONG
-    return Check(1.0 if count == SENTENCES else 0.0, message % {"count": count})
+    message = fb.STRENGTHS_SENTENCES_OK if count == SENTENCES else fb.STRENGTHS_SENTENCES_WRONG
+    return Check(1.0 if count == SENTENCES else 0.0, say(message, count=count))
 
 
 def check_length(text: str) -> Check:
     """At most 100 counted characters."""
     count = count_chars(text)
-    message = L_OK if count <= MAX_CHARS else L_OVER
-    return Check(1.0 if count <= MAX_CHARS else 0.0, message % {"count": count, "limit": MAX_CHARS})
+    message = fb.STRENGTHS_LENGTH_OK if count <= MAX_CHARS else fb.STRENGTHS_LENGTH_OVER
+    return Check(1.0 if count <= MAX_CHARS else 0.0, say(message, count=count, limit=MAX_CHARS))
 
 
 def check_elements(text: str) -> Check:
     """Half for naming a service, half for naming a source of revenue."""
     service, revenue = bool(found_words(text, SERVICE_WORDS)), bool(found_words(text, REVENUE_WORDS))
     if service and revenue:
-        return Check(1.0, E_BOTH)
+        return Check(1.0, say(fb.STRENGTHS_ELEMENTS_BOTH))
     if service or revenue:
-        return Check(0.5, E_NO_REVENUE if service else E_NO_SERVICE)
-    return Check(0.0, E_NEITHER)
+        return Check(0.5, say(fb.STRENGTHS_NO_REVENUE if service else fb.STRENGTHS_NO_SERVICE))
+    return Check(0.0, say(fb.STRENGTHS_NEITHER))
 
 
 def rubric_list(criteria: tuple[Criterion, ...]) -> str:

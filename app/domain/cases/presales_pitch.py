@@ -19,7 +19,9 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
+from . import feedback as fb
 from .base import Case
+from .feedback import say
 from .grading import MAX_LISTED, norm_key, read_cells
 from .model import TEXTBOOK, Criterion, CriterionResult, Step, StepResult, Variant
 from .platform_strengths import rubric_list
@@ -30,12 +32,6 @@ TARGET_ROWS = (("t1", "第一类客户"), ("t2", "第二类客户"), ("t3", "第
 TARGET_COLUMNS = (("type", "客户类型"), ("traits", "客户特点"), ("needs", "主要需求"))
 PITCH_COLUMNS = (("text", "内容"),)
 
-# Feedback sentences (templates in feedback.py, block "presales_pitch.py").
-FULL = "表格已全部填写（共 %(total)s 格）。"
-PARTLY = "共 %(total)s 格，已填写 %(done)s 格。未填写：%(items)s。"
-DISTINCT = "列出了三类不同的目标客户。"
-TOO_FEW = "只列出了 %(count)s 类目标客户，题目要求分析三类。"
-REPEATED = "有两类客户的类型写得相同，应列出三类不同的目标客户。"
 
 TARGET_CRITERIA = (
     Criterion("targets_complete", "目标客户表填写完整", 1, True, "三类客户的类型、特点和需求 9 格都已填写，按已填格数给分。"),
@@ -60,10 +56,12 @@ def check_complete(step: Step, raw: object) -> tuple[Check, dict[tuple[str, str]
     missing = [_cell_name(step, row, col) for (row, col), text in texts.items() if not text]
     total = len(texts)
     if not missing:
-        return Check(1.0, FULL % {"total": total}), texts
-    shown = "、".join(missing[:MAX_LISTED]) + (f" 等 {len(missing)} 格" if len(missing) > MAX_LISTED else "")
-    return Check((total - len(missing)) / total, PARTLY % {"total": total, "done": total - len(missing),
-                                                           "items": shown}), texts
+        return Check(1.0, say(fb.PITCH_TABLE_FULL, total=total)), texts
+    shown = "、".join(missing[:MAX_LISTED])
+    if len(missing) > MAX_LISTED:
+        shown = say(fb.LISTING_MORE, shown=shown, count=len(missing))
+    return Check((total - len(missing)) / total,
+                 say(fb.PITCH_TABLE_PARTLY, total=total, done=total - len(missing), items=shown)), texts
 
 
 def _cell_name(step: Step, row: str, col: str) -> str:
@@ -76,10 +74,10 @@ def check_distinct(texts: Mapping[tuple[str, str], str]) -> Check:
     types = [norm_key(texts.get((row, "type"), "")) for row, _ in TARGET_ROWS]
     named = [t for t in types if t]
     if len(named) < len(TARGET_ROWS):
-        return Check(0.0, TOO_FEW % {"count": len(set(named))})
+        return Check(0.0, say(fb.PITCH_TARGETS_TOO_FEW, count=len(set(named))))
     if len(set(named)) < len(named):
-        return Check(0.0, REPEATED)
-    return Check(1.0, DISTINCT)
+        return Check(0.0, say(fb.PITCH_TARGETS_REPEATED))
+    return Check(1.0, say(fb.PITCH_TARGETS_DISTINCT))
 
 
 class PresalesPitchCase(Case):

@@ -17,7 +17,9 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from . import feedback as fb
 from .base import Case
+from .feedback import say
 from .grading import (
     CellSpec,
     Outcome,
@@ -223,8 +225,7 @@ class RfmCase(Case):
         truth = all_scores(data)
         raw_scores = answers.get("scores")
         specs = {(row_id, letter): CellSpec(truth[row_id][letter], 0.0) for row_id in truth for letter, _ in DIMENSIONS}
-        scores_result, parsed = grade_cells(steps["scores"], raw_scores, specs,
-                                            "数一数严格差于该客户的人数 L，得分 = 1 + ⌊5L÷N⌋；注意 R 是天数越少越好。")
+        scores_result, parsed = grade_cells(steps["scores"], raw_scores, specs, say(fb.RFM_HINT_SCORES))
         notes = self._score_mistakes(data, parsed, truth)
         if notes:
             scores_result = StepResult(scores_result.id, scores_result.score, scores_result.max,
@@ -239,10 +240,9 @@ class RfmCase(Case):
             given = {row_id: v for (row_id, col), v in parsed.items() if col == letter}
             mistakes = [
                 (quintile_scores(data, letter, key, reverse=True),
-                 "R 的方向反了：最近一次交易距今天数越少，R 分越高。" if letter == "R"
-                 else f"{letter} 的方向反了：数值越大，{letter} 分越高。"),
-                (positional_scores(data, letter, key), f"{letter} 列：数值相同的客户应得相同的分数（L 只数严格更差的客户）。"),
-                (equal_width_scores(data, letter, key), f"{letter} 列：你按数值区间等宽划分了；本题按排名（L）五等分打分。"),
+                 say(fb.RFM_R_REVERSED) if letter == "R" else say(fb.RFM_REVERSED, letter=letter)),
+                (positional_scores(data, letter, key), say(fb.RFM_TIES, letter=letter)),
+                (equal_width_scores(data, letter, key), say(fb.RFM_EQUAL_WIDTH, letter=letter)),
             ]
             named = detect_pattern(given, {i: truth[i][letter] for i in truth}, mistakes)
             if named:
@@ -254,7 +254,7 @@ class RfmCase(Case):
                         parsed: Mapping[tuple[str, str], float]) -> StepResult:
         high = variant.params["high_min"]
         labels, invalid, problems = read_labels(step, raw, _segment_label)
-        tally = Tally(total_items=len(step.rows), notes=problems, malformed_hint="请从规则表的 8 种客户类型中选择")
+        tally = Tally(total_items=len(step.rows), notes=problems, unreadable=fb.UNREADABLE_SEGMENTS)
         hints = []
         for row_id in step.row_ids:
             correct = segment_of(truth[row_id], high)
@@ -267,15 +267,15 @@ class RfmCase(Case):
             elif given == correct:
                 tally.add(row_id, Outcome(1.0, "correct"))
             elif own is not None and given == own:
-                tally.add(row_id, Outcome(1.0, "ecf", "按你第 1 步的 R、F、M 分数判断，类型正确"))
+                tally.add(row_id, Outcome(1.0, "ecf", say(fb.RFM_OWN_SCORES)))
             else:
                 tally.add(row_id, Outcome(0.0, "wrong"))
                 basis = own_scores if own is not None else truth[row_id]
                 implied = next(k for k, v in SEGMENTS.items() if v == given)
-                wrong = [f"{letter}={_fmt(basis[letter])} 为{'高' if basis[letter] >= high else '低'}"
+                wrong = [say(fb.RFM_HIGH if basis[letter] >= high else fb.RFM_LOW, letter=letter, value=_fmt(basis[letter]))
                          for (letter, _), is_high in zip(DIMENSIONS, implied) if (basis[letter] >= high) != is_high]
-                hints.append(f"{row_id}：{'、'.join(wrong)}，不是「{given}」。")
-        result = tally.result(step, f"得分 ≥ {high} 为高，否则为低，再查规则表。")
+                hints.append(say(fb.RFM_SEGMENT_WRONG, item=row_id, basis="、".join(wrong), given=given))
+        result = tally.result(step, say(fb.RFM_HINT_SEGMENTS, high=high))
         return StepResult(result.id, result.score, result.max, result.feedback + "".join(hints))
 
 

@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import feedback as fb
+from .feedback import say
 from .grading import norm_key
 from .model import Criterion, CriterionResult, Step, StepResult, tidy
 from .numbers import format_number as fmt
@@ -26,11 +28,8 @@ from .numbers import format_number as fmt
 #: Where a sentence ends: full stop, exclamation and question marks of either width, line breaks.
 SENTENCE_END = re.compile(r"[。！？!?\r\n]+")
 
-# Feedback sentences (templates in feedback.py, block "rubric.py").
-EMPTY = "未作答。"
-PENDING = "其余 %(points)s 分由教师按评分标准评定。"
-TEACHER = "教师评分 %(score)s / %(max)s 分。"
-EMPTY_MANUAL = "没有作答，教师评分的各项也记 0 分。"
+# Stored for an empty written step (every sentence lives in feedback.py).
+EMPTY = say(fb.UNANSWERED)
 
 
 def is_counted(char: str) -> bool:
@@ -134,15 +133,15 @@ def rubric_result(step: Step, checks: Mapping[str, Check], manual: Mapping[str, 
                                            criterion.points, False))
     score = sum(r.score or 0.0 for r in results)
     if empty:
-        feedback = EMPTY + (EMPTY_MANUAL if any(not c.auto for c in step.criteria) else "")
+        feedback = EMPTY + (say(fb.RUBRIC_EMPTY_MANUAL) if any(not c.auto for c in step.criteria) else "")
     else:
         manual_results = [r for r in results if not r.auto]
         pending = [r for r in manual_results if r.score is None]
         if pending:
-            messages.append(PENDING % {"points": fmt(tidy(sum(r.max for r in pending)))})
+            messages.append(say(fb.RUBRIC_PENDING, points=fmt(tidy(sum(r.max for r in pending)))))
         elif manual_results:
-            messages.append(TEACHER % {"score": fmt(tidy(sum(r.score or 0.0 for r in manual_results))),
-                                       "max": fmt(tidy(sum(r.max for r in manual_results)))})
+            messages.append(say(fb.RUBRIC_TEACHER, score=fmt(tidy(sum(r.score or 0.0 for r in manual_results))),
+                                max=fmt(tidy(sum(r.max for r in manual_results)))))
         feedback = "".join(messages)
     return StepResult(step.id, round(score, 4), step.points, feedback), results
 

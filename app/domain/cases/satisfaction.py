@@ -19,7 +19,9 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from . import feedback as fb
 from .base import Case
+from .feedback import say
 from .grading import (
     CellSpec,
     Outcome,
@@ -231,43 +233,43 @@ class SatisfactionCase(Case):
         n = len(data)
         sat = share(data, "satisfaction", SATISFIED)
         sat_traps = (
-            Trap(share(data, "satisfaction", range(5, 6)), "你只算了“非常满意”（5 分）；满意率包括 4 分和 5 分。"),
-            Trap(share(data, "satisfaction", range(3, 6)), "3 分是“一般”，不算满意；满意率只包括 4 分和 5 分。"),
-            Trap(sat / 100, "你填的是小数；请以百分数填写（如 0.625 应写成 62.5）。", format=True),
-            Trap(sat * n / 100, "你填的是满意的人数；满意率要除以问卷总数。"),
+            Trap(share(data, "satisfaction", range(5, 6)), say(fb.SAT_ONLY_5)),
+            Trap(share(data, "satisfaction", range(3, 6)), say(fb.SAT_COUNTS_3)),
+            Trap(sat / 100, say(fb.SAT_DECIMAL), format=True),
+            Trap(sat * n / 100, say(fb.SAT_COUNT)),
         )
         first, _ = grade_number(steps["satisfaction_rate"], answers.get("satisfaction_rate"),
-                                CellSpec(sat, SHARE_TOLERANCE, traps=sat_traps), "满意率 = 4 分和 5 分的问卷数 ÷ 问卷总数。")
+                                CellSpec(sat, SHARE_TOLERANCE, traps=sat_traps), say(fb.SAT_HINT_RATE))
         score = nps(data)
         nps_traps = (
-            Trap(nps(data, promoters=range(7, 11)), "7–8 分是中立者，不是推荐者；推荐者只包括 9–10 分。"),
-            Trap(nps(data, detractors=range(0, 6)), "6 分也属于贬损者；贬损者是 0–6 分。"),
-            Trap(share(data, "recommend", PROMOTERS), "你只算了推荐者的比例，还要减去贬损者（0–6 分）的比例。"),
-            Trap(-score, "减反了：NPS = 推荐者比例 − 贬损者比例。"),
-            Trap(score / 100, "你填的是小数；NPS 以百分点填写（如 −0.125 应写成 −12.5）。", format=True),
-            Trap(score * n / 100, "你用的是人数之差；NPS 是两类人数占比之差（百分点）。"),
+            Trap(nps(data, promoters=range(7, 11)), say(fb.NPS_PASSIVES)),
+            Trap(nps(data, detractors=range(0, 6)), say(fb.NPS_SIX)),
+            Trap(share(data, "recommend", PROMOTERS), say(fb.NPS_NO_DETRACTORS)),
+            Trap(-score, say(fb.NPS_REVERSED)),
+            Trap(score / 100, say(fb.NPS_DECIMAL), format=True),
+            Trap(score * n / 100, say(fb.NPS_COUNTS)),
         )
         second, _ = grade_number(steps["nps"], answers.get("nps"), CellSpec(score, SHARE_TOLERANCE, traps=nps_traps),
-                                 "NPS = 9–10 分的比例 − 0–6 分的比例。")
+                                 say(fb.SAT_HINT_NPS))
         third, own = self._grade_kano(steps["kano"], answers.get("kano"), data, variant.params["features"])
         return [first, second, third, self._grade_categories(steps["kano_category"], answers.get("kano_category"), data, own)]
 
     @staticmethod
     def _grade_kano(step: Step, raw: object, data: list[dict[str, Any]],
                     features: Mapping[str, str]) -> tuple[StepResult, dict[str, dict[str, float]]]:
-        percent = "你填的是小数；占比请以百分数填写"
+        percent = say(fb.KANO_DECIMAL)
         specs = {}
         for fid in features:
             truth = kano_shares(data, fid)
             for c in CATEGORIES:
                 specs[(fid, c)] = CellSpec(truth[c], SHARE_TOLERANCE, traps=(Trap(truth[c] / 100, percent, format=True),))
-        result, parsed = grade_cells(step, raw, specs, "先用 Kano 评价表把每份问卷归类，再数各类的问卷数 ÷ 问卷总数。")
+        result, parsed = grade_cells(step, raw, specs, say(fb.KANO_HINT))
         truth_cells = {(f, c): kano_shares(data, f)[c] for f in features for c in CATEGORIES}
         alternatives = [
             ({(f, c): kano_shares(data, f, transposed=True)[c] for f in features for c in CATEGORIES},
-             "你把评价表的行和列弄反了：行是正向问题（提供时）的回答，列是反向问题（不提供时）的回答。"),
+             say(fb.KANO_TRANSPOSED)),
             ({(f, c): kano_shares(data, f, exclude_qr=True)[c] for f in features for c in CATEGORIES},
-             "分母应为全部问卷数（包括 R 和 Q），你排除了反向和可疑问卷。"),
+             say(fb.KANO_EXCLUDED)),
         ]
         named = detect_pattern(parsed, truth_cells, alternatives, lambda a, b: close(a, b, SHARE_TOLERANCE))
         if named:
@@ -283,7 +285,7 @@ class SatisfactionCase(Case):
     def _grade_categories(step: Step, raw: object, data: list[dict[str, Any]],
                           own: Mapping[str, Mapping[str, float]]) -> StepResult:
         labels, invalid, problems = read_labels(step, raw, _category)
-        tally = Tally(total_items=len(step.rows), notes=problems, malformed_hint="应填 A、O、M、I、R 或 Q")
+        tally = Tally(total_items=len(step.rows), notes=problems, unreadable=fb.UNREADABLE_KANO)
         for fid, name in step.rows:
             correct = dominant(kano_shares(data, fid))
             given = labels.get(fid)
@@ -293,8 +295,8 @@ class SatisfactionCase(Case):
             elif given == correct:
                 tally.add(name, Outcome(1.0, "correct"))
             elif fid in own and given == dominant(own[fid]):
-                tally.add(name, Outcome(1.0, "ecf", "与你第 3 步占比最大的类别一致，本项按你自己的结果判为正确"))
+                tally.add(name, Outcome(1.0, "ecf", say(fb.KANO_OWN)))
             else:
                 tally.add(name, Outcome(0.0, "wrong"))
-        return tally.result(step, "归类取占比最大的类别（占比相同时按 M、O、A、I、R、Q 的顺序）。")
+        return tally.result(step, say(fb.KANO_HINT_CATEGORY))
 

@@ -10,7 +10,9 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from . import feedback as fb
 from .base import Case
+from .feedback import say
 from .grading import CellSpec, detect_pattern, grade_cells, ordered_fraction, read_ranking
 from .model import TEXTBOOK, Step, StepResult, Variant
 from .numbers import close
@@ -41,14 +43,10 @@ def ranking_by(scores: Mapping[str, float]) -> list[str]:
 def _alternatives(dataset: Sequence[Mapping[str, Any]]) -> list[tuple[dict[str, float], str]]:
     keys = [key for key, _, _ in TRAITS]
     return [
-        (weighted_scores(dataset, {k: 1 for k in keys}, divisor=5),
-         "你把五项特征平均了（每项 20%）；本题权重为 50%、20%、10%、10%、10%。"),
-        (weighted_scores(dataset, {k: 1 for k in keys}, divisor=1),
-         "你把五项得分直接相加了，没有乘以权重。"),
-        (weighted_scores(dataset, divisor=1),
-         "权重要按百分数计算：50% 是 0.5，不是 50（你的结果大了 100 倍）。"),
-        (weighted_scores(dataset, dict(zip(keys, (10, 10, 10, 20, 50)))),
-         "权重顺序弄反了：50% 属于“成本低贡献大”，20% 属于“资金增加潜力大”。"),
+        (weighted_scores(dataset, {k: 1 for k in keys}, divisor=5), say(fb.SC_AVERAGED)),
+        (weighted_scores(dataset, {k: 1 for k in keys}, divisor=1), say(fb.SC_SUMMED)),
+        (weighted_scores(dataset, divisor=1), say(fb.SC_PERCENT_WEIGHTS)),
+        (weighted_scores(dataset, dict(zip(keys, (10, 10, 10, 20, 50)))), say(fb.SC_SWAPPED_WEIGHTS)),
     ]
 
 
@@ -118,8 +116,7 @@ class ScorecardCase(Case):
         steps = {s.id: s for s in variant.steps}
         truth = weighted_scores(data)
         specs = {(i, "score"): CellSpec(v, SCORE_TOLERANCE) for i, v in truth.items()}
-        weighted, parsed = grade_cells(steps["weighted"], answers.get("weighted"), specs,
-                                       "加权得分 = 0.5×成本低贡献大 + 0.2×资金增加潜力大 + 0.1×其余三项之和。")
+        weighted, parsed = grade_cells(steps["weighted"], answers.get("weighted"), specs, say(fb.SC_HINT_WEIGHTED))
         given = {i: v for (i, _), v in parsed.items()}
         named = detect_pattern(given, truth, _alternatives(data), lambda a, b: close(a, b, SCORE_TOLERANCE))
         if named:
@@ -132,27 +129,25 @@ class ScorecardCase(Case):
         ids = [row["id"] for row in data]
         ranking, error = read_ranking(raw, ids)
         if ranking is None:
-            return StepResult(step.id, 0, step.points, error or "未作答。")
+            return StepResult(step.id, 0, step.points, error or say(fb.UNANSWERED))
         correct = ranking_by(truth)
         if ranking == correct:
-            return StepResult(step.id, step.points, step.points, "正确。")
+            return StepResult(step.id, step.points, step.points, say(fb.CORRECT))
         if len(own) == len(ids) and len(ranking) == len(ids) and all(
             own[a] >= own[b] for a, b in zip(ranking, ranking[1:])
         ):
-            return StepResult(step.id, step.points, step.points,
-                              "与你第 1 步的加权得分从高到低的顺序一致，本步方法正确，得分。")
+            return StepResult(step.id, step.points, step.points, say(fb.SC_OWN_RANKING))
         if ranking == correct[::-1]:
-            return StepResult(step.id, 0, step.points, "顺序反了：排名应按加权得分从高到低。")
+            return StepResult(step.id, 0, step.points, say(fb.SC_REVERSED))
         by_first = [r["id"] for r in sorted(data, key=lambda r: (-r["cost_contribution"], r["id"]))]
         if ranking == by_first:
-            return StepResult(step.id, 0, step.points,
-                              "你只按“成本低贡献大”一项排序了；排名应按五项的加权得分。")
+            return StepResult(step.id, 0, step.points, say(fb.SC_FIRST_TRAIT_ONLY))
         for alternative, message in _alternatives(data):
             if ranking == ranking_by(alternative):
-                return StepResult(step.id, 0, step.points, "排名依据的得分有误：" + message)
+                return StepResult(step.id, 0, step.points, say(fb.SC_WRONG_SCORES) + message)
         fraction = ordered_fraction(ranking, correct)
         missing = [i for i in ids if i not in ranking]
-        note = f"漏掉了：{'、'.join(missing)}。" if missing else ""
+        note = say(fb.SC_MISSED, items="、".join(missing)) if missing else ""
         return StepResult(step.id, round(step.points * fraction, 4), step.points,
-                          f"顺序不完全正确：最长的正确相对顺序包含 {round(fraction * len(ids))} 位客户，按比例得分。{note}"
-                          "提示：按加权得分从高到低排列，得分相同时编号小的在前。")
+                          say(fb.SC_PARTIAL_ORDER, count=round(fraction * len(ids))) + note
+                          + say(fb.HINT) + say(fb.SC_HINT_RANKING))

@@ -12,6 +12,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
+from app.domain.marks import N_, Message
 from app.domain.questions.base import QuestionType
 from app.domain.questions.registry import QUESTION_TYPES, get_question_type
 from app.domain.questions.result import GradeResult, Issue, Validation
@@ -31,10 +32,11 @@ def validate_question(data: object) -> Validation:
         return question_type.validate(data)
     known = "、".join(QUESTION_TYPES)
     if "type" not in data:
-        issue = Issue((), f"缺少字段 type(可选:{known})")
+        issue = Issue((), Message(N_("缺少字段 type（可选：%(types)s）"), types=known))
     else:
         hint = did_you_mean(type_name, QUESTION_TYPES)
-        issue = Issue(("type",), f"未知题型 {type_name!r}{hint}(可选:{known})")
+        issue = Issue(("type",), Message(N_("未知题型 %(type)s%(hint)s（可选：%(types)s）"), type=repr(type_name), hint=hint,
+                                         types=known))
     unknown = [
         Issue((key,), unknown_key_message(key, None, ALLOWED_KEYS)) for key in data if key not in ALLOWED_KEYS
     ]
@@ -47,11 +49,11 @@ def resolve(question: QuestionLike) -> tuple[QuestionType, QuestionSpec] | str:
     if not isinstance(spec, QuestionSpec):
         validation = validate_question(spec)
         if validation.spec is None:
-            return f"题目数据无效:{validation.message}"
+            return Message(N_("题目数据无效：%(problems)s"), problems=validation.message)
         spec = validation.spec
     question_type = get_question_type(spec.type)
     if question_type is None:  # a spec subclass that was never registered
-        return f"未注册的题型 {spec.type!r}"
+        return Message(N_("未注册的题型 %(type)s"), type=repr(spec.type))
     return question_type, spec
 
 

@@ -21,7 +21,7 @@ from app.domain.questions.validate import validate_with
 
 
 class ResponseError(Exception):
-    """A response of the wrong shape; the message (Chinese) says what was expected."""
+    """A response of the wrong shape; the message (a Chinese :class:`~app.domain.marks.Message`) says what was expected."""
 
 
 def to_score(fraction: Fraction, points: float) -> float:
@@ -100,7 +100,8 @@ class QuestionType(ABC):
         try:
             parsed = None if response is None else self.parse_response(spec, response)
         except ResponseError as exc:
-            return GradeResult(0.0, points, False, False, say(BAD_FORMAT, e=str(exc)), str(exc))
+            error = exc.args[0] if exc.args else str(exc)  # a Message: the web layer translates it
+            return GradeResult(0.0, points, False, False, say(BAD_FORMAT, e=str(exc)), error)
         if parsed is None:
             return GradeResult(0.0, points, False, False, UNANSWERED)
         fraction, feedback = self.score(spec, parsed)

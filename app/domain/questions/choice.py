@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
+from app.domain.marks import Message
 from app.domain.questions.base import CORRECT, WRONG, N_, OptionsMixin, QuestionType, ResponseError
 from app.domain.questions.feedback import MULTIPLE_PARTIAL, MULTIPLE_WRONG, say
 from app.domain.questions.result import Issue
@@ -24,6 +25,7 @@ from app.domain.questions.spec import (
     option_key,
 )
 
+TRUE_OR_FALSE = N_("应为 true 或 false，实际是%(actual)s")
 _TRUE_WORDS = {"true", "t", "对", "正确", "是", "√"}
 _FALSE_WORDS = {"false", "f", "错", "错误", "否", "×"}
 
@@ -34,7 +36,7 @@ def _option_keys(value: object) -> list[str]:
 
 def _strict_bool(value: object) -> bool:
     if not isinstance(value, bool):
-        fail(f"应为 true 或 false,实际是{describe(value)}")
+        fail(Message(TRUE_OR_FALSE, actual=describe(value)))
     return value
 
 
@@ -42,10 +44,13 @@ def unknown_option_issues(spec: QuestionSpec, keys: list[str]) -> list[Issue]:
     """Issues for answer keys that are not keys of ``spec.options``."""
     valid = "、".join(spec.options)  # type: ignore[attr-defined]
     return [
-        Issue(("answer",), f"answer 中的 {key!r} 不在 options 中(可选:{valid})")
+        Issue(("answer",), Message(N_("answer 中的 %(key)s 不在 options 中（可选：%(valid)s）"), key=repr(key), valid=valid))
         for key in dict.fromkeys(keys)
         if key not in spec.options  # type: ignore[attr-defined]
     ]
+
+
+SAME_OPTION = N_("选项 %(key)s 与选项 %(other)s 的文本重复：%(text)s")
 
 
 def repeated_keys(keys: list[str]) -> list[str]:
@@ -58,14 +63,15 @@ def choose_option(spec: QuestionSpec, value: object) -> str:
     options: Mapping[str, str] = spec.options  # type: ignore[attr-defined]
     expected = "、".join(options)
     if not isinstance(value, str):
-        raise ResponseError(f"应为一个选项字母(如 \"{next(iter(options))}\"),实际是{describe(value)}")
+        raise ResponseError(Message(N_("应为一个选项字母（如 \"%(example)s\"），实际是%(actual)s"), example=next(iter(options)),
+                                    actual=describe(value)))
     text = value.strip()
     if text in options:
         return text
     folded = [key for key in options if key.casefold() == text.casefold()]
     if len(folded) == 1:
         return folded[0]
-    raise ResponseError(f"未知选项 {text!r},应为 {expected} 之一")
+    raise ResponseError(Message(N_("未知选项 %(option)s，应为 %(expected)s 之一"), option=repr(text), expected=expected))
 
 
 class SingleQuestion(QuestionSpec):
@@ -77,9 +83,7 @@ class SingleQuestion(QuestionSpec):
 
     def rule_issues(self) -> list[Issue]:
         """The answer must be an option; option texts must differ."""
-        return unknown_option_issues(self, [self.answer]) + duplicate_text_issues(
-            self.options, "选项", "options"
-        )
+        return unknown_option_issues(self, [self.answer]) + duplicate_text_issues(self.options, SAME_OPTION, "options")
 
 
 class MultipleQuestion(QuestionSpec):
@@ -94,10 +98,10 @@ class MultipleQuestion(QuestionSpec):
         """A non-empty answer of distinct options; option texts must differ."""
         issues = []
         if not self.answer:
-            issues.append(Issue(("answer",), "answer 不能为空列表:至少要有一个正确选项"))
-        issues += [Issue(("answer",), f"answer 中选项 {key} 重复") for key in repeated_keys(self.answer)]
+            issues.append(Issue(("answer",), Message(N_("answer 不能为空列表：至少要有一个正确选项"))))
+        issues += [Issue(("answer",), Message(N_("answer 中选项 %(key)s 重复"), key=key)) for key in repeated_keys(self.answer)]
         issues += unknown_option_issues(self, self.answer)
-        return issues + duplicate_text_issues(self.options, "选项", "options")
+        return issues + duplicate_text_issues(self.options, SAME_OPTION, "options")
 
 
 class TrueFalseQuestion(QuestionSpec):
@@ -153,11 +157,12 @@ class MultipleType(OptionsMixin, QuestionType):
     def parse_response(self, spec: MultipleQuestion, response: object) -> list[str] | None:
         """A list of distinct option keys; ``[]`` is unanswered."""
         if not isinstance(response, list):
-            raise ResponseError(f"应为选项字母的列表(如 [\"A\", \"C\"]),实际是{describe(response)}")
+            raise ResponseError(Message(N_("应为选项字母的列表（如 [\"A\", \"C\"]），实际是%(actual)s"),
+                                        actual=describe(response)))
         chosen = [choose_option(spec, item) for item in response]
         repeated = repeated_keys(chosen)
         if repeated:
-            raise ResponseError(f"选项 {'、'.join(repeated)} 重复")
+            raise ResponseError(Message(N_("选项 %(keys)s 重复"), keys="、".join(repeated)))
         return chosen or None
 
     def score(self, spec: MultipleQuestion, parsed: list[str]) -> tuple[Fraction, str]:
@@ -209,7 +214,7 @@ class TrueFalseType(QuestionType):
                 return True
             if word in _FALSE_WORDS:
                 return False
-        raise ResponseError(f"应为 true 或 false,实际是{describe(response)}")
+        raise ResponseError(Message(TRUE_OR_FALSE, actual=describe(response)))
 
     def score(self, spec: TrueFalseQuestion, parsed: bool) -> tuple[Fraction, str]:
         """Exact match."""

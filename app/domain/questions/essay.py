@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
+from app.domain.marks import Message
 from app.domain.questions.base import N_, QuestionType, ResponseError
 from app.domain.questions.feedback import AWAITING_GRADING
 from app.domain.questions.spec import QuestionSpec, as_nonempty_text, describe, fail
@@ -33,8 +34,8 @@ def rubric_total(rubric: object) -> float | None:
 def _rubric(value: object) -> str | list[str]:
     if isinstance(value, list):
         if not value:
-            fail("不能为空列表")
-        return [as_nonempty_text(item, f"第 {i + 1} 条评分要点") for i, item in enumerate(value)]
+            fail(Message(N_("不能为空列表")))
+        return [as_nonempty_text(item, Message(N_("第 %(n)s 条评分要点"), n=i + 1)) for i, item in enumerate(value)]
     return as_nonempty_text(value)
 
 
@@ -65,9 +66,9 @@ class EssayType(QuestionType):
     def parse_response(self, spec: EssayQuestion, response: object) -> str | None:
         """Text; blank text is unanswered."""
         if not isinstance(response, str):
-            raise ResponseError(f"应为文本,实际是{describe(response)}")
+            raise ResponseError(Message(N_("应为文本，实际是%(actual)s"), actual=describe(response)))
         if len(response) > MAX_ESSAY_LENGTH:
-            raise ResponseError(f"答案过长(上限 {MAX_ESSAY_LENGTH} 字)")
+            raise ResponseError(Message(N_("答案过长（上限 %(limit)s 字）"), limit=MAX_ESSAY_LENGTH))
         return response if response.strip() else None
 
     def score(self, spec: EssayQuestion, parsed: str) -> tuple[Fraction, str]:
@@ -80,7 +81,7 @@ class EssayType(QuestionType):
 
     def answer_display(self, spec: EssayQuestion) -> str:
         """The rubric points."""
-        return "评分要点:" + ";".join(spec.rubric_points())
+        return "评分要点：" + "；".join(spec.rubric_points())
 
     def answer_extras(self, spec: EssayQuestion) -> dict[str, object]:
         """The rubric as a list."""

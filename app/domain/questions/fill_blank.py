@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
+from app.domain.marks import Message
 from app.domain.questions.base import CORRECT, WRONG, N_, QuestionType, ResponseError
 from app.domain.questions.feedback import BLANKS_PARTIAL, say
 from app.domain.questions.result import Issue
@@ -28,10 +29,11 @@ def _accepted_forms(value: object) -> list[list[str]]:
     forms: list[list[str]] = []
     for number, blank in enumerate(blanks, start=1):
         if not isinstance(blank, list):
-            fail(f"第 {number} 空应为可接受答案的列表,例如 [运营型, 操作型],实际是{describe(blank)}")
+            fail(Message(N_("第 %(n)s 空应为可接受答案的列表，例如 [运营型, 操作型]，实际是%(actual)s"), n=number,
+                         actual=describe(blank)))
         if not blank:
-            fail(f"第 {number} 空至少要有一个可接受的答案")
-        forms.append([as_nonempty_text(form, f"第 {number} 空的答案") for form in blank])
+            fail(Message(N_("第 %(n)s 空至少要有一个可接受的答案"), n=number))
+        forms.append([as_nonempty_text(form, Message(N_("第 %(n)s 空的答案"), n=number)) for form in blank])
     return forms
 
 
@@ -49,15 +51,10 @@ class FillBlankQuestion(QuestionSpec):
     def rule_issues(self) -> list[Issue]:
         """One list of forms per blank, and at least one blank."""
         if self.blanks == 0:
-            return [Issue(("stem",), "stem 中没有空:用连续 4 个或更多下划线 ____ 表示一个空")]
+            return [Issue(("stem",), Message(N_("stem 中没有空：用连续 4 个或更多下划线 ____ 表示一个空")))]
         if len(self.answer) != self.blanks:
-            return [
-                Issue(
-                    ("answer",),
-                    f"answer 有 {len(self.answer)} 组答案,但 stem 中有 {self.blanks} 个空"
-                    "(连续 4 个或更多下划线)",
-                )
-            ]
+            return [Issue(("answer",), Message(N_("answer 有 %(answers)s 组答案，但 stem 中有 %(blanks)s 个空（连续 4 个或更多下划线）"),
+                                               answers=len(self.answer), blanks=self.blanks))]
         return []
 
 
@@ -76,20 +73,22 @@ class FillBlankType(QuestionType):
     def parse_response(self, spec: FillBlankQuestion, response: object) -> list[str] | None:
         """One text per blank (numbers allowed, ``null`` for an empty blank)."""
         if not isinstance(response, list):
-            raise ResponseError(f"应为每空一个答案的列表(共 {spec.blanks} 空),实际是{describe(response)}")
+            raise ResponseError(Message(N_("应为每空一个答案的列表（共 %(blanks)s 空），实际是%(actual)s"), blanks=spec.blanks,
+                                        actual=describe(response)))
         if len(response) != spec.blanks:
-            raise ResponseError(f"应有 {spec.blanks} 个答案(每空一个),实际有 {len(response)} 个")
+            raise ResponseError(Message(N_("应有 %(blanks)s 个答案（每空一个），实际有 %(given)s 个"), blanks=spec.blanks,
+                                        given=len(response)))
         texts = []
         for number, item in enumerate(response, start=1):
             if item is None:
                 item = ""
             elif isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                raise ResponseError(f"第 {number} 空应为文本,实际是{describe(item)}")
+                raise ResponseError(Message(N_("第 %(n)s 空应为文本，实际是%(actual)s"), n=number, actual=describe(item)))
             elif isinstance(item, int) and abs(item) > MAX_INTEGER:
-                raise ResponseError(f"第 {number} 空的数字过大")
+                raise ResponseError(Message(N_("第 %(n)s 空的数字过大"), n=number))
             text = str(item)
             if len(text) > MAX_BLANK_LENGTH:
-                raise ResponseError(f"第 {number} 空的答案过长")
+                raise ResponseError(Message(N_("第 %(n)s 空的答案过长"), n=number))
             texts.append(text)
         return texts if any(text.strip() for text in texts) else None
 
@@ -111,9 +110,9 @@ class FillBlankType(QuestionType):
         return [forms[0] for forms in spec.answer]
 
     def answer_display(self, spec: FillBlankQuestion) -> str:
-        """``第 1 空:运营型 / 操作型;第 2 空:分析型``."""
-        return ";".join(
-            f"第 {number} 空:{' / '.join(forms)}" for number, forms in enumerate(spec.answer, start=1)
+        """``第 1 空：运营型 / 操作型；第 2 空：分析型``."""
+        return "；".join(
+            f"第 {number} 空：{' / '.join(forms)}" for number, forms in enumerate(spec.answer, start=1)
         )
 
     def review_parts(self, spec: FillBlankQuestion, parsed: list[str] | None) -> list[dict[str, object]]:

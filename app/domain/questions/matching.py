@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
+from app.domain.marks import Message
 from app.domain.questions.base import CORRECT, WRONG, N_, QuestionType, ResponseError
 from app.domain.questions.feedback import PAIRS_PARTIAL, say
 from app.domain.questions.result import Issue
@@ -18,25 +19,25 @@ from app.domain.questions.text import normalise
 
 def _pairs(value: object) -> dict[str, str]:
     if not isinstance(value, Mapping):
-        fail(f"应为 {{pairs: {{左项: 右项, …}}}},实际是{describe(value)}")
+        fail(Message(N_("应为 {pairs: {左项: 右项, …}}，实际是%(actual)s"), actual=describe(value)))
     extra = [str(key) for key in value if key != "pairs"]
     if extra:
-        fail(f"只能包含 pairs,不能有 {'、'.join(extra)}")
+        fail(Message(N_("只能包含 pairs，不能有 %(keys)s"), keys="、".join(extra)))
     pairs = value.get("pairs")
     if not isinstance(pairs, Mapping):
-        fail(f"pairs 应为映射 {{左项: 右项, …}},实际是{describe(pairs)}")
+        fail(Message(N_("pairs 应为映射 {左项: 右项, …}，实际是%(actual)s"), actual=describe(pairs)))
     checked = {
-        as_nonempty_text(left, "左项"): as_nonempty_text(right, f"左项 {left} 对应的右项")
+        as_nonempty_text(left, Message(N_("左项"))): as_nonempty_text(right, Message(N_("左项 %(left)s 对应的右项"), left=left))
         for left, right in pairs.items()
     }
     if len(checked) < 2:
-        fail("pairs 至少需要 2 对")
+        fail(Message(N_("pairs 至少需要 2 对")))
     return {"pairs": checked}
 
 
 def _distractors(value: object) -> list[str]:
     items = as_list(value, "[干扰项一, 干扰项二]")
-    return [as_nonempty_text(item, f"第 {i + 1} 个干扰项") for i, item in enumerate(items)]
+    return [as_nonempty_text(item, Message(N_("第 %(n)s 个干扰项"), n=i + 1)) for i, item in enumerate(items)]
 
 
 class MatchingKey(BaseModel):
@@ -61,16 +62,17 @@ class MatchingQuestion(QuestionSpec):
         for left in self.answer.pairs:
             norm = normalise(left)
             if norm in seen:
-                issues.append(Issue(("answer", "pairs", left), f"配对左项 {left!r} 与 {seen[norm]!r} 重复"))
+                issues.append(Issue(("answer", "pairs", left), Message(N_("配对左项 %(left)s 与 %(other)s 重复"), left=repr(left),
+                                                                       other=repr(seen[norm]))))
             seen.setdefault(norm, left)
         rights = {normalise(right) for right in self.answer.pairs.values()}
         used: set[str] = set()
         for index, item in enumerate(self.distractors):
             norm = normalise(item)
             if norm in rights:
-                issues.append(Issue(("distractors", index), f"干扰项 {item!r} 同时是正确的右项"))
+                issues.append(Issue(("distractors", index), Message(N_("干扰项 %(item)s 同时是正确的右项"), item=repr(item))))
             elif norm in used:
-                issues.append(Issue(("distractors", index), f"干扰项 {item!r} 重复"))
+                issues.append(Issue(("distractors", index), Message(N_("干扰项 %(item)s 重复"), item=repr(item))))
             used.add(norm)
         return issues
 
@@ -105,21 +107,22 @@ class MatchingType(QuestionType):
     def parse_response(self, spec: MatchingQuestion, response: object) -> dict[str, str] | None:
         """``{"left item": "right item"}``; missing or empty values are unanswered pairs."""
         if not isinstance(response, Mapping):
-            raise ResponseError(f"应为 {{\"左项\": \"右项\"}} 形式的映射,实际是{describe(response)}")
+            raise ResponseError(Message(N_("应为 {\"左项\": \"右项\"} 形式的映射，实际是%(actual)s"), actual=describe(response)))
         lefts = list(spec.answer.pairs)
         choices = spec.choices()
         chosen: dict[str, str] = {}
         for key, value in response.items():
             left = _find(key, lefts) if isinstance(key, str) else None
             if left is None:
-                raise ResponseError(f"未知的左项 {key!r}")
+                raise ResponseError(Message(N_("未知的左项 %(left)s"), left=repr(key)))
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             if not isinstance(value, str):
-                raise ResponseError(f"左项 {left!r} 的答案应为文本,实际是{describe(value)}")
+                raise ResponseError(Message(N_("左项 %(left)s 的答案应为文本，实际是%(actual)s"), left=repr(left),
+                                            actual=describe(value)))
             right = _find(value, choices)
             if right is None:
-                raise ResponseError(f"{value!r} 不是可选的右项")
+                raise ResponseError(Message(N_("%(value)s 不是可选的右项"), value=repr(value)))
             chosen[left] = right
         return chosen or None
 

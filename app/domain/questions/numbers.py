@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from app.domain.marks import N_, Message
+
 MAX_TEXT_LENGTH = 64
 # Beyond this magnitude an answer is certainly a typo; the bound also keeps Decimal
 # arithmetic far away from its overflow traps.
@@ -59,15 +61,22 @@ class NumberResult:
         return self.value is not None
 
 
+NOT_FINITE = N_("不是有限的数值")
+OUT_OF_RANGE = N_("数值超出范围")
+TOO_LONG = N_("输入过长，不是一个数字")
+EMPTY = N_("没有填写数字")
+UNREADABLE = N_("无法识别的数字：%(text)s")
+
+
 def _fail(message: str) -> NumberResult:
     return NumberResult(None, message)
 
 
 def _checked(value: Decimal) -> NumberResult:
     if not value.is_finite():
-        return _fail("不是有限的数值")
+        return _fail(Message(NOT_FINITE))
     if value.adjusted() > MAX_EXPONENT:
-        return _fail("数值超出范围")
+        return _fail(Message(OUT_OF_RANGE))
     return NumberResult(value)
 
 
@@ -86,36 +95,36 @@ def parse_number(value: object, unit: str | None = None) -> NumberResult:
     characters are read as their half-width forms. Never raises.
     """
     if isinstance(value, bool):
-        return _fail("应为数字,而不是 true/false")
+        return _fail(Message(N_("应为数字，而不是 true/false")))
     if isinstance(value, int):
         return _checked(Decimal(value))
     if isinstance(value, float):
         if not math.isfinite(value):
-            return _fail("不是有限的数值")
+            return _fail(Message(NOT_FINITE))
         return _checked(to_decimal(value))
     if not isinstance(value, str):
-        return _fail("应为数字或数字文本,例如 26000 或 \"2.6万\"")
+        return _fail(Message(N_("应为数字或数字文本，例如 26000 或 \"2.6万\"")))
     if len(value) > MAX_TEXT_LENGTH:
-        return _fail("输入过长，不是一个数字")
+        return _fail(Message(TOO_LONG))
     text = unicodedata.normalize("NFKC", value).translate(_MINUS).strip()
     if unit:
         wanted = unicodedata.normalize("NFKC", unit).strip()
         if wanted and text.endswith(wanted) and len(text) > len(wanted):
             text = text[: -len(wanted)].rstrip()
     if not text:
-        return _fail("没有填写数字")
+        return _fail(Message(EMPTY))
     match = _NUMBER.match(text)
     if match is None:
-        return _fail(f"无法识别的数字:{value.strip()!r}")
+        return _fail(Message(UNREADABLE, text=repr(value.strip())))
     digits = match["num"].replace(",", "").replace(" ", "")
     if match["exp"]:
         digits += "e" + match["exp"]
     try:
         number = Decimal(digits)
     except InvalidOperation:  # pragma: no cover - the pattern only admits valid digits
-        return _fail(f"无法识别的数字:{value.strip()!r}")
+        return _fail(Message(UNREADABLE, text=repr(value.strip())))
     if number.adjusted() > MAX_EXPONENT:
-        return _fail("数值超出范围")
+        return _fail(Message(OUT_OF_RANGE))
     if match["mult"]:
         number *= _MULTIPLIERS[match["mult"]]
     if match["sign"] == "-":
@@ -134,12 +143,12 @@ def parse_plain_number(value: object) -> NumberResult:
     if isinstance(value, (bool, int, float)):
         return parse_number(value)
     if not isinstance(value, str):
-        return _fail("应为数字")
+        return _fail(Message(N_("应为数字")))
     if len(value) > MAX_TEXT_LENGTH:
-        return _fail("输入过长，不是一个数字")
+        return _fail(Message(TOO_LONG))
     text = unicodedata.normalize("NFKC", value).translate(_MINUS).strip()
     if not text:
-        return _fail("没有填写数字")
+        return _fail(Message(EMPTY))
     if not _PLAIN.match(text):
-        return _fail(f"不是有效的数字：{value.strip()[:20]!r}")
+        return _fail(Message(N_("不是有效的数字：%(text)s"), text=repr(value.strip()[:20])))
     return _checked(Decimal(text))

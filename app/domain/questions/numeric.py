@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
+from app.domain.marks import Message
 from app.domain.questions.base import CORRECT, WRONG, N_, QuestionType, ResponseError
 from app.domain.questions.numbers import parse_number, to_decimal
 from app.domain.questions.result import Issue
@@ -20,7 +21,7 @@ _NOISE = Decimal("1e-9")
 def _tolerance(value: object) -> float:
     number = as_number(value)
     if number < 0:
-        fail(f"不能为负数,实际是 {number!r}")
+        fail(Message(N_("不能为负数，实际是 %(value)s"), value=repr(number)))
     return number
 
 
@@ -49,9 +50,9 @@ class NumericQuestion(QuestionSpec):
         """At most one kind of tolerance; an answer students can type."""
         issues = []
         if self.tolerance is not None and self.tolerance_pct is not None:
-            issues.append(Issue(("tolerance_pct",), "tolerance 与 tolerance_pct 只能写一个"))
+            issues.append(Issue(("tolerance_pct",), Message(N_("tolerance 与 tolerance_pct 只能写一个"))))
         if not parse_number(self.answer).ok:
-            issues.append(Issue(("answer",), f"answer 超出范围:{self.answer!r}"))
+            issues.append(Issue(("answer",), Message(N_("answer 超出范围：%(value)s"), value=repr(self.answer))))
         return issues
 
     def allowed_error(self) -> Decimal:
@@ -79,7 +80,7 @@ class NumericType(QuestionType):
             return None
         parsed = parse_number(response, spec.unit)
         if parsed.value is None:
-            raise ResponseError(f"{parsed.error}(应为一个数字,如 26000 或 \"2.6万\")")
+            raise ResponseError(Message(N_("%(error)s（应为一个数字，如 26000 或 \"2.6万\"）"), error=parsed.error))
         return parsed.value
 
     def score(self, spec: NumericQuestion, parsed: Decimal) -> tuple[Fraction, str]:
@@ -93,12 +94,12 @@ class NumericType(QuestionType):
         return spec.answer
 
     def answer_display(self, spec: NumericQuestion) -> str:
-        """``26000 元(允许误差 ±100)``."""
+        """``26000 元（允许误差 ±100）``."""
         text = format_number(spec.answer) + (f" {spec.unit}" if spec.unit else "")
         if spec.tolerance_pct:
-            text += f"(允许误差 ±{format_number(spec.tolerance_pct)}%)"
+            text += f"（允许误差 ±{format_number(spec.tolerance_pct)}%）"
         elif spec.tolerance:
-            text += f"(允许误差 ±{format_number(spec.tolerance)})"
+            text += f"（允许误差 ±{format_number(spec.tolerance)}）"
         return text
 
     def answer_extras(self, spec: NumericQuestion) -> dict[str, object]:

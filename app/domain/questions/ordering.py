@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
+from app.domain.marks import Message, joined
 from app.domain.questions.base import CORRECT, WRONG, N_, OptionsMixin, QuestionType, ResponseError
 from app.domain.questions.choice import choose_option, repeated_keys
 from app.domain.questions.feedback import ORDER_PARTIAL, say
@@ -56,16 +57,16 @@ class OrderingQuestion(QuestionSpec):
         unknown = [key for key in dict.fromkeys(self.answer) if key not in self.options]
         repeated = repeated_keys(self.answer)
         if missing:
-            problems.append(f"缺少 {'、'.join(missing)}")
+            problems.append(Message(N_("缺少 %(keys)s"), keys="、".join(missing)))
         if repeated:
-            problems.append(f"{'、'.join(repeated)} 重复")
+            problems.append(Message(N_("%(keys)s 重复"), keys="、".join(repeated)))
         if unknown:
-            problems.append(f"{'、'.join(unknown)} 不在 options 中")
+            problems.append(Message(N_("%(keys)s 不在 options 中"), keys="、".join(unknown)))
         issues = []
         if problems:
-            detail = ";".join(problems)
-            issues.append(Issue(("answer",), f"answer 应为 options 全部键的一个排列(每项恰好一次):{detail}"))
-        return issues + duplicate_text_issues(self.options, "排序项", "options")
+            issues.append(Issue(("answer",), Message(N_("answer 应为 options 全部键的一个排列（每项恰好一次）：%(detail)s"),
+                                                     detail=joined(problems))))
+        return issues + duplicate_text_issues(self.options, N_("排序项 %(key)s 与排序项 %(other)s 的文本重复：%(text)s"), "options")
 
 
 class OrderingType(OptionsMixin, QuestionType):
@@ -82,12 +83,14 @@ class OrderingType(OptionsMixin, QuestionType):
     def parse_response(self, spec: OrderingQuestion, response: object) -> list[str] | None:
         """Every item key exactly once; ``[]`` is unanswered."""
         if not isinstance(response, list):
-            raise ResponseError(f"应为全部排序项字母的列表(如 [\"B\", \"A\"]),实际是{describe(response)}")
+            raise ResponseError(Message(N_("应为全部排序项字母的列表（如 [\"B\", \"A\"]），实际是%(actual)s"),
+                                        actual=describe(response)))
         if not response:
             return None
         keys = [choose_option(spec, item) for item in response]
         if sorted(keys) != sorted(spec.options):
-            raise ResponseError(f"应包含全部 {len(spec.options)} 项({'、'.join(spec.options)}),每项恰好一次")
+            raise ResponseError(Message(N_("应包含全部 %(count)s 项（%(keys)s），每项恰好一次"), count=len(spec.options),
+                                        keys="、".join(spec.options)))
         return keys
 
     def score(self, spec: OrderingQuestion, parsed: list[str]) -> tuple[Fraction, str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from app.domain.marks import joined
+
 if TYPE_CHECKING:
     from app.domain.questions.spec import QuestionSpec
 
@@ -34,7 +36,10 @@ class GradeResult:
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem with a question's data; ``loc`` is the key path (``("options", "B")``)."""
+    """One problem with a question's data; ``loc`` is the key path (``("options", "B")``).
+
+    ``message`` is Chinese text, a :class:`~app.domain.marks.Message` that the web layer translates.
+    """
 
     loc: Loc
     message: str
@@ -54,5 +59,5 @@ class Validation:
 
     @property
     def message(self) -> str:
-        """All issues joined into one line (empty when valid)."""
-        return ";".join(issue.message for issue in self.issues)
+        """All issues joined into one line with ``；`` (empty when valid), translatable as a whole."""
+        return joined(issue.message for issue in self.issues)

@@ -2,7 +2,9 @@
 
 Field validators raise ``PydanticCustomError`` with a Chinese message so that problems read
 well in ``bank lint`` output; :mod:`app.domain.questions.validate` turns pydantic errors into
-:class:`~app.domain.questions.result.Issue` objects.
+:class:`~app.domain.questions.result.Issue` objects. Every message is a
+:class:`~app.domain.marks.Message` of an ``N_``-marked template, so that the web layer shows it in
+the reader's language (``app.i18n.translate_message``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, SerializerFunction
                       model_validator)
 from pydantic_core import PydanticCustomError
 
+from app.domain.marks import N_, Message
 from app.domain.questions.result import Issue
 from app.domain.questions.text import normalise
 
@@ -49,88 +52,98 @@ def fail(message: str) -> NoReturn:
 def describe(value: object) -> str:
     """A short Chinese name for the kind of a YAML/JSON value, used in messages."""
     if value is None:
-        return "空值"
+        return Message(N_("空值"))
     if isinstance(value, bool):
-        return f"布尔值 {str(value).lower()}"
+        return Message(N_("布尔值 %(value)s"), value=str(value).lower())
     if isinstance(value, int) and abs(value) > MAX_INTEGER:
-        return "过大的数字"
+        return Message(N_("过大的数字"))
     if isinstance(value, (int, float)):
-        return f"数字 {value!r}"
+        return Message(N_("数字 %(value)s"), value=repr(value))
     if isinstance(value, str):
-        return "文本"
+        return Message(N_("文本"))
     if isinstance(value, Mapping):
-        return "映射"
+        return Message(N_("映射"))
     if isinstance(value, (list, tuple)):
-        return "列表"
+        return Message(N_("列表"))
     if isinstance(value, (dt.date, dt.datetime)):
-        return "日期(请加引号)"
+        return Message(N_("日期（请加引号）"))
     return type(value).__name__
 
 
+def about(what: str, with_what: str, alone: str, **params: object) -> Message:
+    """``with_what`` filled in with ``what`` (``第 2 个标签``) when there is one, else ``alone``."""
+    return Message(with_what, what=what, **params) if what else Message(alone, **params)
+
+
 def as_text(value: object, what: str = "") -> str:
-    """Accept a string, or a plain number written without quotes (``A: 26000``)."""
+    """Accept a string, or a plain number written without quotes (``A: 26000``).
+
+    ``what`` names the value in the message (a :class:`Message` such as ``第 2 个标签``).
+    """
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
-        fail(f"{what}应为文本,实际是{describe(value)};yes/no/on/off/true/false 作为文本时请加引号")
+        fail(about(what, N_("%(what)s应为文本，实际是%(actual)s；yes/no/on/off/true/false 作为文本时请加引号"),
+                   N_("应为文本，实际是%(actual)s；yes/no/on/off/true/false 作为文本时请加引号"), actual=describe(value)))
     if isinstance(value, int) and abs(value) <= MAX_INTEGER:
         return str(value)
     if isinstance(value, float) and math.isfinite(value):
         return str(value)
-    fail(f"{what}应为文本,实际是{describe(value)}")
+    fail(about(what, N_("%(what)s应为文本，实际是%(actual)s"), N_("应为文本，实际是%(actual)s"), actual=describe(value)))
 
 
 def as_nonempty_text(value: object, what: str = "") -> str:
     """:func:`as_text` that also rejects blank text."""
     text = as_text(value, what)
     if not text.strip():
-        fail(f"{what}不能为空")
+        fail(about(what, N_("%(what)s不能为空"), N_("不能为空")))
     return text
 
 
 def as_list(value: object, example: str) -> list[object]:
     """Require a YAML list."""
     if not isinstance(value, list):
-        fail(f"应为列表,例如 {example},实际是{describe(value)}")
+        fail(Message(N_("应为列表，例如 %(example)s，实际是%(actual)s"), example=example, actual=describe(value)))
     return value
 
 
 def as_number(value: object) -> int | float:
     """Require a finite YAML number (not a bool, not text)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        hint = ";请直接写数字,不加引号、单位或千位分隔符" if isinstance(value, str) else ""
-        fail(f"应为数字,实际是{describe(value)}{hint}")
+        if isinstance(value, str):
+            fail(Message(N_("应为数字，实际是%(actual)s；请直接写数字，不加引号、单位或千位分隔符"), actual=describe(value)))
+        fail(Message(N_("应为数字，实际是%(actual)s"), actual=describe(value)))
     if isinstance(value, int) and abs(value) > MAX_INTEGER:
-        fail("数值过大")
+        fail(Message(N_("数值过大")))
     if isinstance(value, float) and not math.isfinite(value):
-        fail("应为有限的数字")
+        fail(Message(N_("应为有限的数字")))
     return value
 
 
 def _question_id(value: object) -> str:
     if not isinstance(value, str):
-        fail(f"应为文本(如 ch05-q001),实际是{describe(value)}")
+        fail(Message(N_("应为文本（如 ch05-q001），实际是%(actual)s"), actual=describe(value)))
     if not ID_PATTERN.match(value):
-        fail(f"{value!r} 无效:只能用字母、数字、- _ .,以字母或数字开头")
+        fail(Message(N_("%(value)s 无效：只能用字母、数字和 - _ .，以字母或数字开头"), value=repr(value)))
     return value
 
 
 def _difficulty(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        fail(f"应为 1 到 5 的整数,实际是{describe(value)}")
+        fail(Message(N_("应为 1 到 5 的整数，实际是%(actual)s"), actual=describe(value)))
     return value
 
 
 def _points(value: object) -> float:
     number = as_number(value)
     if number <= 0:
-        fail(f"应为正数,实际是 {number!r}")
+        fail(Message(N_("应为正数，实际是 %(value)s"), value=repr(number)))
     return number
 
 
 def _tags(value: object) -> list[str]:
     items = as_list(value, "[客户价值, 计算]")
-    return [as_nonempty_text(item, f"第 {i + 1} 个标签") for i, item in enumerate(items)]
+    return [as_nonempty_text(item, Message(N_("第 %(n)s 个标签"), n=i + 1)) for i, item in enumerate(items)]
 
 
 def _anchor(value: object) -> str | None:
@@ -140,16 +153,16 @@ def _anchor(value: object) -> str | None:
 def option_key(value: object) -> str:
     """Validate one option key such as ``B``."""
     if not isinstance(value, str) or not OPTION_KEY_PATTERN.match(value):
-        fail(f"选项键 {value!r} 无效:应为字母,如 A、B、C")
+        fail(Message(N_("选项键 %(key)s 无效：应为字母，如 A、B、C"), key=repr(value)))
     return value
 
 
 def _options(value: object) -> dict[str, str]:
     if not isinstance(value, Mapping):
-        fail(f"应为映射,例如 {{A: 文本, B: 文本}},实际是{describe(value)}")
-    options = {option_key(key): as_nonempty_text(text, f"选项 {key} ") for key, text in value.items()}
+        fail(Message(N_("应为映射，例如 {A: 文本, B: 文本}，实际是%(actual)s"), actual=describe(value)))
+    options = {option_key(key): as_nonempty_text(text, Message(N_("选项 %(key)s "), key=key)) for key, text in value.items()}
     if len(options) < 2:
-        fail("至少需要 2 个选项")
+        fail(Message(N_("至少需要 2 个选项")))
     return options
 
 
@@ -158,7 +171,9 @@ def one_of(*choices: str) -> BeforeValidator:
 
     def check(value: object) -> str:
         if value not in choices:
-            fail(f"应为 {' 或 '.join(choices)},实际是 {value!r}")
+            if len(choices) == 2:
+                fail(Message(N_("应为 %(a)s 或 %(b)s，实际是 %(value)s"), a=choices[0], b=choices[1], value=repr(value)))
+            fail(Message(N_("应为 %(choices)s 之一，实际是 %(value)s"), choices=" / ".join(choices), value=repr(value)))
         return value  # type: ignore[return-value]
 
     return BeforeValidator(check)
@@ -217,19 +232,22 @@ class QuestionSpec(BaseModel):
             raise PydanticCustomError(
                 RULES_ERROR,
                 "{summary}",
-                {"summary": ";".join(i.message for i in issues), "issues": tuple(issues)},
+                {"summary": "；".join(i.message for i in issues), "issues": tuple(issues)},
             )
         return self
 
 
-def duplicate_text_issues(texts: Mapping[str, str], where: str, loc: str) -> list[Issue]:
-    """Issues for entries of ``texts`` whose text repeats an earlier one (after normalising)."""
+def duplicate_text_issues(texts: Mapping[str, str], template: str, loc: str) -> list[Issue]:
+    """Issues for entries of ``texts`` whose text repeats an earlier one (after normalising).
+
+    ``template`` says it with ``%(key)s``, ``%(other)s`` (the earlier key) and ``%(text)s``.
+    """
     issues: list[Issue] = []
     seen: dict[str, str] = {}
     for key, text in texts.items():
         norm = normalise(text)
         if norm in seen:
-            issues.append(Issue((loc, key), f"{where} {key} 与{where} {seen[norm]} 的文本重复:{text!r}"))
+            issues.append(Issue((loc, key), Message(template, key=key, other=seen[norm], text=repr(text))))
         else:
             seen[norm] = key
     return issues

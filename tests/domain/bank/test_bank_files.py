@@ -26,7 +26,7 @@ def only(problems):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1, "二进制"),
         ("chapter: 客户价值\nstem: 终生价值\n".encode("gb18030"), 1, "不是 UTF-8"),
         (b"chapter: x\nquestions:\n  - stem: \xff\xfe\n", 3, "不是 UTF-8"),
-        (b"- id: q1\n- id: q2\n", 1, "文件顶层应为映射(包含 chapter 和 questions),实际是列表"),
+        (b"- id: q1\n- id: q2\n", 1, "文件顶层应为映射（包含 chapter 和 questions），实际是列表"),
         (b"just a sentence\n", 1, "文件顶层应为映射"),
         (b"chapter: x\nquestions:\n\t- id: q1\n", 3, "制表符"),
         (b"chapter: a\n---\nchapter: b\n", 2, "只能有一个 YAML 文档"),

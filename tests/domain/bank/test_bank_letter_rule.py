@@ -73,7 +73,7 @@ def _bank(tmp_path, explanation, qtype="single", answer="B"):
 
 def test_lint_reports_a_bare_letter_on_the_explanation_line(tmp_path):
     path = _bank(tmp_path, "乙是对的，A、C、D 都不对。")
-    assert lint(path) == [f"{path}:{marked_line(path)}: ch05-q001: 解析用字母 A、C、D 指称选项（“A、C、D”）；"
+    assert lint(path) == [f"{path}:{marked_line(path)}: ch05-q001：解析用字母 A、C、D 指称选项（“A、C、D”）；"
                           "考试打乱选项后学生看到的字母不同，请写出选项内容，或用 {{opt:X}} 引用"]
 
 
@@ -83,8 +83,8 @@ def test_lint_passes_references_and_option_text(tmp_path):
 
 def test_lint_reports_unknown_references(tmp_path):
     path = _bank(tmp_path, "所以选 {{opt:Z}} 和 {{opt:b}}。")
-    assert lint(path) == [f"{path}:{marked_line(path)}: ch05-q001: 解析引用了不存在的选项 {{{{opt:Z}}}}",
-                          f"{path}:{marked_line(path)}: ch05-q001: 解析引用了不存在的选项 {{{{opt:b}}}}"]
+    assert lint(path) == [f"{path}:{marked_line(path)}: ch05-q001：解析引用了不存在的选项 {{{{opt:Z}}}}",
+                          f"{path}:{marked_line(path)}: ch05-q001：解析引用了不存在的选项 {{{{opt:b}}}}"]
 
 
 def test_true_false_explanations_are_not_read_for_letters(tmp_path):

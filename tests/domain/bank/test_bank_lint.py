@@ -27,7 +27,7 @@ CASES = {
         """, ["YAML 语法错误", "加引号"]),
     "unknown key with did-you-mean": (HEAD + SINGLE + """
             anwser: B   # <-
-        """, ["ch05-q001: 未知字段 anwser,是否想写 answer?"]),
+        """, ["ch05-q001：未知字段 anwser，是否想写 answer？"]),
     "key the type does not use": (HEAD + SINGLE + """
             tolerance: 1   # <-
         """, ["题型 single 不使用字段 tolerance"]),
@@ -36,7 +36,7 @@ CASES = {
             type: singel   # <-
             difficulty: 2
             stem: 题干
-        """, ["未知题型 'singel',是否想写 single?"]),
+        """, ["未知题型 'singel'，是否想写 single？"]),
     "missing stem": (HEAD + """
           - id: ch05-q001   # <-
             type: true_false
@@ -49,7 +49,7 @@ CASES = {
             difficulty: 2
             stem: ""   # <-
             answer: true
-        """, ["stem:不能为空"]),
+        """, ["stem：不能为空"]),
     "missing answer": (HEAD + """
           - id: ch05-q001   # <-
             type: single
@@ -97,7 +97,7 @@ CASES = {
             difficulty: 2
             stem: 计算
             answer: 26,000元   # <-
-        """, ["answer:应为数字,实际是文本"]),
+        """, ["answer：应为数字，实际是文本"]),
     "negative tolerance": (HEAD + """
           - id: ch05-q001
             type: numeric
@@ -105,14 +105,14 @@ CASES = {
             stem: 计算
             answer: 26000
             tolerance: -5   # <-
-        """, ["tolerance:不能为负数"]),
+        """, ["tolerance：不能为负数"]),
     "fill-blank count mismatch": (HEAD + """
           - id: ch05-q001
             type: fill_blank
             difficulty: 2
             stem: "CRM 分为 ____ 型和 ____ 型"
             answer: [[运营型]]   # <-
-        """, ["answer 有 1 组答案,但 stem 中有 2 个空"]),
+        """, ["answer 有 1 组答案，但 stem 中有 2 个空"]),
     "matching with a repeated left item": (HEAD + """
           - id: ch05-q001
             type: matching
@@ -123,7 +123,7 @@ CASES = {
                 客户满意: 感知与期望
                 客户满意: 重复购买   # <-
                 客户忠诚: 重复购买
-        """, ["ch05-q001: 键 客户满意 重复(第 10 行已出现"]),
+        """, ["ch05-q001：键 客户满意 重复（第 10 行已出现"]),
     "matching with left items equal after normalising": (HEAD + """
           - id: ch05-q001
             type: matching
@@ -140,7 +140,7 @@ CASES = {
             difficulty: 6   # <-
             stem: 判断
             answer: false
-        """, ["difficulty:应为 1 到 5 的整数"]),
+        """, ["difficulty：应为 1 到 5 的整数"]),
     "points not positive": (HEAD + """
           - id: ch05-q001
             type: true_false
@@ -148,7 +148,7 @@ CASES = {
             points: 0   # <-
             stem: 判断
             answer: false
-        """, ["points:应为正数"]),
+        """, ["points：应为正数"]),
     "essay without rubric": (HEAD + """
           - id: ch05-q001   # <-
             type: essay
@@ -163,7 +163,7 @@ CASES = {
             difficulty: 1
             stem: 判断
             answer: false
-        """, ["chapter 'ch05-customer-valu' 不是课程中的章节,是否想写 ch05-customer-value?"]),
+        """, ["chapter 'ch05-customer-valu' 不是课程中的章节，是否想写 ch05-customer-value？"]),
     "section not among the chapter's anchors": (HEAD + """
           - id: ch05-q001
             type: true_false
@@ -171,7 +171,7 @@ CASES = {
             section: ltv-formla   # <-
             stem: 判断
             answer: false
-        """, ["section 'ltv-formla' 不是章节 ch05-customer-value 的小节锚点,是否想写 ltv-formula?"]),
+        """, ["section 'ltv-formla' 不是章节 ch05-customer-value 的小节锚点，是否想写 ltv-formula？"]),
     "repeated key in a question": (HEAD + SINGLE + """
             answer: C   # <-
         """, ["键 answer 重复"]),
@@ -182,12 +182,12 @@ CASES = {
             stem: 单选
             options: {A: yes, B: no}   # <-
             answer: A
-        """, ["options:选项 A 应为文本", "请加引号"]),
+        """, ["options：选项 A 应为文本", "请加引号"]),
     "unknown top-level key": ("""
         chapter: ch05-customer-value
         question:   # <-
           - id: ch05-q001
-        """, ["未知的顶层字段 question,是否想写 questions?"]),
+        """, ["未知的顶层字段 question，是否想写 questions？"]),
     "question that is not a mapping": (HEAD + """
           - ch05-q001   # <-
         """, ["第 1 题应为映射"]),
@@ -228,7 +228,7 @@ def test_a_clean_file_has_no_problems(tmp_path):
 def test_duplicate_id_names_both_places(tmp_path):
     first = write(tmp_path, HEAD + SINGLE, "a/ch05.yaml")
     second = write(tmp_path, HEAD + SINGLE.replace("  - id: ch05-q001", "  - id: ch05-q001   # <-"), "b/ch05.yaml")
-    assert lint(tmp_path) == [f"{second}:{marked_line(second)}: id ch05-q001 重复:已在 {first}:3 使用"]
+    assert lint(tmp_path) == [f"{second}:{marked_line(second)}: id ch05-q001 重复：已在 {first}:3 使用"]
 
 
 def test_problem_format():
@@ -243,9 +243,9 @@ def test_all_problems_in_all_files_are_reported_in_order(tmp_path):
     problems = lint_paths([tmp_path], None)
     expected = [
         (one, 9, "未知字段 anwser"),
-        (one, 10, "difficulty:应为 1 到 5 的整数"),  # YAML keeps the later value, 9
+        (one, 10, "difficulty：应为 1 到 5 的整数"),  # YAML keeps the later value, 9
         (one, 10, "键 difficulty 重复"),
-        (three, 3, "YAML 语法错误:文件意外结束"),  # files in name order
+        (three, 3, "YAML 语法错误：文件意外结束"),  # files in name order
         (two, 2, "第 1 题应为映射"),
         (two, 2, "第 2 题应为映射"),
     ]

@@ -51,7 +51,7 @@ def test_questions_carry_their_source(tmp_path):
         "single", 1.0, 2, "ltv-formula", ["客户终生价值"],
     )  # fmt: skip
     assert second.spec.stem == "计算 LTV。\n结果保留整数。\n"
-    assert [str(p) for p in result.problems] == [f"{path}:30: ch05-q003: answer 中的 'C' 不在 options 中(可选:A、B)"]
+    assert [str(p) for p in result.problems] == [f"{path}:30: ch05-q003：answer 中的 'C' 不在 options 中（可选：A、B）"]
     assert not result.ok
 
 
@@ -80,5 +80,5 @@ def test_duplicate_ids_keep_the_first(tmp_path):
         ("ch05-q002", str(tmp_path / "a.yaml")),
         ("ch05-q102", str(tmp_path / "b.yaml")),
     ]
-    duplicates = [p for p in result.problems if "重复:已在" in p.message]
+    duplicates = [p for p in result.problems if "重复：已在" in p.message]
     assert [(p.path, p.line) for p in duplicates] == [(str(tmp_path / "b.yaml"), 5), (str(tmp_path / "b.yaml"), 25)]

@@ -20,14 +20,14 @@ def test_samples_are_valid():
 @pytest.mark.parametrize(
     ("question", "loc", "expected"),
     [
-        (with_(SINGLE, anwser="B"), ("anwser",), "未知字段 anwser,是否想写 answer?"),
+        (with_(SINGLE, anwser="B"), ("anwser",), "未知字段 anwser，是否想写 answer？"),
         (with_(SINGLE, tolerance=1), ("tolerance",), "题型 single 不使用字段 tolerance"),
         (with_(ESSAY, answer="x"), ("answer",), "题型 essay 不使用字段 answer"),
-        (with_(SINGLE, type="singel"), ("type",), "未知题型 'singel',是否想写 single?"),
+        (with_(SINGLE, type="singel"), ("type",), "未知题型 'singel'，是否想写 single？"),
         (with_(SINGLE, stem=None), (), "缺少字段 stem"),
-        (with_(SINGLE, stem="  "), ("stem",), "stem:不能为空"),
+        (with_(SINGLE, stem="  "), ("stem",), "stem：不能为空"),
         (with_(SINGLE, answer=None), (), "缺少字段 answer"),
-        (with_(SINGLE, answer="E"), ("answer",), "answer 中的 'E' 不在 options 中(可选:A、B、C、D)"),
+        (with_(SINGLE, answer="E"), ("answer",), "answer 中的 'E' 不在 options 中（可选：A、B、C、D）"),
         (with_(SINGLE, options={"A": "同", "B": "同"}, answer="A"), ("options", "B"), "选项 B 与选项 A 的文本重复"),
         (with_(SINGLE, options={"A": "甲"}, answer="A"), ("options",), "至少需要 2 个选项"),
         (with_(SINGLE, options={1: "甲", 2: "乙"}, answer="A"), ("options",), "选项键 1 无效"),
@@ -38,10 +38,10 @@ def test_samples_are_valid():
         (with_(TRUE_FALSE, answer="对"), ("answer",), "应为 true 或 false"),
         (with_(ORDERING, answer=["A", "B", "C"]), ("answer",), "缺少 D"),
         (with_(ORDERING, answer=["A", "A", "B", "C", "D"]), ("answer",), "A 重复"),
-        (with_(NUMERIC, answer="26,000"), ("answer",), "应为数字,实际是文本"),
+        (with_(NUMERIC, answer="26,000"), ("answer",), "应为数字，实际是文本"),
         (with_(NUMERIC, tolerance=-1), ("tolerance",), "不能为负数"),
         (with_(NUMERIC, tolerance_pct=5), ("tolerance_pct",), "tolerance 与 tolerance_pct 只能写一个"),
-        (with_(FILL_BLANK, answer=[["运营型"]]), ("answer",), "answer 有 1 组答案,但 stem 中有 2 个空"),
+        (with_(FILL_BLANK, answer=[["运营型"]]), ("answer",), "answer 有 1 组答案，但 stem 中有 2 个空"),
         (with_(FILL_BLANK, answer=["运营型", "分析型"]), ("answer",), "第 1 空应为可接受答案的列表"),
         (with_(FILL_BLANK, stem="没有空"), ("stem",), "stem 中没有空"),
         (with_(MATCHING, answer={"pairs": {"R": "甲", "R ": "乙"}}), ("answer", "pairs", "R "), "配对左项 'R ' 与 'R' 重复"),
@@ -69,7 +69,7 @@ def test_problem_messages(question, loc, expected):
 
 def test_huge_integer_option_text():
     found = messages(with_(SINGLE, options={"A": 10**5000, "B": "乙"}))
-    assert found == ["options:选项 A 应为文本,实际是过大的数字"]
+    assert found == ["options：选项 A 应为文本，实际是过大的数字"]
 
 
 def test_every_problem_of_a_question_is_reported_together():
@@ -82,8 +82,8 @@ def test_every_problem_of_a_question_is_reported_together():
 
 def test_unknown_type_also_checks_unknown_keys():
     found = messages({"id": "x", "type": "esay", "anwser": 1})
-    assert found[0].startswith("未知题型 'esay',是否想写 essay?")
-    assert "未知字段 anwser,是否想写 answer?" in found
+    assert found[0].startswith("未知题型 'esay'，是否想写 essay？")
+    assert "未知字段 anwser，是否想写 answer？" in found
 
 
 @pytest.mark.parametrize("data", [None, [], "single", 3, {"type": None}, {}])

@@ -82,9 +82,9 @@ def test_answer_views():
     assert answer_view(MULTIPLE)["answer"] == ["A", "B", "D"]
     assert answer_view(TRUE_FALSE)["display"] == "错误"
     assert answer_view(ORDERING)["display"] == "B. 立项 → A. 需求分析 → D. 选型 → C. 上线"
-    assert answer_view(NUMERIC)["display"] == "26000 元(允许误差 ±100)"
+    assert answer_view(NUMERIC)["display"] == "26000 元（允许误差 ±100）"
     assert answer_view(with_(NUMERIC, tolerance=None, tolerance_pct=5))["tolerance"] == 1300
-    assert answer_view(FILL_BLANK)["display"] == "第 1 空:运营型 / 操作型;第 2 空:分析型"
+    assert answer_view(FILL_BLANK)["display"] == "第 1 空：运营型 / 操作型；第 2 空：分析型"
     assert answer_view(MATCHING)["answer"] == MATCHING["answer"]["pairs"]
     assert answer_view(ESSAY)["rubric"] == ["降低成本", "口碑传播"]
 
