@@ -524,7 +524,7 @@ class _Paper:
                 continue
             defaults += draft.difficulty is None
             result.questions.append(built)
-            result.places.append(question.where)
+            result.places.append(f"第 {question.para} 段")
             result.warnings.extend(Skip(question.where, note, question.para) for note in notes)
         result.warnings.extend(self.warnings)
         result.warnings.sort(key=lambda skip: skip.line or 0)
