@@ -113,12 +113,35 @@ def _sections(body: str) -> list[Section]:
     return sections
 
 
+_TEX_SYMBOLS = {r"\times": "×", r"\div": "÷", r"\cdot": "·", r"\le": "≤", r"\leq": "≤", r"\ge": "≥",
+                r"\geq": "≥", r"\ne": "≠", r"\neq": "≠", r"\approx": "≈", r"\sum": "∑",
+                r"\pm": "±", r"\infty": "∞", r"\ldots": "…", r"\cdots": "…"}
+
+
+def _tex_plain(tex: str) -> str:
+    r"""A formula as a reader would say it: ``\frac{a}{b}`` → (a)/(b), ``\times`` → ×, ``\text{利润}`` → 利润."""
+    text = tex
+    for _ in range(3):  # nested fractions, innermost first
+        text = re.sub(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", text)
+    text = re.sub(r"\\(?:text|mathrm|mathbf|textbf|operatorname)\{([^{}]*)\}", r"\1", text)
+    text = re.sub(r"\\(?:left|right|big|Big)\b", "", text)
+    text = re.sub(r"\\[a-zA-Z]+", lambda m: _TEX_SYMBOLS.get(m.group(0), " "), text)
+    text = text.replace("\\%", "%")
+    text = re.sub(r"\\[,;:! ]|\\quad", " ", text)
+    return re.sub(r"[{}]", "", text)
+
+
 def _plain_text(markdown_text: str) -> str:
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
+    """The text a reader sees: no Markdown marks, list bullets, or TeX source (for search snippets)."""
+    text = re.sub(r"\$\$(.+?)\$\$", lambda m: " " + _tex_plain(m.group(1)) + " ", markdown_text, flags=re.S)
+    text = re.sub(r"(?<![\\$])\$([^$\n]+?)\$", lambda m: _tex_plain(m.group(1)), text)
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"^!!!\s+\w+\s*", "", text, flags=re.M)
+    text = re.sub(r"^\s*(?:[-+*]|\d+[.)])\s+", "", text, flags=re.M)  # list bullets and numbers
+    text = re.sub(r"\{:?[^{}]*#[\w-]+[^{}]*\}", " ", text)  # attribute lists such as {#anchor}
     text = re.sub(r"[*_`>#|]+", " ", text)
-    text = re.sub(r"-{3,}", " ", text)
+    text = re.sub(r"-{3,}|:?-{2,}:?", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -189,39 +212,52 @@ class Course:
         """Chapter slug → its section anchors (for the question-bank linter)."""
         return {c.slug: c.anchors for c in self.chapters}
 
-    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """Case-insensitive substring search over chapter titles and sections."""
-        q = (query or "").strip().lower()
-        if not q:
+    def search(self, query: str) -> list[SearchHit]:
+        """Sections (and chapter titles) containing every word of ``query``, in any order, case-insensitive.
+
+        Words are separated by spaces (either width); the best matches come first. The caller pages them.
+        """
+        terms = search_terms(query)
+        if not terms:
             return []
         hits: list[SearchHit] = []
         for chapter in self.chapters:
-            if q in chapter.title.lower():
-                hits.append(SearchHit(chapter, None, _highlight(chapter.title, q), 1))
+            title = chapter.title.lower()
+            if all(t in title for t in terms):
+                hits.append(SearchHit(chapter, None, _highlight(chapter.title, terms), 1))
             for section in chapter.sections:
                 haystack = section.title + " " + section.text
-                count = haystack.lower().count(q)
-                if count:
-                    hits.append(SearchHit(chapter, section, _highlight(haystack, q), count))
+                lower = haystack.lower()
+                if all(t in lower for t in terms):
+                    count = sum(lower.count(t) for t in terms)
+                    hits.append(SearchHit(chapter, section, _highlight(haystack, terms), count))
         hits.sort(key=lambda h: (-(h.section is None), -h.count, h.chapter.order))
-        return hits[:limit]
+        return hits
 
 
-def _highlight(text: str, q: str, width: int = 60) -> str:
-    lower = text.lower()
-    pos = lower.find(q)
+MAX_SEARCH_TERMS = 8
+
+
+def search_terms(query: str) -> list[str]:
+    """The distinct lower-case words of a search query (at most :data:`MAX_SEARCH_TERMS`)."""
+    words = re.split(r"\s+", (query or "").strip().lower())
+    return list(dict.fromkeys(w for w in words if w))[:MAX_SEARCH_TERMS]
+
+
+def _highlight(text: str, terms: list[str], width: int = 60) -> str:
+    """A snippet around the first matching word, every word marked; HTML-escaped."""
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    first = pattern.search(text)
+    pos = first.start() if first else 0
     start = max(0, pos - width)
-    end = min(len(text), pos + len(q) + width)
+    end = min(len(text), pos + (len(first.group(0)) if first else 0) + width)
     piece = text[start:end]
-    out, i, lp = [], 0, piece.lower()
-    while True:
-        j = lp.find(q, i)
-        if j < 0:
-            out.append(html_lib.escape(piece[i:]))
-            break
-        out.append(html_lib.escape(piece[i:j]))
-        out.append("<mark>" + html_lib.escape(piece[j:j + len(q)]) + "</mark>")
-        i = j + len(q)
+    out, i = [], 0
+    for match in pattern.finditer(piece):
+        out.append(html_lib.escape(piece[i:match.start()]))
+        out.append("<mark>" + html_lib.escape(match.group(0)) + "</mark>")
+        i = match.end()
+    out.append(html_lib.escape(piece[i:]))
     return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
 
 

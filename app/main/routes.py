@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 bp = Blueprint("main", __name__)
+SEARCH_PER_PAGE = 10
 
 
 @bp.route("/")
@@ -18,13 +19,15 @@ def index():
 
 @bp.route("/search")
 def search():
-    """Full-text search across the course (Chinese substring matching)."""
+    """Full-text search across the course: every word must match (Chinese substring matching), 10 hits a page."""
     from ..services.courseware import get_course
+    from ..services.pagination import page_arg, paginate_list
 
     query = (request.args.get("q") or "").strip()[:100]
     course = get_course("crm")
     hits = course.search(query) if (course and query) else []
-    return render_template("main/search.html", query=query, hits=hits, course=course)
+    page = paginate_list(hits, page_arg(), SEARCH_PER_PAGE)
+    return render_template("main/search.html", query=query, page=page, course=course)
 
 
 @bp.route("/language", methods=["POST"])

@@ -145,3 +145,36 @@ def test_rendered_html_is_cached_until_the_file_changes(tmp_path):
     os.utime(path, (time.time() + 5, time.time() + 5))
     second = cached_course(root.parent, "crm")
     assert second is not first and "第二版更新" in second.chapters[0].rendered().html
+
+
+def test_search_needs_every_word_in_any_order(client):
+    for query in ("卡诺模型 分类", "分类　卡诺模型"):  # a half-width or a full-width space
+        page = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+        assert 'href="/lessons/crm/ch07-satisfaction-loyalty#kano-model"' in page
+        assert "<mark>卡诺模型</mark>" in page
+    # Both words must be there: a word the course never uses finds nothing.
+    page = client.get("/search", query_string={"q": "卡诺模型 火星"}).get_data(as_text=True)
+    assert "找到 0 处" in page
+
+
+def _hit_links(page: str) -> list[str]:
+    return re.findall(r'<a class="fw-semibold" href="([^"]+)"', page)
+
+
+def test_search_is_paged(client):
+    first = client.get("/search", query_string={"q": "客户价值"}).get_data(as_text=True)
+    second = client.get("/search", query_string={"q": "客户价值", "page": 2}).get_data(as_text=True)
+    total = int(re.search(r"找到 (\d+) 处", first).group(1))
+    assert total > 20
+    assert len(_hit_links(first)) == 10 and len(_hit_links(second)) == 10
+    assert not set(_hit_links(first)) & set(_hit_links(second))
+    assert "第 2 页" in second and "page=3" in second and "page=1" in second
+
+
+def test_search_snippets_show_the_text_not_markdown_or_tex(client):
+    page = client.get("/search", query_string={"q": "留存率"}).get_data(as_text=True)
+    snippets = re.findall(r'<div class="small" lang="zh">(.*?)</div>', page, re.S)
+    assert snippets and any("× 100%" in s for s in snippets)
+    for snippet in snippets:
+        assert "$" not in snippet and "\\" not in snippet and not snippet.startswith("- ")
+        assert not re.search(r"\\(times|frac|text)\b", snippet)
