@@ -31,8 +31,7 @@ from ..extensions import db
 from ..models import AttemptItem, CaseAssignment, CaseAssignmentClass, CaseWork, ClassMembership, User
 from ..models.base import utcnow
 from .accounts import audit
-from .grading import MAX_COMMENT, GradingError, parse_score
-from .scoring import recompute_total
+from .grading import GradingError, parse_comment, parse_score, record_item_grade
 
 MANUAL_KEY = "manual_scores"
 
@@ -67,10 +66,10 @@ def parse_manual(variant: Variant, form: Mapping[str, object]) -> dict[str, floa
 
 
 def _comment(text: object) -> str:
-    comment = str(text or "").strip()
-    if len(comment) > MAX_COMMENT:
-        raise RubricError(_("评语过长（上限 %(n)d 字）。", n=MAX_COMMENT))
-    return comment
+    try:
+        return parse_comment(text)
+    except GradingError as exc:
+        raise RubricError(str(exc)) from None
 
 
 def _check_grader(grader: User) -> None:
@@ -153,11 +152,8 @@ def work_overview() -> list[AssignmentQueue]:
     counts: dict[int, list[int]] = {}
     for needs, column in ((True, 0), (False, 1)):
         cond = CaseWork.needs_manual.is_(True) if needs else CaseWork.graded_at.is_not(None)
-        stmt = (select(CaseWork.assignment_id, func.count(func.distinct(CaseWork.id)))
-                .join(CaseAssignmentClass, CaseAssignmentClass.assignment_id == CaseWork.assignment_id)
-                .join(ClassMembership, (ClassMembership.class_id == CaseAssignmentClass.class_id)
-                      & (ClassMembership.user_id == CaseWork.user_id))
-                .where(CaseWork.submitted_at.is_not(None), cond)
+        stmt = (select(CaseWork.assignment_id, func.count())
+                .where(CaseWork.id.in_(_assigned_work_ids()), cond)
                 .group_by(CaseWork.assignment_id))
         for assignment_id, count in db.session.execute(stmt):
             counts.setdefault(assignment_id, [0, 0])[column] = count
@@ -188,12 +184,4 @@ def grade_item(item: AttemptItem, variant: Variant, form: Mapping[str, object], 
     item.score, item.feedback, item.needs_manual = grade_case_item(item)
     # The item stays a manually graded one (it is listed among graded answers), now with a score.
     item.needs_manual = True
-    item.manual_comment = comment
-    item.graded_by_id = grader.id
-    item.graded_at = utcnow()
-    attempt = item.attempt
-    recompute_total(attempt)
-    audit(grader, "grading.save", f"attempt_item:{item.id}", attempt_id=attempt.id, qid=item.qid,
-          score=item.score, previous=previous, points=item.points, criteria=scores)
-    db.session.commit()
-    return item
+    return record_item_grade(item, comment, grader, previous, criteria=scores)

@@ -107,20 +107,33 @@ def essay_item(item_id: int) -> AttemptItem | None:
     return db.session.scalar(_essays().where(AttemptItem.id == item_id))
 
 
+def parse_comment(text: object) -> str:
+    """A teacher's comment, trimmed; GradingError when it is too long."""
+    comment = str(text or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise GradingError(_("评语过长（上限 %(n)d 字）。", n=MAX_COMMENT))
+    return comment
+
+
 def save_grade(item: AttemptItem, score_text: object, comment: str | None, grader: User) -> AttemptItem:
     """Validate and store a grade, recompute the attempt's total and audit it; nothing changes on error."""
     score = parse_score(score_text, item.points)
-    comment = (comment or "").strip()
-    if len(comment) > MAX_COMMENT:
-        raise GradingError(_("评语过长（上限 %(n)d 字）。", n=MAX_COMMENT))
+    comment = parse_comment(comment)
     previous = item.score
     item.score = score
+    return record_item_grade(item, comment, grader, previous)
+
+
+def record_item_grade(item: AttemptItem, comment: str, grader: User, previous: float | None,
+                      **details: object) -> AttemptItem:
+    """Finish a teacher's grade of an attempt item whose score is already set: who and when, the
+    attempt's new total, the audit entry (``grading.save``, with ``details``), one commit."""
     item.manual_comment = comment
     item.graded_by_id = grader.id
     item.graded_at = utcnow()
     attempt = item.attempt
     recompute_total(attempt)
     audit(grader, "grading.save", f"attempt_item:{item.id}", attempt_id=attempt.id, qid=item.qid,
-          score=score, previous=previous, points=item.points)
+          score=item.score, previous=previous, points=item.points, **details)
     db.session.commit()
     return item
