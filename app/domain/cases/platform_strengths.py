@@ -13,15 +13,13 @@ Counting rules: :mod:`.rubric`.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
 from typing import Any
 
 from . import feedback as fb
-from .base import Case
 from .feedback import say
-from .model import TEXTBOOK, Criterion, CriterionResult, Step, StepResult, Variant
-from .platforms import PLATFORMS, TEXTBOOK_PLATFORM, Platform, platform
+from .model import Criterion, CriterionResult, Step, StepResult, Variant
+from .platforms import Platform, PlatformCase, platform
 from .rubric import Check, count_chars, found_words, manual_scores, rubric_result, sentences, written
 
 MAX_CHARS = 100
@@ -77,21 +75,11 @@ def rubric_list(criteria: tuple[Criterion, ...]) -> str:
                      for c in criteria)
 
 
-class PlatformStrengthsCase(Case):
+class PlatformStrengthsCase(PlatformCase):
     """平台特色与优势（三句话） (ch09): a written answer graded by a rubric, partly by the teacher."""
 
     id = "platform-strengths"
     title = "平台特色与优势（三句话）"
-    chapter = "ch09-communication-selling"
-    textbook_label = "考试原题数据"
-
-    def build(self, rng: random.Random, seed: int | str) -> Variant:
-        """A variant about one of the platforms."""
-        return self._make(seed, rng.choice(PLATFORMS))
-
-    def textbook(self) -> Variant:
-        """The exam's own platform, 湖南物流公共信息平台."""
-        return self._make(TEXTBOOK, TEXTBOOK_PLATFORM)
 
     def _make(self, seed: int | str, found: Platform) -> Variant:
         params = {"platform": found.id, "platform_name": found.name, "max_chars": MAX_CHARS, "sentences": SENTENCES}

@@ -11,7 +11,11 @@ so. The other platforms are invented (虚构) so that generated variants differ.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
+
+from .base import Case
+from .model import TEXTBOOK, Variant
 
 
 @dataclass(frozen=True)
@@ -128,3 +132,22 @@ PITCH_ROWS = (
 def platform(platform_id: object) -> Platform:
     """The platform with this id (the textbook platform for an unknown id)."""
     return next((p for p in PLATFORMS if p.id == platform_id), TEXTBOOK_PLATFORM)
+
+
+class PlatformCase(Case):
+    """A written task about one platform (ch09): a random platform per variant, the exam's own as the
+    fixed variant. Subclasses write the task for a platform in ``_make``."""
+
+    chapter = "ch09-communication-selling"
+    textbook_label = "考试原题数据"
+
+    def build(self, rng: random.Random, seed: int | str) -> Variant:
+        """A variant about one of the platforms."""
+        return self._make(seed, rng.choice(PLATFORMS))
+
+    def textbook(self) -> Variant:
+        """The exam's own platform, 湖南物流公共信息平台."""
+        return self._make(TEXTBOOK, TEXTBOOK_PLATFORM)
+
+    def _make(self, seed: int | str, found: Platform) -> Variant:
+        raise NotImplementedError

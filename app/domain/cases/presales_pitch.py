@@ -15,17 +15,15 @@ pitch answer the needs, is it polite and professional) is the teacher's.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
 from typing import Any
 
 from . import feedback as fb
-from .base import Case
 from .feedback import say
 from .grading import MAX_LISTED, norm_key, read_cells
-from .model import TEXTBOOK, Criterion, CriterionResult, Step, StepResult, Variant
+from .model import Criterion, CriterionResult, Step, StepResult, Variant
 from .platform_strengths import rubric_list
-from .platforms import PITCH_ROWS, PLATFORMS, TEXTBOOK_PLATFORM, Platform, platform
+from .platforms import PITCH_ROWS, Platform, PlatformCase, platform
 from .rubric import Check, manual_scores, rubric_result, written
 
 TARGET_ROWS = (("t1", "第一类客户"), ("t2", "第二类客户"), ("t3", "第三类客户"))
@@ -80,21 +78,11 @@ def check_distinct(texts: Mapping[tuple[str, str], str]) -> Check:
     return Check(1.0, say(fb.PITCH_TARGETS_DISTINCT))
 
 
-class PresalesPitchCase(Case):
+class PresalesPitchCase(PlatformCase):
     """目标客户分析与模拟售前营销 (ch09): two tables graded by a rubric, partly by the teacher."""
 
     id = "presales-pitch"
     title = "目标客户分析与模拟售前营销"
-    chapter = "ch09-communication-selling"
-    textbook_label = "考试原题数据"
-
-    def build(self, rng: random.Random, seed: int | str) -> Variant:
-        """A variant about one of the platforms."""
-        return self._make(seed, rng.choice(PLATFORMS))
-
-    def textbook(self) -> Variant:
-        """The exam's own platform, 湖南物流公共信息平台."""
-        return self._make(TEXTBOOK, TEXTBOOK_PLATFORM)
 
     def _make(self, seed: int | str, found: Platform) -> Variant:
         params = {"platform": found.id, "platform_name": found.name}
