@@ -136,8 +136,8 @@ def export_command(fmt, course, output):
         click.echo(f"未导出 {item.where}: {item.reason}", err=True)
     if output:
         output.write_text(result.text, encoding="utf-8")
-        click.echo(f"已写入 {output}(来源:{'数据库' if source == 'database' else 'YAML 文件'},"
-                   f"未导出 {len(result.skipped)} 题)", err=True)
+        click.echo(f"已写入 {output}（来源：{'数据库' if source == 'database' else 'YAML 文件'}，"
+                   f"未导出 {len(result.skipped)} 题）", err=True)
     else:
         click.echo(result.text, nl=False)
 
@@ -151,12 +151,12 @@ def sync_command(course):
     if found is None:
         raise click.ClickException(f"找不到课程目录 courseware/{course}")
     for error in found.errors:
-        click.echo(f"课件错误:{error}", err=True)
-    click.echo(f"课件:{len(found.chapters)} 章")
+        click.echo(f"课件错误：{error}", err=True)
+    click.echo(f"课件：{len(found.chapters)} 章")
     report = sync_bank(course)
     for problem in report.problems:
         click.echo(str(problem), err=True)
-    click.echo("题库:" + report.summary())
+    click.echo("题库：" + report.summary())
 
 
 from .bank_export import export_yaml_command, template_command  # noqa: E402

@@ -64,8 +64,8 @@ def export_yaml_command(fmt, output, course):
         click.echo(f"{folder / (chapter + '.yaml')}: {count} 题")
     others = sorted(p.name for p in folder.glob("*.y*ml") if p.stem not in written)
     if others:
-        click.echo("注意:目录中还有不是本次写出的文件,其中的题目可能与导出的重复:" + "、".join(others), err=True)
-    click.echo(f"共导出 {sum(written.values())} 题,{len(written)} 个文件。", err=True)
+        click.echo("注意：目录中还有不是本次写出的文件，其中的题目可能与导出的重复：" + "、".join(others), err=True)
+    click.echo(f"共导出 {sum(written.values())} 题，{len(written)} 个文件。", err=True)
 
 
 @click.command("template")

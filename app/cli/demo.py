@@ -18,4 +18,4 @@ def demo_command():
     summary = create_demo_data()
     for line in summary:
         click.echo(line)
-    click.echo(f"演示账号密码:{DEMO_PASSWORD}")
+    click.echo(f"演示账号密码：{DEMO_PASSWORD}")

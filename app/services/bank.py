@@ -31,8 +31,8 @@ class SyncReport:
     problems: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"新增 {len(self.created)} 题,产生新版本 {len(self.new_versions)} 题,未变 {self.unchanged} 题,"
-                f"停用 {len(self.retired)} 题,问题 {len(self.problems)} 处")
+        return (f"新增 {len(self.created)} 题，产生新版本 {len(self.new_versions)} 题，未变 {self.unchanged} 题，"
+                f"停用 {len(self.retired)} 题，问题 {len(self.problems)} 处")
 
 
 def bank_root() -> Path:

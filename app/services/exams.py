@@ -144,5 +144,5 @@ def ensure_demo_exam(teacher: User, class_name: str) -> list[str]:
     try:
         create_exam(dict(DEMO_EXAM, classes=[class_name]), teacher)
     except ExamError as exc:
-        return [f"未创建演示考试:{exc}({';'.join(exc.details)})"]
+        return [f"未创建演示考试：{exc}（{'；'.join(exc.details)}）"]
     return [f"已创建演示考试“{DEMO_EXAM_TITLE}”"]

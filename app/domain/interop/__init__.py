@@ -35,7 +35,7 @@ def import_questions(data: str | bytes, fmt: str, *, default_chapter: str | None
     """Import ``data`` in format ``fmt`` (``gift``, ``moodle-xml``, ``docx``, ``xlsx`` or ``aiken``)."""
     importer = IMPORTERS.get(fmt)
     if importer is None:
-        return ImportResult(errors=[Skip("格式", f"不支持的格式 {fmt!r},可选:{'、'.join(FORMATS)}")])
+        return ImportResult(errors=[Skip("格式", f"不支持的格式 {fmt!r}，可选：{'、'.join(FORMATS)}")])
     return importer(data, default_chapter=default_chapter)
 
 
@@ -43,7 +43,7 @@ def export_questions(chapters_with_questions: object, fmt: str, *, course: str =
     """Export the bank in format ``fmt`` (``gift`` or ``moodle-xml``)."""
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
-        return ExportResult(errors=[Skip("格式", f"不支持的格式 {fmt!r},可选:{'、'.join(EXPORTERS)}")])
+        return ExportResult(errors=[Skip("格式", f"不支持的格式 {fmt!r}，可选：{'、'.join(EXPORTERS)}")])
     return exporter(chapters_with_questions, course=course)
 
 

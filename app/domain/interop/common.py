@@ -30,7 +30,7 @@ BLANK = "____"
 BLANK_RUN = re.compile(r"_{4,}")
 LETTERS = string.ascii_uppercase
 DEFAULT_DIFFICULTY = 3
-ESSAY_PLACEHOLDER_RUBRIC = "(导入的题目没有评分要点,请教师补充。)"
+ESSAY_PLACEHOLDER_RUBRIC = "（导入的题目没有评分要点，请教师补充。）"
 
 META_MARK = "@crm"
 # Fields a Moodle format may lack; exporters put them in the metadata comment.
@@ -90,13 +90,13 @@ def decode_meta(comment: str) -> tuple[dict | None, str | None]:
     try:
         meta = json.loads(body[len(META_MARK):])
     except (ValueError, RecursionError):  # RecursionError: a comment of 100,000 "["
-        return None, "元数据注释不是合法的 JSON,已忽略"
+        return None, "元数据注释不是合法的 JSON，已忽略"
     if not isinstance(meta, dict):
-        return None, "元数据注释应是一个 JSON 对象,已忽略"
+        return None, "元数据注释应是一个 JSON 对象，已忽略"
     unknown = sorted(set(meta) - set(META_FIELDS))
     if unknown:
         return {k: v for k, v in meta.items() if k in META_FIELDS}, (
-            "元数据注释含有未知字段,已忽略:" + "、".join(unknown))
+            "元数据注释含有未知字段，已忽略：" + "、".join(unknown))
     return meta, None
 
 
@@ -137,7 +137,7 @@ def fold_feedback(general: str, items: list[tuple[str, str]]) -> str:
     parts = [general.strip()] if general and general.strip() else []
     lines = [f"- {label}:{text.strip()}" for label, text in items if text and text.strip()]
     if lines:
-        parts.append("各答案的反馈:\n\n" + "\n".join(lines))
+        parts.append("各答案的反馈：\n\n" + "\n".join(lines))
     return "\n\n".join(parts)
 
 
@@ -174,7 +174,7 @@ def defaults_warning(ids: list[str]) -> list[Skip]:
     if not ids:
         return []
     shown = "、".join(ids[:5]) + (" 等" if len(ids) > 5 else "")
-    return [Skip("难度", f"{len(ids)} 道题没有难度信息,已设为 {DEFAULT_DIFFICULTY}:{shown}")]
+    return [Skip("难度", f"{len(ids)} 道题没有难度信息，已设为 {DEFAULT_DIFFICULTY}：{shown}")]
 
 
 # ---------------------------------------------------------------- ids
@@ -193,7 +193,7 @@ class IdAllocator:
             self.used.add(name)
             return name, None
         if name and name in self.used:
-            warning = f"名称 {name} 在文件中重复,已改用生成的编号"
+            warning = f"名称 {name} 在文件中重复，已改用生成的编号"
         base = "imp-" + hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:8]
         candidate, n = base, 2
         while candidate in self.used:
@@ -268,9 +268,9 @@ def decode_input(data: object, encoding_hint: str | None = None) -> tuple[str | 
             try:
                 text = raw.decode("utf-16")
             except UnicodeDecodeError:
-                return None, warnings, [Skip("文件", "文件带有 UTF-16 标记,但内容无法按 UTF-16 解码")]
+                return None, warnings, [Skip("文件", "文件带有 UTF-16 标记，但内容无法按 UTF-16 解码")]
         if text is None and b"\x00" in raw:
-            return None, warnings, [Skip("文件", "文件是二进制内容,不是文本")]
+            return None, warnings, [Skip("文件", "文件是二进制内容，不是文本")]
         if text is None:
             for codec in ("utf-8-sig", encoding_hint, "gb18030"):
                 if not codec:
@@ -280,22 +280,22 @@ def decode_input(data: object, encoding_hint: str | None = None) -> tuple[str | 
                 except (UnicodeDecodeError, LookupError):
                     continue
                 if codec == "gb18030" or (codec == encoding_hint and codec.lower() not in ("utf-8", "utf8")):
-                    warnings.append(Skip("文件", f"文件不是 UTF-8 编码,已按 {codec.upper()} 解码"))
+                    warnings.append(Skip("文件", f"文件不是 UTF-8 编码，已按 {codec.upper()} 解码"))
                 break
         if text is None:
-            return None, warnings, [Skip("文件", "无法识别文件的文字编码,请另存为 UTF-8")]
+            return None, warnings, [Skip("文件", "无法识别文件的文字编码，请另存为 UTF-8")]
     elif isinstance(data, str):
         text = data
     else:
         return None, warnings, [Skip("输入", "输入必须是文本或字节串")]
     text = text.lstrip("\ufeff")
     if not text.strip():
-        return None, warnings, [Skip("文件", "文件为空,没有题目")]
+        return None, warnings, [Skip("文件", "文件为空，没有题目")]
     if len(text) > MAX_INPUT_CHARS:
-        return None, warnings, [Skip("文件", "文件过大,无法导入")]
+        return None, warnings, [Skip("文件", "文件过大，无法导入")]
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     if "\x00" in text or controls > max(3, len(text) // 100):
-        return None, warnings, [Skip("文件", "文件是二进制内容,不是文本")]
+        return None, warnings, [Skip("文件", "文件是二进制内容，不是文本")]
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings, []
 
 
@@ -317,7 +317,7 @@ def group_chapters(data: object) -> tuple[list[tuple[object, list]], list[Skip]]
                 groups.append((chapter, list(questions)))
             return groups, []
     if not isinstance(data, (list, tuple)):
-        return [], [Skip("输入", "无法识别的输入:应是章节到题目列表的映射,或题库文件的列表")]
+        return [], [Skip("输入", "无法识别的输入：应是章节到题目列表的映射，或题库文件的列表")]
     groups: list[tuple[object, list]] = []
     for index, item in enumerate(data, 1):
         if isinstance(item, Mapping) and "questions" in item:
@@ -371,5 +371,5 @@ def convert_for_export(chapters_with_questions: object, course: object,
             except Unexpressible as exc:
                 skipped.append(Skip(label, exc.reason))
             except (AttributeError, KeyError, TypeError, ValueError):
-                skipped.append(Skip(label, "题目数据格式错误,无法导出"))
+                skipped.append(Skip(label, "题目数据格式错误，无法导出"))
     return converted, skipped, []

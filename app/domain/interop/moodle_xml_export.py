@@ -179,7 +179,7 @@ def _write_fill_blank(question: Mapping, element: ET.Element, meta: dict) -> str
             _answer(element, "100", escape_short_answer(form), "moodle_auto_format")
         return "shortanswer"
     if any(MARKER.search(piece) for piece in pieces):
-        raise Unexpressible("题干中有与完形填空标记相同写法的文字,Moodle 会把它当作空")
+        raise Unexpressible("题干中有与完形填空标记相同写法的文字，Moodle 会把它当作空")
     if any(run != BLANK for run in runs):
         meta["blank"] = [len(run) for run in runs]
     points = question.get("points", 1)

@@ -450,7 +450,7 @@ def test_essay_answer_becomes_the_rubric_and_a_missing_one_a_placeholder():
         {"type": "essay", "stem": "简述提高客户忠诚度的方法。",
          "rubric": "（1）会员积分与分级权益；\n（2）个性化的服务和关怀。"},
         {"type": "essay", "stem": "论述客户关系管理的意义。",
-         "rubric": "(导入的题目没有评分要点,请教师补充。)"},
+         "rubric": "（导入的题目没有评分要点，请教师补充。）"},
         {"type": "essay", "stem": "谈谈你对“以客户为中心”的理解。", "rubric": "言之成理即可。"},
     ]
     assert result.questions[0]["points"] == 10
