@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -34,7 +35,9 @@ class Exam(db.Model):
     # "mixed": one run in draw order. Rows made before sections existed stay "mixed".
     paper_layout: Mapped[str] = mapped_column(String(10), default="sections", server_default="mixed")
     grace_seconds: Mapped[int] = mapped_column(default=60)
-    published: Mapped[bool] = mapped_column(default=True)
+    # draft: only instructors see it; published: assigned students see it and may start it in its
+    # window; closed: ended by a teacher, students see it (and their results) but cannot start.
+    status: Mapped[str] = mapped_column(String(10), default="published", server_default="published")
     # Exam-room rules (docs/security.md): who may start, save and submit, and from where.
     access_code: Mapped[str] = mapped_column(String(64), default="")  # "" = none
     allowed_networks: Mapped[list] = mapped_column(JSON, default=list)  # CIDR strings; [] = anywhere
@@ -47,6 +50,20 @@ class Exam(db.Model):
 
     classes: Mapped[list["ExamClass"]] = relationship(cascade="all, delete-orphan")
 
+    @hybrid_property
+    def published(self) -> bool:
+        """Visible to assigned students: every status but draft."""
+        return self.status != "draft"
+
+    @published.inplace.setter
+    def _published_setter(self, value: bool) -> None:
+        self.status = "published" if value else "draft"
+
+    @published.inplace.expression
+    @classmethod
+    def _published_expression(cls):
+        return cls.status != "draft"
+
 
 class ExamClass(db.Model):
     """An exam assigned to a class."""
@@ -57,6 +74,8 @@ class ExamClass(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id", ondelete="CASCADE"), index=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("class_group.id", ondelete="CASCADE"), index=True)
+    # The exam's weight in this class's gradebook total (0 leaves it out).
+    weight: Mapped[float] = mapped_column(default=1.0, server_default="1")
 
 
 class ExamPaper(db.Model):

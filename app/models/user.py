@@ -48,6 +48,8 @@ class User(UserMixin, db.Model):
     # Set when a teacher resets the password to a one-time password: the next login with it
     # must choose a new password, and the one-time password stops working after that login.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # Set at each successful login; None means the account was never used (teacher dashboard).
+    last_login_at: Mapped[datetime | None] = mapped_column(default=None)
 
     memberships: Mapped[list["ClassMembership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
