@@ -32,7 +32,12 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # exams run for hours; the token lives as long as the session
+    # memory:// counts per process; several app processes must share redis://host:6379/0
+    # (docs/deployment.md §4). Seconds to connect to / hear from Redis before failing (app/ratelimit.py).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_TIMEOUT = float(os.environ.get("RATELIMIT_STORAGE_TIMEOUT", "0.5") or 0.5)
+    # After a failure Redis is left alone this long (every limited request goes through at once).
+    RATELIMIT_STORAGE_RETRY_SECONDS = float(os.environ.get("RATELIMIT_STORAGE_RETRY_SECONDS", "5") or 5)
     RATELIMIT_HEADERS_ENABLED = True
     # Failed logins. Per username: a password guesser gets 10 tries a minute at one account.
     # Per address: much higher, because a school's students share one NAT (or one nginx) address;

@@ -1,13 +1,14 @@
 """Extension objects, created here and bound in ``create_app`` to avoid circular imports."""
 
 from flask_babel import Babel
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
+
+from .ratelimit import AppLimiter
 
 
 class Base(DeclarativeBase):
@@ -35,4 +36,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+limiter = AppLimiter(key_func=get_remote_address, default_limits=[])

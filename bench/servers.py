@@ -1,4 +1,4 @@
-"""Processes the benchmark and the recovery tests run: gunicorn on loopback, a throwaway PostgreSQL.
+"""Processes the benchmark and the recovery tests run: gunicorn on loopback, a throwaway PostgreSQL and Redis.
 
 Everything binds to 127.0.0.1 and every wait is bounded in time.
 """
@@ -175,3 +175,91 @@ class PostgresCluster:
                 pass
             self.started = False
         shutil.rmtree(self.data, ignore_errors=True)
+
+
+REDIS_SERVER = os.environ.get("REDIS_SERVER", shutil.which("redis-server") or "/usr/bin/redis-server")
+
+
+class RedisServer:
+    """A throwaway ``redis-server`` on a loopback port: no persistence, its own temporary directory.
+
+    The benchmark and the tests keep Flask-Limiter's counters in it (``RATELIMIT_STORAGE_URI``), as
+    a deployment with several app processes does (docs/deployment.md §4).
+    """
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="crm-redis."))
+        self.proc: subprocess.Popen | None = None
+
+    @staticmethod
+    def available() -> bool:
+        """Whether the redis-server binary is installed."""
+        return os.access(REDIS_SERVER, os.X_OK)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def log_path(self) -> Path:
+        return self.dir / "redis.log"
+
+    def start(self, timeout: float = 15.0) -> str:
+        """Start and wait until it answers PING; returns its URL."""
+        if not self.available():
+            raise RuntimeError(f"{REDIS_SERVER} not found (apt-get install redis-server)")
+        args = [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", str(self.dir), "--logfile", str(self.log_path), "--daemonize", "no"]
+        self.proc = subprocess.Popen(args, cwd=self.dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"redis-server exited with {self.proc.returncode}: {self.log_tail()}")
+            if self.ping():
+                return self.url
+            time.sleep(0.05)
+        self.stop()
+        raise TimeoutError(f"redis-server on port {self.port} did not answer within {timeout:.0f} s")
+
+    def ping(self) -> bool:
+        """True when the server answers PING (plain RESP over a socket: no client library needed)."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(64).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def log_tail(self, lines: int = 5) -> str:
+        try:
+            return " | ".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def pause(self) -> None:
+        """SIGSTOP: the port still accepts connections but nothing is answered (a hung server)."""
+        if self.proc is not None:
+            os.kill(self.proc.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.proc is not None:
+            os.kill(self.proc.pid, signal.SIGCONT)
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, SIGKILL after 10 s); the directory stays until :meth:`cleanup`."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.kill(self.proc.pid, signal.SIGCONT)  # a paused server cannot act on SIGTERM
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+    def cleanup(self) -> None:
+        """Stop and remove the temporary directory."""
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -237,3 +237,22 @@ def recorded_statements(app):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def redis_server():
+    """A real ``redis-server`` of its own on a free loopback port (no persistence, a temp dir);
+    skips only when the binary is missing (CI installs it: .ci/run)."""
+    import sys
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bench"))
+    from servers import REDIS_SERVER, RedisServer
+
+    if not RedisServer.available():
+        pytest.skip(f"needs redis-server ({REDIS_SERVER} not found; apt-get install redis-server)")
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.cleanup()

@@ -17,6 +17,7 @@ from flask_login import current_user, login_user, logout_user
 from limits import parse_many
 
 from ..extensions import db, limiter, login_manager
+from ..ratelimit import fail_open
 from ..models import User
 from ..services.passwords import dummy_hash
 
@@ -219,7 +220,8 @@ class FailureLimit:
     """Failures counted by hand in the limiter's storage, for checks a decorator cannot express.
 
     ``config_key`` names a limit string such as ``"5 per 10 minutes"``; ``key`` what is counted
-    (a user id). When the storage fails and RATELIMIT_SWALLOW_ERRORS is set, nothing is limited.
+    (a user id). When the storage fails and RATELIMIT_SWALLOW_ERRORS is set, nothing is limited
+    (``app.ratelimit``: the same rule and log line as the login limits).
     """
 
     def __init__(self, config_key: str, scope: str) -> None:
@@ -234,9 +236,8 @@ class FailureLimit:
             return True
         try:
             return all([action(item, self.scope, key) for item in self._items()])  # every window counts
-        except Exception:
-            if current_app.config.get("RATELIMIT_SWALLOW_ERRORS"):
-                current_app.logger.exception("rate limit storage failed")
+        except Exception as exc:
+            if fail_open(exc):
                 return True
             raise
 

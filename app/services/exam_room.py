@@ -14,7 +14,6 @@ the attempt.
 
 from __future__ import annotations
 
-import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,10 +28,10 @@ from ..domain.exams import AttemptStatus, past_deadline, room
 from ..extensions import db, limiter
 from ..models import Attempt, AttemptEvent, Exam, User
 from ..models.base import utcnow
+from ..ratelimit import fail_open
 from .accounts import audit
 from .exam_errors import ExamError
 
-log = logging.getLogger(__name__)
 
 SESSION_DEVICE = "exam_device"  # this browser session's device token
 SESSION_CODES = "exam_codes"  # ids of exams whose access code this session typed correctly
@@ -143,11 +142,10 @@ def _limiter_call(method: str, limit, keys) -> bool:
     is down (Redis) lets students through, as the login limit does, instead of failing the start."""
     try:
         return getattr(limiter.limiter, method)(limit, *keys)
-    except Exception:
-        if not current_app.config.get("RATELIMIT_SWALLOW_ERRORS"):
-            raise
-        log.warning("rate-limit storage unavailable; access-code failures are not counted", exc_info=True)
-        return True
+    except Exception as exc:
+        if fail_open(exc):
+            return True
+        raise
 
 
 def check_access_code(exam: Exam, user: User, typed: object) -> None:

@@ -1,4 +1,5 @@
-"""Two app processes on one PostgreSQL database: an attempt started on one is saved and submitted through the other."""
+"""Two app processes on one PostgreSQL database and one Redis: an attempt started on one is saved and submitted
+through the other; login failures through both count against one limit."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import os
 
 import pytest
 
-from tests.recovery.live import Gunicorn, LiveStudent, check_database, prepare, server_env, simple_response
+from tests.recovery.live import (BENCH_PASSWORD, Gunicorn, LiveStudent, check_database, prepare, server_env,
+                                 simple_response)
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not PG_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")]
@@ -23,10 +25,12 @@ def reset_schema(url: str) -> None:
 
 
 @pytest.fixture
-def two_servers(tmp_path):
+def two_servers(tmp_path, redis_server):
     reset_schema(PG_URL)
     prepared = prepare(PG_URL, 3, time_limit_minutes=60)
-    env = server_env(prepared, os.environ)
+    # As deployed (docs/deployment.md): the limiter's counters in one Redis shared by both.
+    env = server_env(prepared, dict(os.environ, RATELIMIT_STORAGE_URI=redis_server.url,
+                                    LOGIN_FAILURE_LIMIT="10 per minute"))
     servers = [Gunicorn("app:create_app()", env, workers=1, threads=4, log_path=tmp_path / f"server{i}.log")
                for i in range(2)]
     try:
@@ -86,3 +90,16 @@ def test_concurrent_submits_through_both_servers_grade_once(two_servers):
     scores = {student.call(b, "GET", f"/api/v1/attempts/{student.attempt_id}")[1]["score"]
               for b in (one.url, other.url)}
     assert len(scores) == 1 and None not in scores
+
+
+def test_login_failures_through_both_servers_count_against_one_limit(two_servers):
+    prepared, (one, other) = two_servers
+    student = LiveStudent(2, prepared.usernames[2])
+    wrong = {"username": student.username, "password": "not-the-password"}
+    assert [student.call(one.url, "POST", "/api/v1/session", wrong)[0] for _ in range(9)] == [401] * 9
+    assert student.call(other.url, "POST", "/api/v1/session", wrong)[0] == 401
+    for server in (one, other):
+        status, body = student.call(server.url, "POST", "/api/v1/session",
+                                    {"username": student.username, "password": BENCH_PASSWORD})
+        assert status == 429 and "登录失败次数过多" in body["error"], (status, body)
+    LiveStudent(0, prepared.usernames[0]).login(other.url)  # another student is not affected
