@@ -1,7 +1,7 @@
 """Exam load benchmark: K students take a 40-question exam over real HTTP against gunicorn.
 
     .venv/bin/python bench/exam_load.py --students 2000 --duration 120            # SQLite
-    .venv/bin/python bench/exam_load.py --students 2000 --database postgres       # 2 app processes
+    .venv/bin/python bench/exam_load.py --students 2000 --database postgres       # 2 app processes, Redis
 
 Phases: logins (a paced wave of ``--login-wave`` over ``--login-window`` s, the rest in bulk),
 attempt starts released over ``--start-window`` s, a steady state of autosaves at random intervals
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from client import Http, Recorder, Student  # noqa: E402
 from fixture import BENCH_PASSWORD, prepare, server_env  # noqa: E402
-from servers import Gunicorn, PostgresCluster  # noqa: E402
+from servers import Gunicorn, PostgresCluster, RedisServer  # noqa: E402
 from verify import check_database  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -192,7 +192,7 @@ async def run_bare(args, base: str, recorder: Recorder, clients: int) -> None:
 
 
 def scan_logs(paths: list[Path]) -> dict:
-    counts = {"database is locked": 0, "Traceback": 0, "WORKER TIMEOUT": 0}
+    counts = {"database is locked": 0, "Traceback": 0, "WORKER TIMEOUT": 0, "rate limit storage unavailable": 0}
     for path in paths:
         if path.exists():
             text = path.read_text("utf-8", "replace")
@@ -262,6 +262,7 @@ def main(argv=None) -> int:
     workers = args.workers or (2 if n_servers == 1 else 1)
     tmp = Path(tempfile.mkdtemp(prefix="crm-bench."))
     cluster = None
+    redis = None
     servers: list[Gunicorn] = []
     try:
         if args.database == "postgres":
@@ -273,7 +274,12 @@ def main(argv=None) -> int:
             url = f"sqlite:///{tmp / 'bench.db'}"
         print(f"preparing {args.students} students and a 40-question exam on {args.database} ...", flush=True)
         prepared = prepare(url, args.students)
-        env = server_env(prepared, os.environ)
+        base_env = dict(os.environ)
+        if (args.database == "postgres" or n_servers > 1) and not base_env.get("RATELIMIT_STORAGE_URI"):
+            # Several app processes share the login limits through Redis, as deployed (docs/deployment.md §4).
+            redis = RedisServer()
+            base_env["RATELIMIT_STORAGE_URI"] = redis.start()
+        env = server_env(prepared, base_env)
         servers = [Gunicorn("app:create_app()", env, workers, args.threads, log_path=tmp / f"server{i}.log")
                    for i in range(n_servers)]
         for server in servers:
@@ -295,6 +301,8 @@ def main(argv=None) -> int:
             bare.stop()
         check = check_database(url, students)
         log = scan_logs([tmp / f"server{i}.log" for i in range(n_servers)])
+        if redis is not None:
+            log["redis_commands"] = redis.commands_processed()
         ep = {label: recorder.summary(label) for label in
               ["login", "login_bulk", "start", "exam_page", "autosave", "submit", "autosave_max", "exam_page_max",
                "bare_put_max", "bare_get_max"]}
@@ -309,7 +317,8 @@ def main(argv=None) -> int:
                      len(check.missing_deadline) + len(check.changed_deadline), "log": log}
         report = {"setup": {"database": args.database, "students": args.students, "servers": n_servers,
                             "workers_per_server": workers, "threads": args.threads, "duration_s": args.duration,
-                            "think_s": args.think, "pool": args.pool, "machine": machine()},
+                            "think_s": args.think, "pool": args.pool,
+                            "limiter_storage": env["RATELIMIT_STORAGE_URI"].split(":", 1)[0], "machine": machine()},
                   "endpoints": ep, "phases": phases.rows + bare_phases.rows, "efficiency": eff,
                   "integrity": integrity}
         report["targets"] = targets(ep, eff, integrity, args)
@@ -324,6 +333,8 @@ def main(argv=None) -> int:
             server.stop()
         if cluster is not None:
             cluster.stop()
+        if redis is not None:
+            redis.cleanup()
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
 

@@ -232,6 +232,24 @@ class RedisServer:
         except OSError:
             return False
 
+    def commands_processed(self) -> int | None:
+        """Redis's ``total_commands_processed`` (the benchmark reports it: the limiter really used Redis)."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=2) as sock:
+                sock.sendall(b"INFO stats\r\n")
+                data = b""
+                while b"total_commands_processed:" not in data or not data.endswith(b"\r\n"):
+                    chunk = sock.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+        except OSError:
+            return None
+        for line in data.decode(errors="replace").splitlines():
+            if line.startswith("total_commands_processed:"):
+                return int(line.split(":", 1)[1])
+        return None
+
     def log_tail(self, lines: int = 5) -> str:
         try:
             return " | ".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
