@@ -17,8 +17,8 @@ from flask_login import current_user, login_user, logout_user
 from limits import parse_many
 
 from ..extensions import db, limiter, login_manager
-from ..ratelimit import fail_open
 from ..models import User
+from ..ratelimit import fail_open
 from ..services.passwords import dummy_hash
 
 # Session keys that outlive a logout or a login: only the chosen language.

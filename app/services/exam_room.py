@@ -32,7 +32,6 @@ from ..ratelimit import fail_open
 from .accounts import audit
 from .exam_errors import ExamError
 
-
 SESSION_DEVICE = "exam_device"  # this browser session's device token
 SESSION_CODES = "exam_codes"  # ids of exams whose access code this session typed correctly
 MAX_EVENTS = 500  # stored per attempt; more answer 429 without storing
