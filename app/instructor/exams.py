@@ -84,7 +84,7 @@ def _render_editor(form: ExamForm, exam: Exam | None, locked: bool, report=None,
     return render_template("instructor/exam_edit.html", form=form, exam=exam, locked=locked, blank=blank,
                            report=report, errors=errors or [], upload=upload or YamlUploadForm(formdata=None),
                            cases=svc.case_choices(), attempts=svc.attempt_count(exam) if locked else 0,
-                           locked_fields=pgettext("enumeration", "、").join(_(label) for label in svc.PAPER_FIELD_LABELS),
+                           locked_fields=pgettext("enumeration", "、").join(_(f) for f in svc.PAPER_FIELD_LABELS),
                            shown_status=svc.display_status(exam) if exam else None), status
 
 

@@ -42,7 +42,7 @@ from .attempts import SaveResult
 _LOOKUP = text(
     'SELECT i.id, i.seq, i.version_id, a.user_id, a.status, a.deadline, e.grace_seconds, u.active, '
     'u.session_version, '
-    "(e.status <> 'draft') AS published, e.allowed_networks, e.single_device, a.device_token "  # exam-room rules (room_decision); published = exam_access.is_visible
+    "(e.status <> 'draft') AS published, e.allowed_networks, e.single_device, a.device_token "  # exam-room rules (room_decision)
     'FROM attempt_item i JOIN attempt a ON a.id = i.attempt_id JOIN exam e ON e.id = a.exam_id '
     'JOIN "user" u ON u.id = a.user_id WHERE i.attempt_id = :attempt_id AND i.qid = :qid'
 ).columns(id=Integer, seq=Integer, version_id=Integer, user_id=Integer, status=String, deadline=DateTime,

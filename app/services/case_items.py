@@ -74,7 +74,8 @@ def preview_case_item(case_id: str, points: float, position: int, rng: random.Ra
     if case is None:
         raise ValueError(f"没有编号为“{case_id}”的案例")
     qid = case_qid(case_id)
-    version = db.session.scalar(db.select(QuestionVersion).join(Question, Question.current_version_id == QuestionVersion.id)
+    version = db.session.scalar(db.select(QuestionVersion)
+                                .join(Question, Question.current_version_id == QuestionVersion.id)
                                 .where(Question.qid == qid))
     if version is None:
         from . import exam_cache

@@ -241,6 +241,7 @@ def test_closing_submits_running_attempts_keeps_the_exam_visible_and_reopening_n
     assert not seen["api_list"]  # the API lists exams still open
     assert seen["api_start"] == 409
     assert student.get(f"/exams/attempts/{attempt_id}/review").status_code == 200
+    assert "已结束" in page_login(app, "student").get("/exams/").get_data(as_text=True)
     assert "score" in student.get(f"/api/v1/attempts/{attempt_id}").get_json()
     assert counts(app)[0] == 1
     listing = client.get("/instructor/exams").get_data(as_text=True)
