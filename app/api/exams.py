@@ -17,7 +17,8 @@ from ..models import Exam
 from ..models.base import utcnow
 from ..services import autosave, exam_room
 from ..services.attempts import is_overdue, refresh_if_overdue, save_response, start_or_resume, submit
-from ..services.exam_access import attempt_for, effective_minutes, may_take, review_allowed, visible_exams
+from ..services.exam_access import (allowed_attempts, attempt_for, display_status, effective_minutes, hidden_from,
+                                   is_closed, is_open, may_take, review_allowed, user_attempts, visible_exams)
 from ..services.exam_payloads import attempt_payload, iso_time
 from ..services.exam_errors import ExamError
 from ..services import exams as exam_definitions
@@ -29,6 +30,16 @@ EXAM_SUMMARY = {"type": "object", "properties": {
     "id": {"type": "integer"}, "title": {"type": "string"},
     "opens_at": {"type": ["string", "null"]}, "closes_at": {"type": ["string", "null"]},
     "time_limit_minutes": {"type": ["integer", "null"]}}}
+STATUS_SCHEMA = {"type": "string", "enum": ["draft", "published", "closed"],
+                 "description": "draft: only instructors see it (students get 404); published: assigned students "
+                                "see it and may start it in its window; closed: ended by a teacher or past closes_at, "
+                                "still visible with results as the review policy allows, no new starts"}
+EXAM_DETAIL = {"type": "object", "properties": {
+    **EXAM_SUMMARY["properties"], "status": STATUS_SCHEMA, "description": {"type": "string"},
+    "max_attempts": {"type": ["integer", "null"], "description": "with the user's extra attempts; null = unlimited"},
+    "attempts_used": {"type": "integer"}, "can_start": {"type": "boolean"},
+    "review_policy": {"type": "string", "enum": ["immediately", "after_close", "never"]}}}
+CREATED_EXAM = {"type": "object", "properties": {**EXAM_SUMMARY["properties"], "status": STATUS_SCHEMA}}
 # The type list and each type's additions come from the registry (app/domain/questions/): a new
 # type documents itself. A case item (an exam's case exercise) is not a bank type but appears here.
 QUESTION_SCHEMA = {"type": "object", "description": "A question as the student sees it; never a key.",
@@ -67,6 +78,9 @@ RESPONSE_BODY = {"type": "object", "required": ["response"], "properties": {
 
 EXAM_DEFINITION = {"type": "object", "required": ["title"], "properties": {
     "title": {"type": "string", "maxLength": 200}, "description": {"type": "string"},
+    "status": dict(STATUS_SCHEMA, default="published",
+                   description="left out: published (students see it at once); draft: invisible to students "
+                               "until published; any other value: 422"),
     "course": {"type": "string", "default": "crm"},
     "time_limit_minutes": {"type": ["integer", "null"], "minimum": 1, "maximum": 1440},
     "opens_at": {"type": ["string", "null"], "format": "date-time"},
@@ -128,9 +142,9 @@ def _exam_or_404(exam_id: int) -> Exam:
 @documented("Exams open to the current user", responses={200: {"type": "array", "items": EXAM_SUMMARY},
                                                          401: ERROR_SCHEMA})
 def list_exams():
-    """Exams assigned to the user's classes that have not closed."""
+    """Exams assigned to the user's classes that have not closed (never a draft for a student)."""
     now = utcnow()
-    exams = [e for e in visible_exams(current_user) if e.closes_at is None or e.closes_at > now]
+    exams = [e for e in visible_exams(current_user) if not is_closed(e, now)]
     return jsonify([{"id": e.id, "title": e.title, "opens_at": _iso(e.opens_at), "closes_at": _iso(e.closes_at),
                      "time_limit_minutes": effective_minutes(e, current_user)} for e in exams])
 
@@ -138,13 +152,14 @@ def list_exams():
 @bp.route("/exams", methods=["POST"])
 @instructor_required
 @documented("Create an exam from a blueprint (instructors)",
-            description="Body: the exam definition (title, time_limit_minutes, opens_at, closes_at, max_attempts, "
+            description="Body: the exam definition (title, status (draft | published | closed; left out: "
+                        "published), time_limit_minutes, opens_at, closes_at, max_attempts, "
                         "grading_method, review_policy, classes, rules[{chapters, types, tags, difficulty_min, "
                         "difficulty_max, count, points}], fixed[{id, points}], and the exam-room rules access_code, "
                         "allowed_networks, single_device, closed_book, require_fullscreen, focus_warning_after; see "
                         "docs/exam-definition.md). 422 names the rule that cannot be filled or the invalid field.",
             request=EXAM_DEFINITION,
-            responses={201: EXAM_SUMMARY, 400: ERROR_SCHEMA, 403: ERROR_SCHEMA, 422: ERROR_SCHEMA}, csrf=True)
+            responses={201: CREATED_EXAM, 400: ERROR_SCHEMA, 403: ERROR_SCHEMA, 422: ERROR_SCHEMA}, csrf=True)
 def create_exam():
     """Create an exam; 422 with the reason when a rule cannot be filled."""
     data = json_object()
@@ -153,7 +168,26 @@ def create_exam():
     except ExamError as exc:
         return _fail(exc)
     return jsonify({"id": exam.id, "title": exam.title, "opens_at": _iso(exam.opens_at),
-                    "closes_at": _iso(exam.closes_at), "time_limit_minutes": exam.time_limit_minutes}), 201
+                    "closes_at": _iso(exam.closes_at), "time_limit_minutes": exam.time_limit_minutes,
+                    "status": exam.status}), 201
+
+
+@bp.route("/exams/<int:exam_id>", methods=["GET"])
+@login_required
+@documented("One exam assigned to the current user",
+            description="404 when the exam does not exist, is not assigned to the user's classes, or is a draft "
+                        "(a student is never told that a draft exists). Instructors see every exam.",
+            responses={200: EXAM_DETAIL, 401: ERROR_SCHEMA, 404: ERROR_SCHEMA})
+def get_exam(exam_id: int):
+    """The exam's window, limits, status and whether the user may start an attempt now."""
+    exam = _exam_or_404(exam_id)
+    attempts = user_attempts(exam, current_user)
+    allowed = allowed_attempts(exam, current_user)
+    return jsonify({"id": exam.id, "title": exam.title, "description": exam.description or "",
+                    "status": display_status(exam), "opens_at": _iso(exam.opens_at), "closes_at": _iso(exam.closes_at),
+                    "time_limit_minutes": effective_minutes(exam, current_user), "max_attempts": allowed,
+                    "attempts_used": len(attempts), "review_policy": exam.review_policy,
+                    "can_start": is_open(exam) and (allowed is None or len(attempts) < allowed)})
 
 
 @bp.route("/exams/<int:exam_id>/attempts", methods=["POST"])
@@ -200,7 +234,9 @@ def get_attempt(attempt_id: int):
     try:
         attempt = attempt_for(attempt_id, current_user)
         if attempt.status == AttemptStatus.IN_PROGRESS and attempt.user_id == current_user.id:
-            exam_room.guard_attempt(attempt, current_user)  # it carries the questions
+            exam_room.guard_attempt(attempt, current_user)  # it carries the questions (a draft: paused, 403)
+        elif hidden_from(attempt.exam, current_user):  # a finished attempt of an exam back to draft
+            abort_with(404, _("找不到该答卷"))
     except ExamError as exc:
         return _fail(exc)
     refresh_if_overdue(attempt)

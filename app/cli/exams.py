@@ -62,13 +62,13 @@ def list_command(as_json: bool):
     """List every exam with its id, title, status (draft, published or closed) and window (UTC)."""
     import json
 
-    from ..services.exam_access import is_closed
+    from ..services.exam_access import display_status
     from ..services.exam_payloads import iso_time
     from ..models import Exam
 
     rows = []
     for exam in db.session.scalars(db.select(Exam).order_by(Exam.id)):
-        status = "closed" if is_closed(exam) else ("published" if exam.published else "draft")
+        status = display_status(exam)
         rows.append({"id": exam.id, "title": exam.title, "status": status,
                      "opens_at": iso_time(exam.opens_at), "closes_at": iso_time(exam.closes_at)})
     if as_json:

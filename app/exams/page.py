@@ -419,23 +419,29 @@ def _body_shell(stores: _Stores, locale: str, minutes: int | None, limit: int | 
 
 def render_body(attempt: Attempt, state: dict, minutes: int | None) -> Markup:
     """The exam page body for ``attempt`` (see exams/_take_body.html) in the current locale."""
+    return render_paper(list(attempt.items), attempt.sectioned, attempt.exam, state, minutes,
+                        attempt_id=str(attempt.id), review_url=url_for("exams.review", attempt_id=attempt.id),
+                        has_deadline=attempt.deadline is not None)
+
+
+def render_paper(items: list[AttemptItem], sectioned_paper: bool, exam, state: dict, minutes: int | None, *,
+                 attempt_id: str, review_url: str, has_deadline: bool) -> Markup:
+    """The exam page body for ``items`` (an attempt's, or a teacher's unsaved sample paper) of ``exam``."""
     stores = _stores()
     locale = str(get_locale())
-    items = list(attempt.items)
     parts, nav = render_questions(items, locale)
-    if attempt.sectioned:  # a heading before each section, the answer sheet grouped (app/exams/sections.py)
+    if sectioned_paper:  # a heading before each section, the answer sheet grouped (app/exams/sections.py)
         parts, nav = sectioned(items, parts, nav, locale, stores.sections)
     env = current_app.jinja_env
     values = {
-        "attempt_id": str(attempt.id),
-        "review_url": str(escape(url_for("exams.review", attempt_id=attempt.id))),
-        "title": str(escape(attempt.exam.title)),
+        "attempt_id": attempt_id,
+        "review_url": str(escape(review_url)),
+        "title": str(escape(exam.title)),
         # What the |tojson filter would give.
         "state_json": htmlsafe_json_dumps(state, dumps=env.policies["json.dumps_function"],
                                           **env.policies["json.dumps_kwargs"]),
         "questions_html": "".join(parts),
         "navigator_html": "".join(nav),
     }
-    shell = _body_shell(stores, locale, minutes, attempt.exam.time_limit_minutes, attempt.deadline is not None,
-                        len(items))
+    shell = _body_shell(stores, locale, minutes, exam.time_limit_minutes, has_deadline, len(items))
     return Markup("".join(piece if i % 2 == 0 else values[piece] for i, piece in enumerate(shell)))

@@ -13,8 +13,8 @@ from ..extensions import db
 from ..models import Exam
 from ..services import exam_room
 from ..services.attempts import is_overdue, refresh_if_overdue, start_or_resume
-from ..services.exam_access import (allowed_attempts, attempt_for, effective_minutes, is_open, may_take, review_allowed,
-                                    user_attempts, visible_exams)
+from ..services.exam_access import (CLOSED, allowed_attempts, attempt_for, effective_minutes, hidden_from, is_open,
+                                    may_take, review_allowed, user_attempts, visible_exams)
 from ..services.exam_payloads import attempt_payload
 from ..services.scoring import kept_score
 from ..services.exam_errors import ExamError
@@ -31,7 +31,7 @@ def index():
     rows = []
     for exam in visible_exams(current_user):
         attempts = user_attempts(exam, current_user)
-        rows.append({"exam": exam, "attempts": attempts, "open": is_open(exam),
+        rows.append({"exam": exam, "attempts": attempts, "open": is_open(exam), "ended": exam.status == CLOSED,
                      "minutes": effective_minutes(exam, current_user),
                      "kept": kept_score(exam, current_user) if attempts and any(
                          review_allowed(a, current_user) for a in attempts) else None})
@@ -119,6 +119,8 @@ def review(attempt_id: int):
     refresh_if_overdue(attempt)
     if attempt.status == AttemptStatus.IN_PROGRESS and attempt.user_id == current_user.id:
         return redirect(url_for("exams.take", attempt_id=attempt.id))
+    if hidden_from(attempt.exam, current_user):  # the exam went back to a draft: it does not exist for students
+        abort(404)
     allowed = review_allowed(attempt, current_user)
     rows = review_rows(attempt, current_user) if allowed else []
     sections = review_sections(attempt, rows) if allowed else []

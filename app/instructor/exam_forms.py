@@ -30,6 +30,10 @@ GRADING_METHODS = [SelectChoice("highest", _l("取最高分")), SelectChoice("la
                    SelectChoice("first", _l("取第一次"))]
 REVIEW_POLICIES = [SelectChoice("immediately", _l("提交后立即公布成绩、答案与解析")),
                    SelectChoice("after_close", _l("考试关闭后公布")), SelectChoice("never", _l("不公布答案与解析"))]
+# The editor's default for a new exam is a draft: students see nothing until the teacher publishes.
+STATUSES = [SelectChoice("draft", _l("草稿（学生看不到，可预览样卷）")),
+            SelectChoice("published", _l("已发布（所选班级的学生可见，开放时间内可作答）")),
+            SelectChoice("closed", _l("已结束（学生仍可见并查看成绩，不能开始新的作答）"))]
 PAPER_LAYOUTS = [SelectChoice("sections", _l("按题型分部分（一、单选题 二、多选题 …），题号连续")),
                  SelectChoice("mixed", _l("不分部分，各题型混排"))]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -95,6 +99,7 @@ class ExamForm(FlaskForm):
 
     title = StringField(_l("标题"), validators=[InputRequired(_l("请输入考试标题。")), Length(max=200)])
     description = TextAreaField(_l("说明（学生可见）"), validators=[Length(max=5000)])
+    status = SelectField(_l("状态"), choices=STATUSES, default="draft")
     course = SelectField(_l("课程"), choices=[SelectChoice("crm")], validate_choice=False)
     time_limit_minutes = IntegerField(_l("时间限制（分钟，留空为不限时）"), validators=[
         Optional(), NumberRange(1, 1440, _l("时间限制为 1–1440 分钟。"))])
@@ -158,6 +163,14 @@ class ExamForm(FlaskForm):
         _items, errors = parse_fixed(field.data or "", CASE_POINTS)
         if errors:
             raise ValidationError(";".join(errors))
+
+
+class ReopenForm(FlaskForm):
+    """Reopening a closed exam: its new closing time (site time), or none."""
+
+    closes_at = DateTimeLocalField(_l("新的关闭时间（北京时间，留空为不关闭）"), format=DATETIME_FORMATS,
+                                   validators=[Optional(), _exam_time])
+    submit = SubmitField(_l("确定重新开放"))
 
 
 class YamlUploadForm(FlaskForm):
@@ -236,8 +249,8 @@ def definition_from_form(form: ExamForm) -> dict:
     fixed, _errors = parse_fixed(form.fixed.data or "")
     cases, _errors = parse_fixed(form.cases.data or "", CASE_POINTS)
     return {
-        "title": form.title.data, "description": form.description.data or "", "course": form.course.data,
-        "time_limit_minutes": form.time_limit_minutes.data, "opens_at": form.opens_at.data,
+        "title": form.title.data, "description": form.description.data or "", "status": form.status.data,
+        "course": form.course.data, "time_limit_minutes": form.time_limit_minutes.data, "opens_at": form.opens_at.data,
         "closes_at": form.closes_at.data, "max_attempts": form.max_attempts.data,
         "grading_method": form.grading_method.data, "review_policy": form.review_policy.data,
         "shuffle_questions": form.shuffle_questions.data, "shuffle_options": form.shuffle_options.data,

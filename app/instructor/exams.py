@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
@@ -19,8 +20,10 @@ from ..services import exam_admin as svc
 from ..services.courseware import get_course
 from ..services.pagination import page_arg
 from ..services.exams import ExamError
-from .exam_forms import (AccommodationForm, ExamForm, RuleForm, YamlUploadForm, definition_from_form, form_data,
-                         paper_formdata)
+from ..exams import preview
+from ..services.exams import as_utc
+from .exam_forms import (AccommodationForm, ExamForm, ReopenForm, RuleForm, YamlUploadForm, definition_from_form,
+                         form_data, paper_formdata)
 from .routes import bp
 
 
@@ -65,10 +68,13 @@ def _build_form(exam: Exam | None, locked: bool) -> ExamForm:
     posted_paper = "fixed" in formdata or "cases" in formdata or any(k.startswith("rules-") for k in formdata)
     if locked and not posted_paper:
         # The locked section is disabled in the page, so the browser sends none of it: keep the stored paper.
-        merged = MultiDict(formdata)
+        formdata = MultiDict(formdata)
         for key, value in paper_formdata(svc.exam_definition_data(exam)):
-            merged.add(key, value)
-        formdata = merged
+            formdata.add(key, value)
+    if exam is not None and "status" not in formdata:
+        # A post without the select (a script) keeps the stored status instead of the new-exam default.
+        formdata = MultiDict(formdata)
+        formdata.add("status", exam.status)
     return ExamForm(formdata=formdata)
 
 
@@ -77,7 +83,9 @@ def _render_editor(form: ExamForm, exam: Exam | None, locked: bool, report=None,
     blank = _set_choices(form, form.course.data or "crm")
     return render_template("instructor/exam_edit.html", form=form, exam=exam, locked=locked, blank=blank,
                            report=report, errors=errors or [], upload=upload or YamlUploadForm(formdata=None),
-                           cases=svc.case_choices()), status
+                           cases=svc.case_choices(), attempts=svc.attempt_count(exam) if locked else 0,
+                           locked_fields=pgettext("enumeration", "、").join(_(f) for f in svc.PAPER_FIELD_LABELS),
+                           shown_status=svc.display_status(exam) if exam else None), status
 
 
 def _editor(exam: Exam | None):
@@ -161,14 +169,21 @@ def exam_yaml(exam_id: int):
                     headers={"Content-Disposition": f"attachment; filename=exam-{exam.id}.yaml"})
 
 
-# --- publishing ----------------------------------------------------------------------------
+# --- publishing, closing, reopening -----------------------------------------------------------
+
+def _back(exam: Exam):
+    """Back to where the action was taken: the exam's editor or the list."""
+    if request.form.get("next") == "edit":
+        return redirect(url_for("instructor.exam_edit", exam_id=exam.id))
+    return redirect(url_for("instructor.exam_list"))
+
 
 @bp.route("/exams/<int:exam_id>/unpublish", methods=["GET", "POST"])
 def exam_unpublish(exam_id: int):
-    """Ask, then hide the exam from students; nothing is deleted."""
+    """Ask, then hide the exam from students (back to a draft); nothing is deleted."""
     exam = _exam_or_404(exam_id)
     if request.method == "POST":
-        svc.set_published(exam, False, current_user)
+        svc.set_status(exam, svc.DRAFT, current_user)
         flash(marked(_("考试“%(t)s”已取消发布，学生不再看到它；答卷与成绩都保留。"), t=exam.title), "success")
         return redirect(url_for("instructor.exam_list"))
     return render_template("instructor/exam_unpublish.html", exam=exam, attempts=svc.attempt_count(exam))
@@ -176,11 +191,15 @@ def exam_unpublish(exam_id: int):
 
 @bp.route("/exams/<int:exam_id>/publish", methods=["POST"])
 def exam_publish(exam_id: int):
-    """Publish the exam again."""
+    """Publish a draft: its classes' students see it (and may start it in its window)."""
     exam = _exam_or_404(exam_id)
-    svc.set_published(exam, True, current_user)
-    flash(marked(_("考试“%(t)s”已重新发布。"), t=exam.title), "success")
-    return redirect(url_for("instructor.exam_list"))
+    try:
+        svc.set_status(exam, svc.PUBLISHED, current_user)
+    except ExamError as exc:
+        flash(str(exc), "warning")
+    else:
+        flash(marked(_("考试“%(t)s”已发布。"), t=exam.title), "success")
+    return _back(exam)
 
 
 @bp.route("/exams/<int:exam_id>/close", methods=["GET", "POST"])
@@ -194,8 +213,48 @@ def exam_close(exam_id: int):
             flash(str(exc), "warning")
         else:
             flash(marked(_("考试“%(t)s”已结束，%(n)d 份进行中的答卷已提交。"), t=exam.title, n=submitted), "success")
-        return redirect(url_for("instructor.exam_list"))
-    return render_template("instructor/exam_close.html", exam=exam, closed=svc.is_closed(exam))
+        return _back(exam)
+    return render_template("instructor/exam_close.html", exam=exam, closed=svc.is_closed(exam),
+                           draft=exam.status == svc.DRAFT, running=svc.running_count(exam))
+
+
+@bp.route("/exams/<int:exam_id>/reopen", methods=["GET", "POST"])
+def exam_reopen(exam_id: int):
+    """Ask for a new closing time, then open a closed exam again."""
+    exam = _exam_or_404(exam_id)
+    form = ReopenForm() if request.method == "POST" else ReopenForm(formdata=None)
+    closed = svc.is_closed(exam)
+    if closed and form.validate_on_submit():
+        try:
+            svc.reopen(exam, as_utc(form.closes_at.data), current_user)
+        except ExamError as exc:
+            db.session.rollback()
+            form.closes_at.errors = [*form.closes_at.errors, str(exc)]
+        else:
+            flash(marked(_("考试“%(t)s”已重新开放。"), t=exam.title), "success")
+            return redirect(url_for("instructor.exam_edit", exam_id=exam.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("instructor/exam_reopen.html", exam=exam, form=form, closed=closed), status
+
+
+@bp.route("/exams/<int:exam_id>/preview")
+def exam_preview(exam_id: int):
+    """One sample paper exactly as a student would see it, drawn from ``seed``; nothing is stored.
+
+    Without a seed (or with one out of range) a random seed is chosen and the URL carries it, so
+    a reload shows the same paper and "换一份样卷" another.
+    """
+    exam = _exam_or_404(exam_id)
+    seed = request.args.get("seed", type=int)
+    if seed is None or not 0 <= seed < preview.MAX_SEED:
+        return redirect(url_for("instructor.exam_preview", exam_id=exam.id, seed=preview.new_seed()))
+    try:
+        body = preview.render_preview(exam, seed)
+    except preview.PreviewError as exc:
+        return render_template("exams/take.html", preview={"exam": exam, "seed": seed, "error": str(exc),
+                                                           "problems": exc.problems}, body=None), 422
+    return render_template("exams/take.html", preview={"exam": exam, "seed": seed, "next_seed": preview.new_seed()},
+                           body=body, proctor=None)
 
 
 # --- accommodations -------------------------------------------------------------------------

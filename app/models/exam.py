@@ -52,7 +52,11 @@ class Exam(db.Model):
 
     @hybrid_property
     def published(self) -> bool:
-        """Visible to assigned students: every status but draft."""
+        """Visible to assigned students: every status but draft.
+
+        A compatibility alias: the rules of each status live in app.services.exam_access
+        (``is_visible``, ``is_open``, ``is_closed``); new code reads ``status`` through them.
+        """
         return self.status != "draft"
 
     @published.inplace.setter

@@ -56,7 +56,36 @@ def new_case_item(case_id: str, points: float, position: int, rng: random.Random
     """An attempt item holding this student's own variant of the case."""
     version = ensure_case_question(case_id)
     return AttemptItem(position=position, qid=case_qid(case_id), version_id=version.id, points=points,
-                       presentation={"case_seed": rng.randrange(1, 2**31)})
+                       presentation=case_presentation(rng))
+
+
+def case_presentation(rng: random.Random) -> dict:
+    """The presentation of a case item: the student's variant seed, the paper's next draw."""
+    return {"case_seed": rng.randrange(1, 2**31)}
+
+
+def preview_case_item(case_id: str, points: float, position: int, rng: random.Random) -> AttemptItem:
+    """:func:`new_case_item` for a sample paper that is never stored: nothing is written.
+
+    Uses the case's stand-in question when it exists; before its first use, a stand-in version
+    that exists only in the version cache (a negative id no row can have) and on the unsaved item.
+    """
+    case = get_case(case_id)
+    if case is None:
+        raise ValueError(f"没有编号为“{case_id}”的案例")
+    qid = case_qid(case_id)
+    version = db.session.scalar(db.select(QuestionVersion)
+                                .join(Question, Question.current_version_id == QuestionVersion.id)
+                                .where(Question.qid == qid))
+    if version is None:
+        from . import exam_cache
+
+        data = {"id": qid, "type": "case", "case_id": case_id, "title": case.title, "stem": case.title}
+        version = QuestionVersion(id=exam_cache.unsaved_version(qid, data), number=1, content_hash=qid, data=data)
+    item = AttemptItem(position=position, qid=qid, version_id=version.id, points=points,
+                       presentation=case_presentation(rng))
+    item.version = version
+    return item
 
 
 def variant_for(item: AttemptItem) -> Variant:

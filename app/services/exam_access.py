@@ -1,5 +1,14 @@
 """Who may take and see what: assigned exams, open and closed, attempt limits, time limits, review.
 
+An exam's ``status`` (the one home of these rules, docs/exam-definition.md "Drafts, publishing
+and closing"):
+
+* ``draft``: only instructors see it; students get 404 by list, API and URL; nobody starts it
+  (an instructor previews it at ``/instructor/exams/<id>/preview`` instead).
+* ``published``: assigned students see it and may start it inside its window.
+* ``closed``: ended by a teacher ("立即结束考试"): still visible, with results and review as the
+  review policy allows, but no new starts. An exam whose ``closes_at`` passed is closed too.
+
 All times are naive UTC.
 """
 
@@ -23,27 +32,56 @@ def user_class_ids(user: User) -> set[int]:
     return set(db.session.scalars(select(ClassMembership.class_id).where(ClassMembership.user_id == user.id)))
 
 
+DRAFT, PUBLISHED, CLOSED = "draft", "published", "closed"
+STATUSES = (DRAFT, PUBLISHED, CLOSED)
+VISIBLE_STATUSES = (PUBLISHED, CLOSED)  # what students may see; only PUBLISHED accepts new starts
+
+
+def is_visible(exam: Exam) -> bool:
+    """Whether assigned students may see the exam at all (everything but a draft)."""
+    return exam.status in VISIBLE_STATUSES
+
+
+def visible_clause():
+    """:func:`is_visible` as a SQL condition on ``Exam``."""
+    return Exam.status.in_(VISIBLE_STATUSES)
+
+
 def visible_exams(user: User) -> list[Exam]:
-    """Published exams assigned to one of the user's classes (instructors: all)."""
+    """Visible (published or closed) exams assigned to one of the user's classes (instructors: all, drafts too)."""
     stmt = select(Exam).order_by(Exam.id.desc())
     if not user.is_instructor:
         assigned = select(ExamClass.exam_id).where(ExamClass.class_id.in_(user_class_ids(user) or {-1}))
-        stmt = stmt.where(Exam.id.in_(assigned), Exam.published.is_(True))
+        stmt = stmt.where(Exam.id.in_(assigned), visible_clause())
     return list(db.session.scalars(stmt))
 
 
 def is_closed(exam: Exam, now: datetime | None = None) -> bool:
-    """Whether the exam's closing time has passed (an exam without one never closes by itself).
+    """Whether the exam is over: a teacher closed it, or its closing time has passed (an exam
+    without one never closes by itself).
 
     The one rule for "closed"; app.services.withholding states it as SQL for its query.
     """
-    return exam.closes_at is not None and (now or utcnow()) >= exam.closes_at
+    return exam.status == CLOSED or (exam.closes_at is not None and (now or utcnow()) >= exam.closes_at)
 
 
 def is_open(exam: Exam, now: datetime | None = None) -> bool:
-    """Whether attempts may start now: opened and not closed."""
+    """Whether attempts may start now: published (not a draft, not closed), opened and not past closing."""
     now = now or utcnow()
-    return (exam.opens_at is None or exam.opens_at <= now) and not is_closed(exam, now)
+    return exam.status == PUBLISHED and (exam.opens_at is None or exam.opens_at <= now) and not is_closed(exam, now)
+
+
+def display_status(exam: Exam, now: datetime | None = None) -> str:
+    """``draft``, ``published`` or ``closed`` as lists and ``exam list --json`` show it: a
+    published exam past its closing time shows as closed; a draft stays a draft."""
+    if exam.status == DRAFT:
+        return DRAFT
+    return CLOSED if is_closed(exam, now) else PUBLISHED
+
+
+def hidden_from(exam: Exam, user: User) -> bool:
+    """Whether ``exam`` must not exist for ``user`` (a student and a draft): callers answer 404."""
+    return not user.is_instructor and not is_visible(exam)
 
 
 # Built once: a start runs these on every request (bound parameters keep them cacheable).
@@ -57,10 +95,11 @@ _USER_ATTEMPTS = (select(Attempt)
 
 
 def may_take(exam: Exam, user: User) -> bool:
-    """Assigned to one of the user's classes (instructors may preview any exam)."""
+    """Visible and assigned to one of the user's classes (instructors: any exam; starting still
+    needs :func:`is_open`)."""
     if user.is_instructor:
         return True
-    if not exam.published:
+    if not is_visible(exam):
         return False
     # One query instead of loading the exam's classes and the user's memberships.
     return db.session.scalar(_ASSIGNED, {"exam_id": exam.id, "user_id": user.id}) is not None

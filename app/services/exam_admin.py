@@ -3,6 +3,10 @@
 Creating goes through :func:`app.services.exams.create_exam` (the same path as the API and
 ``flask exam create``); editing is here. Once an exam has attempts its paper settings
 (``PAPER_FIELDS``) are frozen, because every attempt keeps the paper it drew.
+
+Status changes (draft → published → closed, reopening, unpublishing) go through
+:func:`set_status`, :func:`close_now` and :func:`reopen`, each audited; what each status means
+is :mod:`.exam_access`'s.
 """
 
 from __future__ import annotations
@@ -29,11 +33,13 @@ from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
 from ..models.base import utcnow
 from .accounts import audit
 from .attempts import submit
-from .exam_access import is_closed
+from .exam_access import CLOSED, DRAFT, PUBLISHED, display_status, is_closed
 from .exam_errors import ExamError
 from .exams import as_utc, check_paper, create_exam, question_pool, resolve_classes, room_settings
 
 PAPER_FIELDS = ("course", "rules", "fixed", "cases", "shuffle_questions", "shuffle_options")
+# The editor's labels of the paper fields, for the note that says why they are locked.
+PAPER_FIELD_LABELS = (N_("课程"), N_("抽题规则"), N_("指定题目"), N_("案例实训"), N_("打乱题目顺序"), N_("打乱选项顺序"))
 MAX_YAML_BYTES = 256 * 1024
 
 # --- listing ------------------------------------------------------------------------------
@@ -46,7 +52,8 @@ class ExamRow:
     exam: Exam
     classes: list[str]
     attempts: int
-    closed: bool  # closing time passed ("立即结束考试" no longer offered)
+    closed: bool  # closed by a teacher or its closing time passed ("立即结束考试" no longer offered)
+    status: str  # exam_access.display_status: draft, published or closed
 
 
 def exam_rows(page: int, per_page: int):
@@ -61,7 +68,7 @@ def exam_rows(page: int, per_page: int):
                                             .where(ExamClass.exam_id.in_(ids)).order_by(ClassGroup.name)):
         names.setdefault(exam_id, []).append(name)
     now = utcnow()
-    pagination.rows = [ExamRow(e, names.get(e.id, []), counts.get(e.id, 0), is_closed(e, now))
+    pagination.rows = [ExamRow(e, names.get(e.id, []), counts.get(e.id, 0), is_closed(e, now), display_status(e, now))
                        for e in pagination.items]
     return pagination
 
@@ -69,6 +76,12 @@ def exam_rows(page: int, per_page: int):
 def attempt_count(exam: Exam) -> int:
     """How many attempts (any state) the exam has."""
     return db.session.scalar(select(func.count(Attempt.id)).where(Attempt.exam_id == exam.id)) or 0
+
+
+def running_count(exam: Exam) -> int:
+    """How many attempts at the exam are in progress."""
+    return db.session.scalar(select(func.count(Attempt.id)).where(
+        Attempt.exam_id == exam.id, Attempt.status == AttemptStatus.IN_PROGRESS)) or 0
 
 
 def case_choices() -> list[dict[str, str]]:
@@ -110,7 +123,7 @@ def exam_definition_data(exam: Exam) -> dict:
     """The exam as a definition dict (times naive, in the site's time zone), as the editor shows it."""
     blueprint = ExamDefinition.model_validate(dict(exam.blueprint or {}, title=exam.title))
     return {
-        "title": exam.title, "description": exam.description or "", "course": exam.course,
+        "title": exam.title, "description": exam.description or "", "status": exam.status, "course": exam.course,
         "time_limit_minutes": exam.time_limit_minutes, "opens_at": _local(exam.opens_at),
         "closes_at": _local(exam.closes_at), "max_attempts": exam.max_attempts,
         "grading_method": exam.grading_method, "review_policy": exam.review_policy,
@@ -322,6 +335,11 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
               "可以修改开放时间、时间限制、作答次数、答案公布方式和班级，或另建一场考试。")])
     if changed_paper:
         check_paper(definition)
+    status = definition.status or exam.status  # left out (an uploaded file without it): unchanged
+    if status == CLOSED and exam.status != CLOSED and running_count(exam):
+        # Closing submits running attempts: only after the confirmation page of "立即结束考试".
+        raise ExamError(_("有学生正在作答，不能在这里结束考试"), 409, [
+            _("请使用“立即结束考试”：确认后进行中的答卷按已保存的答案提交。")])
     classes = resolve_classes(definition.classes)
     exam.title, exam.description, exam.course = definition.title, definition.description, definition.course
     exam.blueprint = definition.model_dump(mode="json", include={"rules", "fixed", "cases"})
@@ -339,31 +357,83 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
             exam.classes.remove(link)
     have = {link.class_id for link in exam.classes}
     exam.classes.extend(ExamClass(exam_id=exam.id, class_id=i) for i in sorted(wanted - have))
-    changes = sorted(k for k in new if k != "classes" and new[k] != old.get(k))
+    changes = sorted(k for k in new if k not in ("classes", "status") and new[k] != old.get(k))
     audit(actor, "exam.update", f"exam:{exam.id}", changed=changes, classes=definition.classes)
+    if status != exam.status:
+        _change_status(exam, status, actor)  # its own audit entry, in the same commit
     db.session.commit()
     return exam
 
 
+_STATUS_ACTIONS = {DRAFT: "exam.unpublish", PUBLISHED: "exam.publish", CLOSED: "exam.close"}
+
+
+def _change_status(exam: Exam, status: str, actor: User) -> None:
+    """Set and audit a new status (no commit). Closing also ends the window now, so every
+    consumer of ``closes_at`` (deadlines, the student's 截止 line) agrees that the exam is over."""
+    before = exam.status
+    if status == CLOSED:
+        now = utcnow()
+        if exam.closes_at is None or exam.closes_at > now:
+            exam.closes_at = now
+    action = "exam.reopen" if before == CLOSED and status == PUBLISHED else _STATUS_ACTIONS[status]
+    exam.status = status
+    audit(actor, action, f"exam:{exam.id}", title=exam.title, before=before, after=status)
+
+
+def set_status(exam: Exam, status: str, actor: User) -> None:
+    """Publish (``published``) or unpublish (``draft``), audited; nothing is ever deleted.
+
+    Closing goes through :func:`close_now` (it submits running attempts) and reopening a closed
+    exam through :func:`reopen` (it needs a new closing time); ExamError 409 otherwise.
+    """
+    if status not in (DRAFT, PUBLISHED):
+        raise ExamError(_("无效的考试状态"), 422)
+    if exam.status == status:
+        return
+    if exam.status == CLOSED and status == PUBLISHED:
+        raise ExamError(_("这场考试已经结束；请用“重新开放”并设定新的关闭时间。"), 409)
+    _change_status(exam, status, actor)
+    db.session.commit()
+
+
 def set_published(exam: Exam, published: bool, actor: User) -> None:
-    """Publish or unpublish; exams are never deleted (attempts and grades stay)."""
-    exam.published = published
-    audit(actor, "exam.publish" if published else "exam.unpublish", f"exam:{exam.id}", title=exam.title)
+    """Publish or unpublish (kept for callers of the boolean; see :func:`set_status`)."""
+    set_status(exam, PUBLISHED if published else DRAFT, actor)
+
+
+def reopen(exam: Exam, closes_at: datetime | None, actor: User) -> None:
+    """Open a closed exam again ("重新开放"): published, with a new closing time (naive UTC, in the
+    future) or none. Attempts already submitted stay submitted; students may start new ones
+    (within their attempt limits), and a review ``after_close`` is hidden again until it closes."""
+    if exam.status != CLOSED and not is_closed(exam):
+        raise ExamError(_("这场考试没有结束，不需要重新开放。"), 409)
+    if closes_at is not None and closes_at <= utcnow():
+        raise ExamError(_("新的关闭时间必须晚于现在。"), 422)
+    if closes_at is not None and exam.opens_at is not None and closes_at <= exam.opens_at:
+        raise ExamError(_("关闭时间必须晚于开放时间。"), 422)
+    exam.closes_at = closes_at
+    if exam.status == CLOSED:
+        _change_status(exam, PUBLISHED, actor)
+    else:  # published, only its closing time had passed
+        audit(actor, "exam.reopen", f"exam:{exam.id}", title=exam.title, before=exam.status, after=exam.status)
     db.session.commit()
 
 
 def close_now(exam: Exam, actor: User) -> int:
-    """End the exam now ("立即结束考试"): ``closes_at`` becomes now and attempts in progress are submitted.
+    """End the exam now ("立即结束考试"): its status becomes ``closed``, ``closes_at`` becomes now
+    and attempts in progress are submitted.
 
     Closing releases what the exam withheld from practice (app.services.withholding) and its
-    ``after_close`` review, so no attempt may stay open past it. Audited; returns how many
-    attempts were submitted.
+    ``after_close`` review, so no attempt may stay open past it. Students still see the exam,
+    with their results as the review policy allows. A draft is not closed (publish it first).
+    Audited; returns how many attempts were submitted.
     """
     if is_closed(exam):
         raise ExamError(_("这场考试已经结束。"), 409)
-    now = utcnow()
-    exam.closes_at = now
-    audit(actor, "exam.close", f"exam:{exam.id}", title=exam.title)
+    if exam.status == DRAFT:
+        raise ExamError(_("草稿还没有发布，不能结束。"), 409)
+    _change_status(exam, CLOSED, actor)
     db.session.commit()
     running = db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id,
                                                        Attempt.status == AttemptStatus.IN_PROGRESS)).all()

@@ -89,6 +89,7 @@ class _Stores:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.version_data: dict[int, dict] = {}
+        self.unsaved: dict[str, int] = {}  # see unsaved_version
         self.specs: dict[int, object] = {}
         self.pools: dict[str, _Pool] = {}
         self.payloads = LRU(MAX_PAYLOADS)
@@ -121,6 +122,16 @@ def version_data(version_id: int) -> dict:
         data = db.session.scalar(select(QuestionVersion.data).where(QuestionVersion.id == version_id))
         found = stores.remember(stores.version_data, version_id, data if data is not None else {})
     return found
+
+
+def unsaved_version(key: str, data: dict) -> int:
+    """A negative version id (no row ever has one) that :func:`version_data` answers with ``data``:
+    for a teacher's preview of a case whose stand-in question does not exist yet (nothing is written)."""
+    stores = _stores()
+    with stores.lock:
+        version_id = stores.unsaved.setdefault(key, -1 - len(stores.unsaved))
+    stores.remember(stores.version_data, version_id, data)
+    return version_id
 
 
 def item_data(item: AttemptItem) -> dict:

@@ -30,6 +30,7 @@ from ..models import Attempt, AttemptEvent, Exam, User
 from ..models.base import utcnow
 from ..ratelimit import fail_open
 from .accounts import audit
+from .exam_access import is_visible
 from .exam_errors import ExamError
 
 SESSION_DEVICE = "exam_device"  # this browser session's device token
@@ -75,14 +76,14 @@ class RoomRules:
     again afterwards would cost queries (and the start's no-read-back response).
     """
 
-    published: bool
+    published: bool  # visible to students (exam_access.is_visible): a draft pauses attempts in flight
     networks: tuple[str, ...]
     single_device: bool
     is_instructor: bool
 
     @classmethod
     def of(cls, exam: Exam, user: User) -> "RoomRules":
-        return cls(bool(exam.published), tuple(exam.allowed_networks or ()), bool(exam.single_device),
+        return cls(is_visible(exam), tuple(exam.allowed_networks or ()), bool(exam.single_device),
                    bool(user.is_instructor))
 
 

@@ -86,12 +86,13 @@ def create_exam(data: dict, actor: User | None) -> Exam:
         review_policy=definition.review_policy, shuffle_questions=definition.shuffle_questions,
         shuffle_options=definition.shuffle_options, paper_layout=definition.paper_layout,
         grace_seconds=definition.grace_seconds, created_by_id=actor.id if actor else None, **room_settings(definition),
+        status=definition.status or "published",  # left out: published, as before drafts existed
     )
     db.session.add(exam)
     db.session.flush()
     for group in classes:
         db.session.add(ExamClass(exam_id=exam.id, class_id=group.id))
-    audit(actor, "exam.create", f"exam:{exam.id}", title=exam.title)
+    audit(actor, "exam.create", f"exam:{exam.id}", title=exam.title, status=exam.status)
     db.session.commit()
     return exam
 

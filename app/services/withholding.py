@@ -8,8 +8,8 @@ Two controls (docs/security.md, "Practice never reveals a key that an open exam 
   the wrong-answer notebook for the students of the classes it is assigned to. Withholding
   starts at publication, not at ``opens_at``: a key learnt the day before the exam opens is
   the same leak. It ends when ``closes_at`` passes (an exam without one: when the instructor
-  ends it with "立即结束考试", or changes the review policy to ``immediately``). Unpublished
-  exams withhold nothing; instructors and admins are never affected.
+  ends it with "立即结束考试", which sets its status to ``closed``, or changes the review policy to
+  ``immediately``). Drafts withhold nothing; instructors and admins are never affected.
 * **Closed book.** While a student has an attempt in progress at an exam with
   ``closed_book``, lessons, search, practice and cases answer 403 to that student.
 
@@ -39,11 +39,12 @@ HIDDEN_POLICIES = ("after_close", "never")
 CLOSED_BOOK_BLUEPRINTS = frozenset({"lessons", "practice", "cases"})
 CLOSED_BOOK_ENDPOINTS = frozenset({"main.search"})
 
-# Built once (bound parameters): the published, not yet closed exams that hide their key and are
+# Built once (bound parameters): the published (status; neither a draft nor closed by a teacher), not
+# yet past closing exams that hide their key and are
 # assigned to a class the student belongs to. Instructors and admins match nothing.
 _HIDDEN_OPEN_EXAMS = (
     select(Exam)
-    .where(Exam.published.is_(True), Exam.review_policy.in_(HIDDEN_POLICIES),
+    .where(Exam.status == "published", Exam.review_policy.in_(HIDDEN_POLICIES),
            or_(Exam.closes_at.is_(None), Exam.closes_at > bindparam("now")),
            Exam.id.in_(select(ExamClass.exam_id)
                        .join(ClassMembership, ClassMembership.class_id == ExamClass.class_id)

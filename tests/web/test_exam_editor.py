@@ -105,6 +105,9 @@ def test_create_exam_through_form_and_student_sees_it(app, client, auth, mini_ba
     listing = client.get("/instructor/exams").get_data(as_text=True)
     assert "第五章小测" in listing and "一班" in listing and "2020-01-01 08:00" in listing
     assert f"/instructor/exams/{exam_id}/monitor" in listing and f"/instructor/exams/{exam_id}/statistics" in listing
+    # The editor makes a draft by default: students see it once it is published.
+    assert "草稿（未发布）" in listing and exam_titles(student_client(app)) == []
+    assert client.post(f"/instructor/exams/{exam_id}/publish").status_code == 302
     assert exam_titles(student_client(app)) == ["第五章小测"]
     assert exam_titles(student_client(app, "student2")) == []  # not in the class
 

@@ -92,6 +92,9 @@ class ExamDefinition(BaseModel):
 
     title: str = Field(min_length=1, max_length=200)
     description: str = ""
+    # draft: only instructors see it; published: assigned students see and start it; closed: ended.
+    # None (left out): a new exam is published (as before drafts existed), an existing one keeps its status.
+    status: Literal["draft", "published", "closed"] | None = None
     course: str = "crm"
     time_limit_minutes: int | None = Field(None, ge=1, le=24 * 60)
     opens_at: datetime | None = None

@@ -12,7 +12,7 @@ import hmac
 import ipaddress
 from functools import lru_cache
 
-UNPUBLISHED = "unpublished"  # the exam was unpublished while the attempt was running
+UNPUBLISHED = "unpublished"  # the exam went back to a draft while the attempt was running
 NETWORK = "network"  # the request comes from outside every allowed network
 DEVICE = "device"  # the attempt is bound to another browser session
 BIND = "bind"  # single_device and nothing bound yet: the caller binds this session (a write)
@@ -71,8 +71,9 @@ def room_decision(*, published: bool, is_instructor: bool, networks, remote_addr
                   single_device: bool, bound_hash: str | None, session_hash: str | None) -> str | None:
     """``None`` when the request may touch the attempt, else why not (or :data:`BIND`).
 
-    Unpublishing stops students only (an instructor previews drafts); the network and device
-    rules apply to everyone who takes the exam.
+    ``published``: the exam is visible to students (not a draft). Unpublishing stops students
+    only (an instructor's own attempt, begun before, goes on); the network and device rules apply
+    to everyone who takes the exam.
     """
     if not published and not is_instructor:
         return UNPUBLISHED
