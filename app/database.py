@@ -86,6 +86,12 @@ def _writer_lock_fd() -> int | None:
     return _lock_files[key]
 
 
+def holds_writer_queue() -> bool:
+    """Whether this thread is inside :func:`writer_queue` (it must not then wait for another writer
+    thread, which would be waiting for it)."""
+    return getattr(_writer_depth, "value", 0) > 0
+
+
 @contextmanager
 def writer_queue() -> Iterator[None]:
     """Queue SQLite writers on a lock that wakes the next one at once.

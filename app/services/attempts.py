@@ -29,7 +29,6 @@ from . import case_items, exam_cache, exam_room, fresh_start
 from .exam_access import allowed_attempts, effective_minutes, is_open, may_take, user_attempts
 from .exam_errors import ExamError
 from .exams import exam_definition
-from .scoring import grade_item, recompute_total
 
 _INSERT_ATTEMPT = insert(Attempt.__table__)
 _INSERT_ITEMS = insert(AttemptItem.__table__)
@@ -258,21 +257,17 @@ def _save_refusal(verdict: SaveVerdict, qid: str, room_reason: str | None = None
 
 
 def submit(attempt: Attempt, auto: bool = False) -> Attempt:
-    """Submit once: concurrent or repeated calls all end with the same single graded result."""
-    now = utcnow()
-    attempt_id = attempt.id
-    # Under the write lock even when called from a read-only request (auto-submit on a page load).
-    with immediate_transaction():
-        claimed = db.session.execute(
-            update(Attempt).where(Attempt.id == attempt_id, Attempt.status == AttemptStatus.IN_PROGRESS)
-            .values(status=AttemptStatus.SUBMITTED, submitted_at=now, auto_submitted=auto)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.refresh(attempt)
-        if claimed:
-            for item in attempt.items:
-                grade_item(item)
-            recompute_total(attempt)
+    """Submit once: concurrent or repeated calls all end with the same single graded result.
+
+    Graded from the cached versions, all items written in one statement, and committed together
+    with the submits arriving meanwhile (:mod:`app.services.submissions`); returns after the
+    commit, the attempt reloading its submitted state on next access.
+    """
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return attempt  # submitted already (a status never goes back): nothing to claim
+    from .submissions import submit_attempt  # here: it builds on autosave, which imports this module
+
+    submit_attempt(attempt.id, auto, utcnow())
     return attempt
 
 

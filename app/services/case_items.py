@@ -89,7 +89,11 @@ def preview_case_item(case_id: str, points: float, position: int, rng: random.Ra
 
 
 def variant_for(item: AttemptItem) -> Variant:
-    variant, error = make_variant(item.version.data["case_id"], (item.presentation or {}).get("case_seed", 1))
+    return _variant(item.version.data, item.presentation)
+
+
+def _variant(data: dict, presentation: dict | None) -> Variant:
+    variant, error = make_variant(data["case_id"], (presentation or {}).get("case_seed", 1))
     if variant is None:  # the case was removed from the code: grade nothing rather than fail
         raise ValueError(error)
     return variant
@@ -136,9 +140,13 @@ def check_case_response(item: AttemptItem, response) -> str | None:
 
 def _result(item: AttemptItem, variant: Variant):
     """The case's grade of the item's response, with the teacher's rubric scores kept on the item."""
-    from .case_rubric import item_manual
+    return _graded(variant, item.presentation, item.response)
 
-    return grade(variant, item.response if isinstance(item.response, dict) else {}, item_manual(item))
+
+def _graded(variant: Variant, presentation: dict | None, response):
+    from .case_rubric import manual_scores
+
+    return grade(variant, response if isinstance(response, dict) else {}, manual_scores(presentation))
 
 
 def grade_case_item(item: AttemptItem) -> tuple[float | None, str, bool]:
@@ -147,15 +155,21 @@ def grade_case_item(item: AttemptItem) -> tuple[float | None, str, bool]:
     A written task waits for a teacher like an essay: no score (None) while criteria are pending;
     once the teacher has scored them it stays a manually graded item with its score.
     """
-    from .case_rubric import item_manual
+    return grade_case(item.version.data, item.points, item.presentation, item.response)
 
-    variant = variant_for(item)
-    result = _result(item, variant)
+
+def grade_case(data: dict, points: float, presentation: dict | None, response) -> tuple[float | None, str, bool]:
+    """:func:`grade_case_item` from plain values: the stand-in version's ``data``, the item's points,
+    presentation (variant seed, teacher's scores) and response."""
+    from .case_rubric import manual_scores
+
+    variant = _variant(data, presentation)
+    result = _graded(variant, presentation, response)
     feedback = "\n".join(f"{s.id}:{s.score:g}/{s.max:g} {s.feedback}" for s in result.steps)
-    manual = bool(variant.manual_criteria) and (result.needs_manual or bool(item_manual(item)))
+    manual = bool(variant.manual_criteria) and (result.needs_manual or bool(manual_scores(presentation)))
     if result.needs_manual:
         return None, feedback, True
-    scale = item.points / result.max_score if result.max_score else 0.0
+    scale = points / result.max_score if result.max_score else 0.0
     return round(result.score * scale, 4), feedback, manual
 
 

@@ -167,7 +167,12 @@ def work_overview() -> list[AssignmentQueue]:
 
 def item_manual(item: AttemptItem) -> dict[str, float]:
     """The teacher's scores kept with a case item (``{}`` before grading)."""
-    stored = (item.presentation or {}).get(MANUAL_KEY)
+    return manual_scores(item.presentation)
+
+
+def manual_scores(presentation: dict | None) -> dict[str, float]:
+    """:func:`item_manual` from a case item's stored presentation."""
+    stored = (presentation or {}).get(MANUAL_KEY)
     return dict(stored) if isinstance(stored, dict) else {}
 
 

@@ -82,3 +82,81 @@ def test_sigkill_during_an_exam_loses_nothing_acknowledged(tmp_path):
         server.stop()
         if restarted is not None:
             restarted.stop()
+
+
+def test_sigkill_during_the_submit_burst_leaves_every_attempt_whole(tmp_path):
+    """Kill the server while a hall submits: every acknowledged submit is submitted and graded after
+    the restart; any other attempt is either submitted and graded in full or still in progress with
+    nothing graded (claim and grades commit together)."""
+    url = f"sqlite:///{tmp_path / 'burst.db'}"
+    prepared = prepare(url, 40, time_limit_minutes=90)
+    env = server_env(prepared, os.environ)
+    server = Gunicorn("app:create_app()", env, workers=2, threads=4, log_path=tmp_path / "before.log")
+    server.start("/api/v1/openapi.json")
+    restarted = None
+    try:
+        students = [LiveStudent(i, name) for i, name in enumerate(prepared.usernames)]
+        for student in students:
+            student.login(server.url)
+            student.start(server.url, prepared.exam_id)
+            for seq, question in enumerate(student.questions[:6], start=1):
+                assert student.save(server.url, question, seq, simple_response(question, seq)) == 200
+
+        acked: list[LiveStudent] = []
+        release = threading.Event()
+
+        def press(student: LiveStudent) -> None:
+            release.wait(10)
+            if student.submit(server.url) == 200 and student.submitted:
+                acked.append(student)
+
+        threads = [threading.Thread(target=press, args=(s,)) for s in students]
+        for thread in threads:
+            thread.start()
+        release.set()
+        deadline = time.monotonic() + 20
+        while len(acked) < 4 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        server.kill()  # mid-burst: some submits answered, others queued or being committed
+        for thread in threads:
+            thread.join(timeout=20)
+        assert not any(thread.is_alive() for thread in threads)
+        assert 4 <= len(acked)
+
+        restarted = Gunicorn("app:create_app()", env, workers=2, threads=4, log_path=tmp_path / "after.log")
+        restarted.start("/api/v1/openapi.json")
+        check = check_database(url, students)
+        assert check.lost == [] and check.not_submitted == [] and check.changed_deadline == []
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            attempts = {row.id: row for row in conn.execute(text(
+                "select id, status, score, max_score, submitted_at from attempt"))}
+            items: dict[int, list] = {}
+            for row in conn.execute(text("select attempt_id, score, feedback, needs_manual from attempt_item")):
+                items.setdefault(row.attempt_id, []).append(row)
+        engine.dispose()
+        acked_ids = {s.attempt_id for s in acked}
+        in_progress = 0
+        for student in students:
+            attempt, rows = attempts[student.attempt_id], items[student.attempt_id]
+            if attempt.status == "submitted":  # whole: every item graded, the total stored
+                assert attempt.submitted_at is not None and attempt.score is not None
+                assert all(r.feedback and (r.score is not None or r.needs_manual) for r in rows)
+                assert abs(attempt.score - sum(r.score or 0 for r in rows)) < 1e-6
+            else:  # untouched: acknowledged submits are never here
+                assert student.attempt_id not in acked_ids
+                assert attempt.status == "in_progress" and attempt.score is None and attempt.submitted_at is None
+                assert all(not r.feedback and r.score is None and not r.needs_manual for r in rows)
+                in_progress += 1
+
+        assert in_progress > 0  # the kill came mid-burst (typically 4 acknowledged, ~34 still open)
+        # The restarted server finishes the rest: each remaining attempt submits once and is graded.
+        for student in students:
+            if student.attempt_id not in acked_ids:
+                assert student.submit(restarted.url) == 200
+        status, body = students[0].call(restarted.url, "GET", f"/api/v1/attempts/{students[0].attempt_id}")
+        assert status == 200 and body["status"] == "submitted" and body["score"] is not None
+    finally:
+        server.stop()
+        if restarted is not None:
+            restarted.stop()
