@@ -226,7 +226,8 @@ def save_response(attempt: Attempt, qid: str, response, seq: int | None, flagged
                 update(AttemptItem)
                 .where(AttemptItem.id == item_id, AttemptItem.seq < new_seq,
                        AttemptItem.attempt_id.in_(select(Attempt.id).where(
-                           Attempt.id == attempt_id, Attempt.status == AttemptStatus.IN_PROGRESS)))
+                           Attempt.id == attempt_id, Attempt.status == AttemptStatus.IN_PROGRESS)
+                           .with_for_update(read=True)))  # FOR SHARE on PostgreSQL: see autosave._UPDATES
                 .values(**values)
                 .execution_options(synchronize_session=False)
             ).rowcount

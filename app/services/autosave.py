@@ -50,11 +50,23 @@ _LOOKUP = text(
           allowed_networks=JSON, single_device=Boolean, device_token=String)
 _SET = "response = :response, seq = :seq, saved_at = :saved_at"
 _WHERE = (" WHERE id = :item_id AND seq < :seq AND attempt_id IN "
-          f"(SELECT id FROM attempt WHERE id = :attempt_id AND status = '{AttemptStatus.IN_PROGRESS.value}')")
+          f"(SELECT id FROM attempt WHERE id = :attempt_id AND status = '{AttemptStatus.IN_PROGRESS.value}'{{lock}})")
 _PARAMS = (bindparam("response", type_=JSON), bindparam("saved_at", type_=DateTime))
-_UPDATE = text("UPDATE attempt_item SET " + _SET + _WHERE).bindparams(*_PARAMS)
-_UPDATE_FLAGGED = text("UPDATE attempt_item SET " + _SET + ", flagged = :flagged" + _WHERE).bindparams(
-    *_PARAMS, bindparam("flagged", type_=Boolean))
+
+
+def _updates(lock: str) -> tuple:
+    where = _WHERE.format(lock=lock)
+    return (text("UPDATE attempt_item SET " + _SET + where).bindparams(*_PARAMS),
+            text("UPDATE attempt_item SET " + _SET + ", flagged = :flagged" + where).bindparams(
+                *_PARAMS, bindparam("flagged", type_=Boolean)))
+
+
+# (plain, with flag) per dialect. On PostgreSQL (READ COMMITTED) the attempt row is locked FOR
+# SHARE: a save racing a submit's uncommitted claim waits for it and then sees the attempt
+# submitted, instead of reading the old status from its snapshot and being acknowledged after
+# the grading. SQLite serialises every write, so it needs (and has) no lock clause.
+_UPDATES = {"postgresql": _updates(" FOR SHARE")}
+_UPDATES_DEFAULT = _updates("")
 
 
 @dataclass
@@ -134,8 +146,9 @@ class GroupCommitter:
 
     def _run(self, batch: list[PendingSave]) -> None:
         with writer_queue(), db.engine.begin() as connection:
+            plain, flagged = _UPDATES.get(connection.dialect.name, _UPDATES_DEFAULT)
             for write in batch:
-                statement = _UPDATE_FLAGGED if "flagged" in write.values else _UPDATE
+                statement = flagged if "flagged" in write.values else plain
                 write.updated = connection.execute(
                     statement, dict(write.values, item_id=write.item_id, attempt_id=write.attempt_id)).rowcount == 1
         self.commits += 1

@@ -353,3 +353,34 @@ def test_concurrent_submits_of_many_students_are_each_graded_once(app, exam_fact
         assert len(set(replies[attempt_id])) == 1 and replies[attempt_id][0][0] == 200
         items, total, attempt = stored_results(app, attempt_id)
         assert (items, total) == expected[attempt_id] and attempt.status == "submitted"
+
+
+def test_a_save_racing_an_uncommitted_claim_waits_for_it_and_is_refused(app, client, exam_factory):
+    # A submit's claim not yet committed: on PostgreSQL the save's statement would read the old
+    # status from its snapshot and be acknowledged after the grading; it must wait and refuse.
+    exam_id = exam_factory(rules=ALL_TYPES[:1])
+    headers = login(client)
+    body = start(client, headers, exam_id)
+    attempt_id, qid = body["attempt_id"], body["questions"][0]["id"]
+    outcome = {}
+
+    def save():
+        outcome["response"] = client.put(f"/api/v1/attempts/{attempt_id}/answers/{qid}",
+                                         json={"response": "A", "seq": 1}, headers=headers)
+
+    with app.app_context():
+        connection = db.engine.connect()
+        claim = connection.begin()
+        connection.execute(db.text("UPDATE attempt SET status = 'submitted' WHERE id = :id"), {"id": attempt_id})
+        saver = threading.Thread(target=save)
+        saver.start()
+        saver.join(1.5)
+        waited = saver.is_alive()
+        claim.commit()
+        connection.close()
+    saver.join(60)
+    assert waited  # the save could not be acknowledged while the claim was open
+    assert outcome["response"].status_code == 409
+    with app.app_context():
+        item = db.session.scalar(db.select(AttemptItem).filter_by(attempt_id=attempt_id, qid=qid))
+        assert item.seq == 0 and item.response is None
