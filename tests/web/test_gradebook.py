@@ -151,7 +151,6 @@ def test_a_student_cannot_save_weights(app, client, auth, graded):
 
 def test_saving_weights_needs_the_csrf_token(csrf_app):
     from app.services.classes import get_or_create_class
-    from app.services.exams import create_exam
 
     make_user(csrf_app, "teacher", "instructor")
     with csrf_app.app_context():
