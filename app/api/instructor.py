@@ -19,9 +19,16 @@ GRADEBOOK_ROW = {"type": "object", "properties": {
     "user_id": {"type": "integer"}, "username": {"type": "string"}, "full_name": {"type": "string"},
     "student_number": {"type": "string"}, "score": NUMBER_OR_NULL, "max_score": {"type": "number"},
     "status": {"type": "string", "enum": list(books.STATUS_LABELS)},
-    "status_label": {"type": "string", "description": "未开始 / 进行中 / 已提交 / 待人工评分"},
+    "status_label": {"type": "string", "description": "the status in the interface language: 未参加 / 进行中 / 已提交 / 待评分 "
+                                                      "(Not taken / In progress / Submitted / To be graded)"},
     "attempt_id": {"type": ["integer", "null"], "description": "the attempt whose score counts"},
     "attempts": {"type": "integer"},
+    "items": {"type": "array", "description": "the kept attempt's items in paper order (empty without one); "
+                                              "their scores add up to `score`",
+              "items": {"type": "object", "properties": {
+                  "number": {"type": "integer", "description": "position in the student's paper, from 1"},
+                  "score": NUMBER_OR_NULL, "max_score": {"type": "number"},
+                  "pending": {"type": "boolean", "description": "waits for manual grading (score null, counts 0)"}}}},
     "sections": {"type": "array", "description": "sectioned exams only (paper_layout sections): the kept attempt's "
                                                  "subtotal per section, in section order; empty without one",
                  "items": {"type": "object", "properties": {
@@ -55,9 +62,14 @@ def _exam(exam_id: int) -> Exam:
             description="One row per student of the exam's classes (plus other students who attempted it): "
                         "the score that counts under the exam's grading method. `format=json` (default) gives "
                         "a JSON array; `csv` is UTF-8 with a byte-order mark; `xlsx` keeps student numbers as text. "
-                        "CSV and XLSX have the columns username, full_name, student_number, score, max_score, "
-                        "status, status_label; a sectioned exam adds section_<type> and section_<type>_max per "
-                        "section type (the kept attempt's subtotal and its full marks), in section order.",
+                        "CSV and XLSX speak the interface language (Chinese, or English after the language switch): "
+                        "用户名, 姓名, 学号, 得分, 满分, 状态 (the status word: 已提交, 待评分 …); a sectioned exam "
+                        "adds two columns per section type in section order (the kept attempt's subtotal and its "
+                        "full marks); then one column per question in paper order, 第1题（满分 2）…, holding the "
+                        "item's points (待评分 while it waits for a teacher), so they add up to 得分. "
+                        "`headers=keys` names the columns by their JSON keys instead (username, full_name, "
+                        "student_number, score, max_score, status (the code), status_label, section_<type>, "
+                        "section_<type>_max, q1, q2 …) for programs.",
             responses={200: {"type": "array", "items": GRADEBOOK_ROW}, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA,
                        403: ERROR_SCHEMA, 404: ERROR_SCHEMA})
 def exam_gradebook(exam_id: int):
@@ -65,12 +77,15 @@ def exam_gradebook(exam_id: int):
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "csv", "xlsx"):
         abort_with(400, _("参数 format 只能是 json、csv 或 xlsx。"))
+    headers = request.args.get("headers", "labels")
+    if headers not in ("labels", "keys"):
+        abort_with(400, _("参数 headers 只能是 labels 或 keys。"))
     exam = _exam(exam_id)
     books.settle_overdue()
     rows = books.exam_gradebook(exam)
     if fmt == "json":
         return jsonify(rows)
-    header, values = books.exam_table(rows)
+    header, values = books.exam_table(rows, keys=headers == "keys")
     if fmt == "csv":
         body, mimetype = books.csv_bytes(header, values), "text/csv; charset=utf-8"
     else:

@@ -1,15 +1,17 @@
-"""Gradebook pages: pick a class, see its students against its exams, export CSV or XLSX.
+"""Gradebook pages: pick a class, see its students against its exams with a summary per exam,
+save the weights of the weighted total, export CSV or XLSX.
 
-Weights are query parameters ``w<exam_id>`` (see ``app.services.gradebook``), so a weighted
-view is a link that can be bookmarked or shared with colleagues.
+Weights are saved per class (``ExamClass.weight``) by the page's form; the page and its exports
+use the saved weights (see ``app.services.gradebook`` and docs/gradebook.md).
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, flash, render_template, request
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -39,18 +41,40 @@ def gradebook_index():
 
 @bp.route("/gradebook/<int:class_id>")
 def gradebook_class(class_id: int):
-    """The class's gradebook with weighted totals and a histogram of them."""
+    """The class's gradebook with weighted totals, a summary per exam and histograms."""
     group = db.session.get(ClassGroup, class_id) or abort(404)
     svc.settle_overdue()
-    book, problems = svc.class_gradebook(group, request.args)
-    for problem in problems:
-        flash(problem, "warning")
-    histograms = {str(exam.id): svc.score_histogram([r.cells[exam.id].score for r in book.rows],
-                                                    book.max_scores[exam.id]) for exam in book.exams}
+    return _gradebook_page(svc.class_gradebook(group))
+
+
+@bp.route("/gradebook/<int:class_id>/weights", methods=["POST"])
+def gradebook_weights(class_id: int):
+    """Save the class's weights (instructors; CSRF-checked like every form). One wrong value
+    saves nothing: the page comes back with every value as typed and the problems marked."""
+    group = db.session.get(ClassGroup, class_id) or abort(404)
+    book = svc.class_gradebook(group)
+    posted = svc.read_weights(request.form, book.exams)
+    if posted.errors:
+        return _gradebook_page(book, posted), 422
+    changes = svc.save_weights(group, posted.weights, current_user)
+    if not changes:
+        flash(_("权重没有变化。"), "info")
+    elif all(weight == 0 for weight in {**book.weights, **posted.weights}.values()):
+        flash(_("权重已保存。所有考试的权重都是 0，加权总评暂不计算。"), "warning")
+    else:
+        flash(_("权重已保存，本页与导出均按新权重计算加权总评。"), "success")
+    return redirect(url_for("instructor.gradebook_class", class_id=group.id))
+
+
+def _gradebook_page(book: svc.Gradebook, posted: svc.WeightsInput | None = None) -> str:
+    summaries = svc.exam_summaries(book)
+    histograms = {str(exam_id): summary.histogram for exam_id, summary in summaries.items()}
     histograms["weighted"] = svc.score_histogram([r.weighted for r in book.rows], 100.0)
-    weight_args = {f"w{exam.id}": f"{book.weights[exam.id]:g}" for exam in book.exams}
+    raw = posted.raw if posted else {}
+    weight_values = {exam.id: raw.get(exam.id, f"{book.weights[exam.id]:g}") for exam in book.exams}
     return render_template("instructor/gradebook.html", book=book, page=paginate_list(book.rows, ROWS_PER_PAGE),
-                           histograms=histograms, weight_args=weight_args)
+                           histograms=histograms, summaries=summaries, weight_values=weight_values,
+                           weight_errors=posted.errors if posted else {})
 
 
 @bp.route("/gradebook/<int:class_id>/export.<fmt>")
@@ -60,7 +84,7 @@ def gradebook_export(class_id: int, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     svc.settle_overdue()
-    book, _problems = svc.class_gradebook(group, request.args)
+    book = svc.class_gradebook(group)
     header, rows = svc.class_table(book)
     filename = f"gradebook-{group.id}.{fmt}"
     if fmt == "csv":

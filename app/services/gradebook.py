@@ -1,12 +1,16 @@
-"""Gradebook (成绩册): kept scores per student and exam, weighted totals, CSV and XLSX exports.
+"""Gradebook (成绩册): kept scores per student and exam, weighted totals, summaries, CSV and XLSX exports.
 
 A cell is the score that counts under the exam's grading method (the same rule as
-``exams.kept_score``), with a status: 未开始, 进行中, 已提交 or 待人工评分 (an essay of a
-submitted attempt still waits for grading, so the score may still rise).
+``exams.kept_score``), with a status (``app.domain.gradebook.STATUS_LABELS``): 未参加, 进行中,
+已提交 or 待评分 (an essay of a submitted attempt still waits for grading, so the score may
+still rise).
 
-Weights are not stored: they travel in the query string as ``w<exam_id>=<weight>`` (default 1
-for every exam). The weighted total is ``Σ wᵢ · scoreᵢ / maxᵢ ÷ Σ wᵢ`` in percent, where an
-exam without a score counts as 0; a weight of 0 leaves the exam out.
+Weights are saved per class (``ExamClass.weight``, default 1) from the gradebook page's form and
+audited as ``gradebook.weights``. The weighted total is ``Σ wᵢ · scoreᵢ / maxᵢ ÷ Σ wᵢ`` in
+percent, where an exam without a score counts as 0; a weight of 0 leaves the exam out.
+
+Exports speak the reader's language: headers and status words go through the catalogue
+(Chinese, or English when the interface is English); see docs/gradebook.md.
 """
 
 from __future__ import annotations
@@ -23,18 +27,23 @@ from sqlalchemy import select
 from ..database import immediate_transaction
 from ..domain.exams import AttemptStatus
 from ..domain.exams.sections import section_rank
+from ..domain.gradebook import IN_PROGRESS, NEEDS_GRADING, NOT_STARTED, STATUS_LABELS, SUBMITTED
 from ..domain.statistics import histogram
+from ..domain.statistics.summary import ScoreSummary, score_summary
 from ..domain.tabular import safe_row
 from ..extensions import db
-from ..i18n import N_
-from ..models import Attempt, ClassGroup, ClassMembership, Exam, ExamClass, Role, User
+from ..models import Attempt, AttemptItem, ClassGroup, ClassMembership, Exam, ExamClass, Role, User
 from . import paper_sections
+from .accounts import audit
 from .attempts import close_overdue
 from .exams import exam_definition
 
-STATUS_LABELS = {"not_started": N_("未开始"), "in_progress": N_("进行中"), "submitted": N_("已提交"),
-                 "needs_grading": N_("待人工评分")}
 MAX_WEIGHT = 1000.0
+
+
+def status_word(status: str) -> str:
+    """A result status (``not_started`` …) as the reader's word (未参加, 进行中, 已提交, 待评分)."""
+    return _(STATUS_LABELS[status])
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,8 @@ class Cell:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        """The status in the reader's language."""
+        return status_word(self.status)
 
 
 @dataclass
@@ -79,10 +89,12 @@ def settle_overdue() -> None:
 
 
 def exam_max_score(exam: Exam) -> float:
-    """Full marks of ``exam`` from its blueprint (every paper drawn from it has the same total)."""
+    """Full marks of ``exam`` from its blueprint (every paper drawn from it has the same total):
+    drawing rules, fixed questions and case exercises."""
     definition = exam_definition(exam)
     total = sum(rule.count * rule.points for rule in definition.rules)
     total += sum(item.points for item in definition.fixed)
+    total += sum(case.points for case in definition.cases)
     return round(total, 4)
 
 
@@ -102,13 +114,13 @@ def kept_attempt(exam: Exam, attempts: Sequence[Attempt]) -> Attempt | None:
 def make_cell(exam: Exam, attempts: Sequence[Attempt]) -> Cell:
     """A student's cell from all their attempts at ``exam``."""
     if not attempts:
-        return Cell("not_started")
+        return Cell(NOT_STARTED)
     kept = kept_attempt(exam, attempts)
     submitted = [a for a in attempts if a.status == AttemptStatus.SUBMITTED]
     if not submitted:
         open_attempt = max(attempts, key=lambda a: a.number)
-        return Cell("in_progress", attempt_id=open_attempt.id, attempts=len(attempts))
-    status = "needs_grading" if any(a.needs_manual for a in submitted) else "submitted"
+        return Cell(IN_PROGRESS, attempt_id=open_attempt.id, attempts=len(attempts))
+    status = NEEDS_GRADING if any(a.needs_manual for a in submitted) else SUBMITTED
     return Cell(status, kept.score if kept else None, kept.max_score if kept else None,
                 kept.id if kept else None, len(attempts))
 
@@ -144,31 +156,82 @@ def exam_cells(exam: Exam, users: Sequence[User]) -> dict[int, Cell]:
     return {user_id: make_cell(exam, attempts) for user_id, attempts in by_user.items()}
 
 
-def class_exams(group: ClassGroup) -> list[Exam]:
-    """Exams assigned to the class, oldest first (the order they were given)."""
-    return list(db.session.scalars(select(Exam).join(ExamClass, ExamClass.exam_id == Exam.id)
-                                   .where(ExamClass.class_id == group.id).order_by(Exam.created_at, Exam.id)))
+def class_exams(group: ClassGroup) -> list[tuple[Exam, float]]:
+    """Exams assigned to the class with their saved weights, oldest first (the order they were given)."""
+    rows = db.session.execute(select(Exam, ExamClass.weight).join(ExamClass, ExamClass.exam_id == Exam.id)
+                              .where(ExamClass.class_id == group.id).order_by(Exam.created_at, Exam.id))
+    return [(exam, 1.0 if weight is None else float(weight)) for exam, weight in rows]
 
 
-def parse_weights(args: Mapping[str, str], exams: Sequence[Exam]) -> tuple[dict[int, float], list[str]]:
-    """Weights from ``w<exam_id>`` query parameters; a bad value keeps weight 1 and is reported."""
-    weights: dict[int, float] = {}
-    problems: list[str] = []
+# --- weights ------------------------------------------------------------------------------
+
+def weight_field(exam_id: int) -> str:
+    """The form field of an exam's weight."""
+    return f"w{exam_id}"
+
+
+def parse_weight(raw: str, title: str) -> tuple[float | None, str | None]:
+    """``raw`` as a weight (0 … MAX_WEIGHT), or None and a message saying what is wrong."""
+    text = raw.strip()
+    if not text:
+        return None, _("请填写“%(t)s”的权重（0 表示不计入总评）。", t=title)
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        return None, _("“%(t)s”的权重“%(w)s”不是数字。", t=title, w=text)
+    if value < 0:
+        return None, _("“%(t)s”的权重不能为负数（填了 %(w)s）。", t=title, w=text)
+    if value > MAX_WEIGHT:
+        return None, _("“%(t)s”的权重不能大于 %(max)s（填了 %(w)s）。", t=title, w=text, max=f"{MAX_WEIGHT:g}")
+    return value, None
+
+
+@dataclass
+class WeightsInput:
+    """A posted weights form: the values as typed (kept for the page when one is wrong) and
+    the problems by exam id; ``weights`` holds the valid values."""
+
+    raw: dict[int, str]
+    weights: dict[int, float]
+    errors: dict[int, str]
+
+
+def read_weights(form: Mapping[str, str], exams: Sequence[Exam]) -> WeightsInput:
+    """Check every exam's posted weight; an exam missing from the form keeps its saved weight."""
+    found = WeightsInput({}, {}, {})
     for exam in exams:
-        raw = (args.get(f"w{exam.id}") or "").strip()
-        weights[exam.id] = 1.0
-        if not raw:
+        name = weight_field(exam.id)
+        if name not in form:
             continue
-        try:
-            value = float(raw)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value) or value < 0 or value > MAX_WEIGHT:
-            problems.append(_("“%(t)s”的权重“%(w)s”无效：应为 0 到 %(max)s 之间的数字，已按 1 计算。",
-                              t=exam.title, w=raw, max=f"{MAX_WEIGHT:g}"))
+        raw = form.get(name) or ""
+        found.raw[exam.id] = raw
+        value, problem = parse_weight(raw, exam.title)
+        if problem:
+            found.errors[exam.id] = problem
+        else:
+            found.weights[exam.id] = value
+    return found
+
+
+def save_weights(group: ClassGroup, weights: Mapping[int, float], actor: User) -> list[dict]:
+    """Store the class's weights; the changes (exam id, title, old and new weight) are audited
+    as ``gradebook.weights`` and returned. Exams no longer assigned to the class are skipped."""
+    links = db.session.execute(select(ExamClass, Exam.title).join(Exam, Exam.id == ExamClass.exam_id)
+                               .where(ExamClass.class_id == group.id)).all()
+    changes = []
+    for link, title in sorted(links, key=lambda pair: pair[0].exam_id):
+        if link.exam_id not in weights:
             continue
-        weights[exam.id] = value
-    return weights, problems
+        old, new = (1.0 if link.weight is None else float(link.weight)), float(weights[link.exam_id])
+        if old != new:
+            changes.append({"exam_id": link.exam_id, "title": title, "old": old, "new": new})
+            link.weight = new
+    if changes:
+        audit(actor, "gradebook.weights", f"class:{group.id}", class_name=group.name, changes=changes)
+    db.session.commit()
+    return changes
 
 
 def weighted_percent(cells: Mapping[int, Cell], weights: Mapping[int, float],
@@ -186,11 +249,12 @@ def weighted_percent(cells: Mapping[int, Cell], weights: Mapping[int, float],
     return round(100 * earned / total_weight, 2)
 
 
-def class_gradebook(group: ClassGroup, weights_args: Mapping[str, str]) -> tuple[Gradebook, list[str]]:
-    """The class's gradebook and any problems with the weights given."""
-    exams = class_exams(group)
+def class_gradebook(group: ClassGroup) -> Gradebook:
+    """The class's gradebook with its saved weights."""
+    assigned = class_exams(group)
+    exams = [exam for exam, _weight in assigned]
+    weights = {exam.id: weight for exam, weight in assigned}
     students = students_of_classes([group.id])
-    weights, problems = parse_weights(weights_args, exams)
     max_scores = {exam.id: exam_max_score(exam) for exam in exams}
     rows = [Row(user) for user in students]
     for exam in exams:
@@ -199,12 +263,35 @@ def class_gradebook(group: ClassGroup, weights_args: Mapping[str, str]) -> tuple
             row.cells[exam.id] = cells[row.user.id]
     for row in rows:
         row.weighted = weighted_percent(row.cells, weights, max_scores)
-    return Gradebook(group, exams, max_scores, weights, rows), problems
+    return Gradebook(group, exams, max_scores, weights, rows)
 
 
 def score_histogram(values: Sequence[float | None], max_score: float | None) -> list[dict]:
     """Bins for a bar chart of the given scores (missing ones left out)."""
     return [b.to_dict() for b in histogram([v for v in values if v is not None], max_score)]
+
+
+@dataclass(frozen=True)
+class ExamSummary:
+    """An exam's scores in the class: the statistics, the students still waiting for a grade
+    (their score counts as it stands) and the histogram's bins."""
+
+    stats: ScoreSummary
+    pending: int
+    histogram: list[dict]
+
+
+def exam_summaries(book: Gradebook) -> dict[int, ExamSummary]:
+    """Per exam of the class: mean, median, pass rate and histogram of the kept scores."""
+    out = {}
+    for exam in book.exams:
+        cells = [row.cells[exam.id] for row in book.rows]
+        scores = [cell.score for cell in cells]
+        top = book.max_scores[exam.id]
+        out[exam.id] = ExamSummary(score_summary(scores, top),
+                                   sum(1 for c in cells if c.status == NEEDS_GRADING and c.score is not None),
+                                   score_histogram(scores, top))
+    return out
 
 
 # --- tables and exports -------------------------------------------------------------------
@@ -215,13 +302,19 @@ def _number(value: float | None) -> float | int | str:
     return int(value) if float(value).is_integer() else round(value, 4)
 
 
+def _percent_header() -> str:
+    # The msgid keeps ``%%`` because templates (always formatted) share it; format it here too.
+    return _("加权总评（%%）") % {}
+
+
 def class_table(book: Gradebook) -> tuple[list[str], list[list]]:
-    """The gradebook as a header and rows of plain values (for CSV and XLSX)."""
-    header = ["用户名", "姓名", "学号"]
+    """The gradebook as a header and rows of plain values (for CSV and XLSX), in the reader's language."""
+    header = [_("用户名"), _("姓名"), _("学号")]
     for exam in book.exams:
-        header += [f"{exam.title}(满分 {_number(book.max_scores[exam.id])},权重 {book.weights[exam.id]:g})",
-                   f"{exam.title} 状态"]
-    header.append("加权总评(%)")
+        header += [_("%(title)s（满分 %(max)s，权重 %(weight)s）", title=exam.title,
+                     max=_number(book.max_scores[exam.id]), weight=f"{book.weights[exam.id]:g}"),
+                   _("%(title)s 状态", title=exam.title)]
+    header.append(_percent_header())
     rows = []
     for row in book.rows:
         values = [row.user.username, row.user.full_name, row.user.student_number]
@@ -236,9 +329,39 @@ def class_table(book: Gradebook) -> tuple[list[str], list[list]]:
 EXAM_COLUMNS = ["username", "full_name", "student_number", "score", "max_score", "status", "status_label"]
 
 
+@dataclass(frozen=True)
+class ItemResult:
+    """One item of a kept attempt, in paper order: its points and score; ``pending`` while it
+    waits for a teacher (its score is then None and counts 0 in the attempt's total)."""
+
+    points: float
+    score: float | None
+    pending: bool
+
+    def to_dict(self, number: int) -> dict:
+        """The API's ``items`` entry."""
+        return {"number": number, "score": self.score, "max_score": self.points, "pending": self.pending}
+
+
+def attempts_items(attempt_ids: Sequence[int]) -> dict[int, list[ItemResult]]:
+    """attempt id → its items in paper order (one query for all the attempts)."""
+    if not attempt_ids:
+        return {}
+    rows = db.session.execute(
+        select(AttemptItem.attempt_id, AttemptItem.points, AttemptItem.score, AttemptItem.needs_manual)
+        .where(AttemptItem.attempt_id.in_(list(attempt_ids)))
+        .order_by(AttemptItem.attempt_id, AttemptItem.position))
+    out: dict[int, list[ItemResult]] = {}
+    for attempt_id, points, score, needs_manual in rows:
+        out.setdefault(attempt_id, []).append(ItemResult(float(points), score, bool(needs_manual and score is None)))
+    return out
+
+
 def exam_gradebook(exam: Exam) -> list[dict]:
     """One row per student of the exam's classes: the API's JSON rows.
 
+    A row with a kept attempt carries ``items``: each item of that attempt's paper in paper
+    order (``[{"number", "score", "max_score", "pending"}]``; empty without a kept attempt).
     A sectioned exam's rows also carry ``sections``: the kept attempt's subtotal per section
     (``[{"type", "score", "max_score", "pending"}]`` in section order; empty without a kept
     attempt), as Moodle's per-section grades do.
@@ -250,38 +373,76 @@ def exam_gradebook(exam: Exam) -> list[dict]:
     sectioned = exam.paper_layout == "sections" or bool(kept_ids and db.session.scalar(
         select(Attempt.id).where(Attempt.id.in_(kept_ids), Attempt.sectioned.is_(True)).limit(1)))
     subtotals = paper_sections.attempts_subtotals(kept_ids) if sectioned else {}
+    items = attempts_items(kept_ids)
     rows = []
     for user in students:
         cell = cells[user.id]
+        kept = cell.attempt_id if cell.score is not None else None
         row = {"user_id": user.id, "username": user.username, "full_name": user.full_name,
                "student_number": user.student_number, "score": cell.score,
                "max_score": cell.max_score if cell.max_score is not None else top,
                "status": cell.status, "status_label": cell.status_label, "attempt_id": cell.attempt_id,
-               "attempts": cell.attempts}
+               "attempts": cell.attempts,
+               "items": [item.to_dict(number) for number, item in enumerate(items.get(kept, []), start=1)]}
         if sectioned:
-            kept = subtotals.get(cell.attempt_id, []) if cell.score is not None else []
             row["sections"] = [{"type": s.type, "score": s.score, "max_score": s.points, "pending": s.pending}
-                               for s in kept]
+                               for s in subtotals.get(kept, [])]
         rows.append(row)
     return rows
 
 
-def exam_table(rows: Sequence[dict]) -> tuple[list[str], list[list]]:
-    """API rows as a header (the JSON keys) and plain values.
+def _question_header(number: int, points: set[float], keys: bool) -> str:
+    if keys:
+        return f"q{number}"
+    if len(points) == 1:  # the same full marks on every paper at this position
+        return _("第%(n)d题（满分 %(points)s）", n=number, points=_number(next(iter(points))))
+    return _("第%(n)d题", n=number)
 
-    With sections, two columns per section type follow, in section order: ``section_<type>``
-    (the kept attempt's subtotal) and ``section_<type>_max``; blank where the student's paper
-    has no such section.
+
+def exam_table(rows: Sequence[dict], keys: bool = False) -> tuple[list[str], list[list]]:
+    """API rows as a header and plain values, for CSV and XLSX.
+
+    Columns: username, full name, student number, score, max score and status (the word:
+    已提交, 待评分 …), then two per section type in section order (the kept attempt's subtotal
+    and its full marks; blank where the paper has no such section), then one per question in
+    paper order (第1题（满分 2）: the points of that item; 待评分 while it waits for a teacher;
+    blank without a kept attempt), so the question columns add up to the score.
+
+    Headers are in the reader's language; ``keys`` gives the JSON keys instead (``username`` …
+    ``status`` (the code), ``status_label``, ``section_<type>``, ``section_<type>_max``,
+    ``q<n>``) for programs.
     """
     types = sorted({s["type"] for r in rows for s in r.get("sections") or ()}, key=section_rank)
-    header = EXAM_COLUMNS + [name for t in types for name in (f"section_{t}", f"section_{t}_max")]
+    count = max((len(r.get("items") or ()) for r in rows), default=0)
+    points: list[set[float]] = [set() for _n in range(count)]
+    for r in rows:
+        for index, item in enumerate(r.get("items") or ()):
+            points[index].add(item["max_score"])
+    if keys:
+        columns = EXAM_COLUMNS
+        header = list(columns) + [name for t in types for name in (f"section_{t}", f"section_{t}_max")]
+    else:
+        columns = ["username", "full_name", "student_number", "score", "max_score", "status_label"]
+        header = [_("用户名"), _("姓名"), _("学号"), _("得分"), _("满分"), _("状态")]
+        for t in types:
+            title = paper_sections.section_title(t)
+            header += [_("%(section)s得分", section=title), _("%(section)s满分", section=title)]
+    header += [_question_header(number, points[number - 1], keys) for number in range(1, count + 1)]
+    pending = status_word(NEEDS_GRADING)
     table = []
     for r in rows:
-        values = [_number(r[k]) if k in ("score", "max_score") else r[k] for k in EXAM_COLUMNS]
+        values = [_number(r[k]) if k in ("score", "max_score") else r[k] for k in columns]
         by_type = {s["type"]: s for s in r.get("sections") or ()}
         for t in types:
             found = by_type.get(t)
             values += [_number(found["score"]), _number(found["max_score"])] if found else ["", ""]
+        items = r.get("items") or ()
+        for index in range(count):
+            if index >= len(items):
+                values.append("")
+            else:
+                item = items[index]
+                values.append(pending if item["pending"] else _number(item["score"]))
         table.append(values)
     return header, table
 

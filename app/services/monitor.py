@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..domain.exams import AttemptStatus
+from ..domain.gradebook import NEEDS_GRADING, SUBMITTED
+from ..domain.gradebook import STATUS_LABELS as RESULT_LABELS
 from ..extensions import db
 from ..i18n import N_
 from ..models import Attempt, AttemptItem, Exam, User
@@ -20,8 +22,9 @@ from .exam_errors import ExamError
 from .gradebook import exam_students
 
 MAX_EXTENSION_MINUTES = 600
+# The live view's own states; a finished attempt has the gradebook's words (app/domain/gradebook.py).
 STATUS_LABELS = {"not_started": N_("未开始"), "in_progress": N_("作答中"), "time_up": N_("时间已到"),
-                 "submitted": N_("已提交"), "needs_grading": N_("待人工评分")}
+                 SUBMITTED: RESULT_LABELS[SUBMITTED], NEEDS_GRADING: RESULT_LABELS[NEEDS_GRADING]}
 
 
 @dataclass(frozen=True)

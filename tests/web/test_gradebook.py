@@ -9,11 +9,12 @@ from openpyxl import load_workbook
 
 from app.domain.questions import key_response
 from app.extensions import db
-from app.models import Attempt, Exam, User
+from app.models import Attempt, AuditLog, Exam, ExamClass, User
 from app.services import attempts as exam_svc
 from app.services.scoring import kept_score
 from app.services.classes import add_member, find_class
 from app.services.gradebook import kept_attempt
+from tests.conftest import PASSWORD, make_user
 
 
 def _user(name):
@@ -65,7 +66,16 @@ def test_class_gradebook_page(client, auth, graded):
     assert "vendor/chartjs/chart.umd.min.js" in page and 'id="histogram"' in page
 
 
-def test_weights_change_the_weighted_total(app, client, auth, graded, exam_factory):
+def _weights_of(app, class_id):
+    with app.app_context():
+        return {link.exam_id: link.weight for link in db.session.scalars(db.select(ExamClass).filter_by(class_id=class_id))}
+
+
+def _csv(response):
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def test_weights_are_saved_audited_and_survive_a_new_login(app, client, auth, graded, exam_factory):
     exam_id, class_id = graded
     second = exam_factory(title="期末测验")
     take(app, "student", second, right=("single", "multiple", "true_false", "ordering", "numeric",
@@ -74,10 +84,83 @@ def test_weights_change_the_weighted_total(app, client, auth, graded, exam_facto
     # Equal weights: (2/18 + 13/18) / 2 = 41.7 %.
     assert "41.7%" in client.get(f"/instructor/gradebook/{class_id}").get_data(as_text=True)
     # Weight 3 on the second: (2/18 + 3·13/18) / 4 = 56.9 %.
-    page = client.get(f"/instructor/gradebook/{class_id}?w{exam_id}=1&w{second}=3").get_data(as_text=True)
-    assert "56.9%" in page
-    bad = client.get(f"/instructor/gradebook/{class_id}?w{exam_id}=abc")
-    assert bad.status_code == 200 and "权重“abc”无效" in bad.get_data(as_text=True)
+    response = client.post(f"/instructor/gradebook/{class_id}/weights", data={f"w{exam_id}": "1", f"w{second}": "3"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/instructor/gradebook/{class_id}")
+    assert "权重已保存" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert _weights_of(app, class_id) == {exam_id: 1.0, second: 3.0}
+    with app.app_context():
+        entry = db.session.scalar(db.select(AuditLog).filter_by(action="gradebook.weights"))
+        assert entry.target == f"class:{class_id}" and entry.actor_id == _user("teacher").id
+        assert entry.details["changes"] == [{"exam_id": second, "title": "期末测验", "old": 1.0, "new": 3.0}]
+    # A new session: log out, log in again; the page and both exports still use the saved weights.
+    auth.logout()
+    assert client.get(f"/instructor/gradebook/{class_id}").status_code in (302, 401)
+    auth.login("teacher")
+    page = client.get(f"/instructor/gradebook/{class_id}").get_data(as_text=True)
+    assert "56.9%" in page and f'name="w{second}" value="3"' in page and "权重 3" in page
+    rows = _csv(client.get(f"/instructor/gradebook/{class_id}/export.csv"))
+    assert "期末测验（满分 18，权重 3）" in rows[0] and "期中测验（满分 18，权重 1）" in rows[0]
+    assert float(next(r for r in rows if r[0] == "student")[-1]) == pytest.approx(56.94)
+    sheet = load_workbook(io.BytesIO(client.get(f"/instructor/gradebook/{class_id}/export.xlsx").data)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert next(r for r in values if r[0] == "student")[-1] == pytest.approx(56.94)
+    # The query string no longer sets weights: an old bookmarked link shows the saved ones.
+    assert "56.9%" in client.get(f"/instructor/gradebook/{class_id}?w{second}=1").get_data(as_text=True)
+    # Saving the same weights again changes nothing and writes no second audit entry.
+    client.post(f"/instructor/gradebook/{class_id}/weights", data={f"w{exam_id}": "1", f"w{second}": "3"})
+    with app.app_context():
+        assert len(db.session.scalars(db.select(AuditLog).filter_by(action="gradebook.weights")).all()) == 1
+
+
+def test_weight_zero_leaves_an_exam_out(app, client, auth, graded, exam_factory):
+    exam_id, class_id = graded
+    second = exam_factory(title="期末测验")
+    take(app, "student", second, right=("single", "multiple", "true_false", "ordering", "numeric",
+                                        "fill_blank", "matching"))
+    auth.login("teacher")
+    client.post(f"/instructor/gradebook/{class_id}/weights", data={f"w{exam_id}": "0", f"w{second}": "2.5"})
+    assert _weights_of(app, class_id) == {exam_id: 0.0, second: 2.5}
+    assert "72.2%" in client.get(f"/instructor/gradebook/{class_id}").get_data(as_text=True)  # 13/18 alone
+
+
+@pytest.mark.parametrize("bad, words", [("-1", "不能为负数"), ("abc", "“abc”不是数字"), ("", "请填写"),
+                                        ("nan", "不是数字"), ("1e9", "不能大于 1000")])
+def test_bad_weights_save_nothing_and_keep_every_value(app, client, auth, graded, exam_factory, bad, words):
+    exam_id, class_id = graded
+    second = exam_factory(title="期末测验")
+    auth.login("teacher")
+    response = client.post(f"/instructor/gradebook/{class_id}/weights", data={f"w{exam_id}": "2", f"w{second}": bad})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and words in page and "权重没有保存" in page
+    assert f'name="w{exam_id}" value="2"' in page  # the good value is kept as typed
+    assert f'name="w{second}" value="{bad}" aria-invalid="true"' in page
+    assert _weights_of(app, class_id) == {exam_id: 1.0, second: 1.0}
+    with app.app_context():
+        assert db.session.scalar(db.select(AuditLog).filter_by(action="gradebook.weights")) is None
+
+
+def test_a_student_cannot_save_weights(app, client, auth, graded):
+    exam_id, class_id = graded
+    auth.login("student")
+    assert client.post(f"/instructor/gradebook/{class_id}/weights", data={f"w{exam_id}": "5"}).status_code == 403
+    assert _weights_of(app, class_id) == {exam_id: 1.0}
+    auth.logout()
+    response = client.post(f"/instructor/gradebook/{class_id}/weights", data={f"w{exam_id}": "5"})
+    assert response.status_code in (302, 401) and _weights_of(app, class_id) == {exam_id: 1.0}
+
+
+def test_saving_weights_needs_the_csrf_token(csrf_app):
+    from app.services.classes import get_or_create_class
+
+    make_user(csrf_app, "teacher", "instructor")
+    with csrf_app.app_context():
+        group = get_or_create_class("一班", None)
+        db.session.commit()
+        class_id = group.id
+    client = csrf_app.test_client()
+    client.post("/api/v1/session", json={"username": "teacher", "password": PASSWORD})
+    response = client.post(f"/instructor/gradebook/{class_id}/weights", data={"w1": "5"})
+    assert response.status_code == 400
 
 
 def test_csv_export_has_chinese_names_and_scores(client, auth, graded):
@@ -87,7 +170,8 @@ def test_csv_export_has_chinese_names_and_scores(client, auth, graded):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["用户名", "姓名", "学号"] and rows[0][-1] == "加权总评(%)"
+    assert rows[0][:3] == ["用户名", "姓名", "学号"] and rows[0][-1] == "加权总评（%）"
+    assert rows[0][3:5] == ["期中测验（满分 18，权重 1）", "期中测验 状态"]
     by_user = {r[0]: r for r in rows[1:]}
     assert by_user["student"][1:5] == ["张三", "0012", "2", "已提交"]
     assert by_user["student2"][1:5] == ["李四", "S002", "", "进行中"]
@@ -111,7 +195,7 @@ def test_xlsx_export_keeps_student_numbers_as_text(client, auth, graded):
 def test_exam_gradebook_api(client, auth, graded, fmt):
     exam_id, _ = graded
     auth.api_login("teacher")
-    response = client.get(f"/api/v1/exams/{exam_id}/gradebook?format={fmt}")
+    response = client.get(f"/api/v1/exams/{exam_id}/gradebook?format={fmt}&headers=keys")
     assert response.status_code == 200
     if fmt == "json":
         rows = response.get_json()
@@ -132,6 +216,8 @@ def test_exam_gradebook_api_rejects_unknown_format(client, auth, graded):
     auth.api_login("teacher")
     response = client.get(f"/api/v1/exams/{graded[0]}/gradebook?format=pdf")
     assert response.status_code == 400 and "format" in response.get_json()["error"]
+    response = client.get(f"/api/v1/exams/{graded[0]}/gradebook?format=csv&headers=x")
+    assert response.status_code == 400 and "headers" in response.get_json()["error"]
     assert client.get("/api/v1/exams/9999/gradebook").status_code == 404
 
 

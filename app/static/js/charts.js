@@ -1,7 +1,8 @@
 // Charts of the instructor pages (Chart.js), drawn from the JSON data blocks the templates
 // write; kept in a file so that the Content-Security-Policy can forbid inline script.
 // - gradebook: <canvas id="histogram"> with #histogram-data (bins by exam id and "weighted"),
-//   #histogram-select choosing the series, #chart-text holding the translated labels;
+//   #histogram-select choosing the series, #chart-text holding the translated labels, and a
+//   small chart per exam (canvas.mini-histogram[data-series]) from the same bins;
 // - exam statistics: #histogram-chart and #scatter-chart with #chart-data and #chart-text.
 (function () {
   "use strict";
@@ -36,6 +37,15 @@
       type: "bar",
       data: {labels: first.labels, datasets: [{label: text.count, data: first.counts, backgroundColor: "#0d6efd"}]},
       options: barOptions()
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("canvas.mini-histogram"), function (mini) {
+      var s = series(mini.getAttribute("data-series"));
+      var options = barOptions();
+      options.scales = {x: {display: false}, y: {display: false, beginAtZero: true}};
+      options.animation = false;
+      new Chart(mini, {type: "bar", data: {labels: s.labels, datasets: [{label: text.count, data: s.counts,
+                                                                            backgroundColor: "#6ea8fe"}]},
+                       options: options});
     });
     if (select) {
       select.addEventListener("change", function () {
