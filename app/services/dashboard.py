@@ -45,6 +45,8 @@ CASES_SHOWN = 5
 FLAGGED_SHOWN = 3
 #: Flags that make a question worth a look on the dashboard ("few responses" alone does not).
 IGNORED_FLAGS = frozenset({"few_responses"})
+#: Which flagged questions come first (a wrong key shows as negative discrimination).
+FLAG_ORDER = {"negative_discrimination": 0, "distractor_attracts_upper": 1, "too_hard": 2, "too_easy": 3}
 
 
 # --- the teacher's home --------------------------------------------------------------------------
@@ -248,8 +250,11 @@ def _analyse(exams: list[Exam]) -> dict[int, tuple[int, tuple[FlaggedQuestion, .
         kept = sorted((a for per_user in grouped[exam.id].values()
                        if (a := kept_attempt(exam, per_user)) is not None), key=lambda a: a.id)
         stats = exam_statistics(*gather(kept))
-        flagged = tuple(FlaggedQuestion(q.id, tuple(f.code for f in q.flags if f.code not in IGNORED_FLAGS))
-                        for q in stats.questions if any(f.code not in IGNORED_FLAGS for f in q.flags))
+        flagged = [FlaggedQuestion(q.id, tuple(f.code for f in q.flags if f.code not in IGNORED_FLAGS))
+                   for q in stats.questions if any(f.code not in IGNORED_FLAGS for f in q.flags)]
+        # The likeliest mistakes in a key first: the dashboard shows only the first few.
+        flagged.sort(key=lambda q: min(FLAG_ORDER.get(code, len(FLAG_ORDER)) for code in q.codes))
+        flagged = tuple(flagged)
         found[exam.id] = (stats.exam.n, flagged) if flagged else None
     return found
 

@@ -228,8 +228,9 @@ def test_student_home_shows_exams_deadlines_tries_cases_notebook_progress_and_re
     progress = section(page, "dash-progress")
     assert "已读 1 / " in text_of(page, "dash-progress-summary")
     row = progress[progress.index(f'data-chapter="{w["chapter"]}"'):]
-    row = row[:row.index("</tr>")]
-    assert "已读" in row and re.search(r'chapter-mastered">1 / \d+<', row)
+    row = row[:row.index("</li>")]
+    assert "已读" in row and re.search(r'chapter-mastered">练习正确 1 / \d+<', row)
+    assert progress.count("未读") == progress.count('class="col dash-chapter"') - 1
 
     last = section(page, "dash-last")
     assert "单元测验" in last and "得分：" in last
