@@ -75,6 +75,8 @@ class ExamProgress:
 
 @dataclass(frozen=True)
 class FlaggedQuestion:
+    """A question and the codes of its flags (``Flag.code`` of app.domain.statistics)."""
+
     qid: str
     codes: tuple[str, ...]
 
@@ -102,6 +104,8 @@ class QuietClass:
 
 @dataclass
 class TeacherDashboard:
+    """The teacher's blocks; ``running_more`` counts open exams beyond the ones listed."""
+
     grading: list[GradingWait] = field(default_factory=list)
     running: list[ExamProgress] = field(default_factory=list)
     closing: list[ExamProgress] = field(default_factory=list)
@@ -282,6 +286,8 @@ class LastResult:
 
 @dataclass(frozen=True)
 class ChapterProgress:
+    """A chapter: read or not, and the practice mastery of its questions."""
+
     slug: str
     number: int
     title: str
@@ -291,6 +297,8 @@ class ChapterProgress:
 
 @dataclass
 class StudentDashboard:
+    """The student's blocks; ``overall`` is the course-wide practice mastery."""
+
     exams: list[ExamToDo] = field(default_factory=list)
     cases: list[dict] = field(default_factory=list)
     notebook_due: int = 0
