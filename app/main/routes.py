@@ -10,11 +10,17 @@ SEARCH_PER_PAGE = 10
 
 @bp.route("/")
 def index():
-    """Landing page: what the platform offers and where to start."""
+    """Home: the landing page for visitors; a dashboard of what to do next for teachers and students."""
+    from flask_login import current_user
+
+    from ..services import dashboard
     from ..services.courseware import get_course
 
-    course = get_course("crm")
-    return render_template("main/index.html", course=course)
+    if current_user.is_authenticated and current_user.is_instructor:
+        return render_template("main/teacher_home.html", board=dashboard.teacher_dashboard())
+    if current_user.is_authenticated:
+        return render_template("main/student_home.html", board=dashboard.student_dashboard(current_user))
+    return render_template("main/index.html", course=get_course("crm"))
 
 
 @bp.route("/search")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from .passwords import generate_password, hash_password, needs_rehash, verify_password
 from ..extensions import db
 from ..models import AuditLog, Role, User
+from ..models.base import utcnow
 
 
 def find_user(username: str) -> User | None:
@@ -20,16 +21,22 @@ def find_user(username: str) -> User | None:
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, or None (same cost either way)."""
+    """The active user with these credentials, or None (same cost either way).
+
+    A successful login stamps ``User.last_login_at`` (the teacher dashboard's "never logged in").
+    """
     user = find_user(username)
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.active:
         return None
     if user.must_change_password:
-        return user if consume_one_time_password(user) else None
-    if needs_rehash(user.password_hash):
+        if not consume_one_time_password(user):
+            return None
+    elif needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-        db.session.commit()
+    # Every successful login (page and API) passes here: one UPDATE in the login's own commit.
+    user.last_login_at = utcnow()
+    db.session.commit()
     return user
 
 

@@ -16,10 +16,12 @@ share one. Case items carry a per-student variant and never enter it.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Hashable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -164,8 +166,31 @@ _FINGERPRINT = (select(func.count(Question.id), func.max(Question.current_versio
                 .where(Question.course == bindparam("course"), Question.active.is_(True)))
 
 
+# Set by :func:`one_fingerprint`: course → fingerprint already read in this block.
+_checked: contextvars.ContextVar[dict | None] = contextvars.ContextVar("pool_fingerprints", default=None)
+
+
+@contextmanager
+def one_fingerprint():
+    """Read each course's pool fingerprint once inside the block (a loop over several exams' plans).
+
+    For read-only loops only: nothing inside may change the bank.
+    """
+    token = _checked.set({})
+    try:
+        yield
+    finally:
+        _checked.reset(token)
+
+
 def _fingerprint(course: str) -> tuple:
-    return tuple(db.session.execute(_FINGERPRINT, {"course": course}).one())
+    checked = _checked.get()
+    if checked is not None and course in checked:
+        return checked[course]
+    found = tuple(db.session.execute(_FINGERPRINT, {"course": course}).one())
+    if checked is not None:
+        checked[course] = found
+    return found
 
 
 def _pool(course: str) -> _Pool:

@@ -79,8 +79,9 @@ def withheld_qids(user_id: int | None) -> frozenset[str]:
     if memo is not None and user_id in memo:
         return memo[user_id]
     found: frozenset[str] = frozenset()
-    for exam in hidden_open_exams(user_id):
-        found |= exam_withheld_qids(exam)
+    with exam_cache.one_fingerprint():  # one pool check for all of them, however many exams withhold
+        for exam in hidden_open_exams(user_id):
+            found |= exam_withheld_qids(exam)
     if memo is not None:
         memo[user_id] = found
     return found

@@ -68,3 +68,18 @@ def check_save(*, user_id: int | None, owner_id: int, room: str | None, status: 
     if next_seq(seq, stored_seq) <= stored_seq:
         return SaveVerdict.STALE
     return SaveVerdict.OK
+
+
+def attempts_left(allowed: int | None, used: int) -> int | None:
+    """How many more attempts a student may start: None when unlimited, never below 0.
+
+    ``allowed`` is the exam's limit with the student's extra attempts (``exam_access.allowed_attempts``).
+    """
+    if allowed is None:
+        return None
+    return max(0, allowed - used)
+
+
+def writing_now(status: str, deadline: datetime | None, grace_seconds: int, now: datetime) -> bool:
+    """Whether an attempt is being written now: in progress and not past its deadline plus grace."""
+    return status == AttemptStatus.IN_PROGRESS and not past_deadline(deadline, grace_seconds, now)
