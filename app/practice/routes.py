@@ -160,6 +160,8 @@ def _practice(scope: Scope):
     practice_set = state.load(scope, current_user.id)
     if practice_set is None:
         practice_set = _new_set(scope, _mode(scope), DEFAULT_COUNT)
+        if practice_set is None and scope.redo not in (None, ALL):
+            abort(404)  # not in this student's notebook: the same answer as a question that does not exist
     return _render(scope, practice_set)
 
 
