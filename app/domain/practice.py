@@ -1,15 +1,20 @@
 """Practice without Flask: choosing questions, the Leitner schedule of the notebook, mastery.
 
-The wrong-answer notebook (错题本) uses three Leitner boxes:
+The wrong-answer notebook (错题本) uses three Leitner boxes (shown to students as review rounds:
+box 2 is "第 2 轮复习"):
 
 * a missed question enters box 1 and is due the next day;
-* a right answer on a later day than the last one that counted (or than the last miss) moves it
-  up a box and counts one correct day: box 2 is due 3 days later, box 3 is due 7 days later;
+* a right answer to a DUE entry (its review day has come), on a later day than the last one that
+  counted (or than the last miss), moves it up a box and counts one correct day: box 2 is due 3
+  days later, box 3 is due 7 days later;
+* a right answer to an entry that is not due yet (a redo from the notebook, or the question
+  coming up in ordinary practice) changes nothing: neither its box nor its review day, so redoing
+  a question early can never hurry it out of the notebook;
 * two right answers on the same day count once;
-* a wrong answer puts it back in box 1, due the next day, and starts the count of correct days
-  again;
-* after right answers on three separate days it leaves the notebook (``cleared``); missing it
-  again later brings it back into box 1.
+* a wrong answer, due or not, puts it back in box 1, due the next day, and starts the count of
+  correct days again: a miss shows the question is not learnt, whenever it happens;
+* after right answers on three separate review days it leaves the notebook (``cleared``);
+  missing it again later brings it back into box 1.
 
 Every function takes the day explicitly, so tests pass dates instead of waiting.
 """
@@ -27,6 +32,7 @@ DAYS_TO_CLEAR = 3
 MODE_NEW = "new"
 MODE_WEAK = "weak"
 MODE_DUE = "due"
+MODE_REDO = "redo"  # notebook questions redone now, due or not
 MODES = (MODE_NEW, MODE_WEAK)
 
 
@@ -71,8 +77,8 @@ def after_answer(state: Leitner, correct: bool, today: date) -> Leitner:
         return replace(state, box=1, due_on=due_after(1, today), correct_days=0, misses=state.misses + 1,
                        last_missed_on=today, cleared=False)
     last = state.last_counted_on
-    if state.cleared or (last is not None and today <= last):
-        return state  # already out, or this day already counted
+    if state.cleared or not state.is_due(today) or (last is not None and today <= last):
+        return state  # already out, not due yet (an early redo), or this day already counted
     correct_days = state.correct_days + 1
     if correct_days >= DAYS_TO_CLEAR:
         return replace(state, correct_days=correct_days, last_correct_on=today, cleared=True)
@@ -173,6 +179,12 @@ def order_due(entries: Iterable[tuple[str, Leitner]], today: date, count: int) -
     """Up to ``count`` due notebook questions, longest overdue first, lower boxes first."""
     due = [(state.due_on, state.box, qid) for qid, state in entries if state.is_due(today)]
     return [qid for _, _, qid in sorted(due)][:max(count, 0)]
+
+
+def order_notebook(entries: Iterable[tuple[str, Leitner]], count: int) -> list[str]:
+    """Up to ``count`` questions still in the notebook, due or not, soonest due first (a redo set)."""
+    kept = [(state.due_on, state.box, qid) for qid, state in entries if not state.cleared]
+    return [qid for _, _, qid in sorted(kept)][:max(count, 0)]
 
 
 # --- a practice set in progress -----------------------------------------------------------

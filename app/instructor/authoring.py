@@ -16,8 +16,8 @@ from ..services import authoring as svc
 from ..services.bank import find_question
 from ..services.regrade import regrade_question, stale_items
 from ..services.pagination import page_arg
-from .authoring_forms import (FIELD_NAMES, FORM_ERROR, TYPES, ParsedForm, form_fields, option_rows, pair_rows,
-                              parse_form)
+from .authoring_forms import (FIELD_NAMES, FORM_ERROR, TYPES, ParsedForm, form_fields, line_of, option_rows,
+                              pair_rows, parse_form)
 from .routes import bp
 
 
@@ -29,20 +29,40 @@ def _question_or_404(qid: str) -> Question:
 
 
 def _editor(template_args: dict, form, qtype: str, parsed: ParsedForm | None, status: int = 200,
-            preview: dict | None = None):
-    """Render the editor with the submitted (or stored) fields, errors and preview."""
+            preview: dict | None = None, data: dict | None = None):
+    """Render the editor with the submitted (or stored) fields, errors, lint warnings and preview.
+
+    ``data`` is the question the warnings are about (the parsed form's when it parsed cleanly).
+    """
     errors = parsed.errors if parsed else {}
     other = [m for name, ms in errors.items() if name == FORM_ERROR or name not in FIELD_NAMES for m in ms]
+    if data is None and parsed is not None and parsed.ok:
+        data = parsed.data
+    new = template_args.get("question") is None
     return render_template(
         "instructor/question_form.html", f=form, qtype=qtype, type_label=type_label(qtype),
         errors=errors, other_errors=other, preview=preview, option_rows=option_rows(form),
-        pair_rows=pair_rows(form), chapters=svc.chapter_choices(), anchors=svc.chapter_anchors(),
+        pair_rows=pair_rows(form), chapters=svc.chapter_choices(), sections=svc.section_choices(),
+        suggested_ids=svc.suggested_ids() if new else {}, warnings=svc.lint_warnings(data) if data else [],
         **template_args), status
 
 
-def _read(qtype: str, qid: str | None, new: bool) -> ParsedForm:
+def _new_form():
+    """The posted form of a new question, its id generated when left empty or kept as suggested.
+
+    An id the teacher did not touch follows the chapter chosen last (also without JavaScript), and
+    a suggestion taken by someone else in the meantime is replaced by the next free one.
+    """
+    form = request.form.copy()
+    chapter, given = line_of(form, "chapter"), line_of(form, "id")
+    if (not given or given == line_of(form, "suggested_id")) and svc.is_chapter(chapter):
+        form["id"] = form["suggested_id"] = svc.next_question_id(chapter)
+    return form
+
+
+def _read(form, qtype: str, qid: str | None, new: bool) -> ParsedForm:
     """The submitted form as a question, with the form's and the bank's checks."""
-    parsed = parse_form(request.form, qtype, qid)
+    parsed = parse_form(form, qtype, qid)
     parsed.merge(svc.check_question(parsed.data, parsed.chapter, new=new))
     return parsed
 
@@ -70,8 +90,10 @@ def bank():
     tags = sorted({t for r in rows for t in r.tags})
     page = svc.paginate([r for r in rows if filters.keeps(r)], page_arg(),
                         current_app.config["ITEMS_PER_PAGE"])
+    chapters = svc.chapter_choices()
     return render_template("instructor/bank.html", page=page, filters=filters, notes=notes, tags=tags,
-                           counts=svc.bank_counts(rows), chapters=svc.chapter_choices(), types=QUESTION_TYPES)
+                           counts=svc.bank_counts(rows), chapters=chapters, labels=dict(chapters),
+                           types=QUESTION_TYPES)
 
 
 @bp.route("/bank/new", methods=["GET", "POST"])
@@ -82,12 +104,17 @@ def question_new():
         return render_template("instructor/question_new.html", types=QUESTION_TYPES), (400 if qtype else 200)
     args = {"question": None, "action_url": url_for("instructor.question_new", type=qtype)}
     if request.method == "GET":
-        fields = form_fields({"type": qtype, "difficulty": 2, "points": 1},
-                             request.args.get("chapter", ""))
+        chapter = request.args.get("chapter", "")
+        chapter = chapter if svc.is_chapter(chapter) else ""
+        fields = form_fields({"type": qtype, "difficulty": 2, "points": 1}, chapter)
+        if chapter:
+            fields.put("id", svc.next_question_id(chapter))
+            fields.put("suggested_id", fields.get("id"))
         return _editor(args, fields, qtype, None)
-    parsed = _read(qtype, None, new=True)
+    form = _new_form()
+    parsed = _read(form, qtype, None, new=True)
     if request.form.get("action") == "preview":
-        return _editor(args, request.form, qtype, parsed, preview=_preview(parsed))
+        return _editor(args, form, qtype, parsed, preview=_preview(parsed))
     if parsed.ok:
         try:
             question = svc.create_question(parsed.data, parsed.chapter, current_user, parsed.note)
@@ -96,7 +123,7 @@ def question_new():
         else:
             flash(_("已创建题目 %(qid)s（第 1 版）。", qid=question.qid), "success")
             return redirect(url_for("instructor.question_edit", qid=question.qid))
-    return _editor(args, request.form, qtype, parsed, status=400)
+    return _editor(args, form, qtype, parsed, status=400)
 
 
 @bp.route("/bank/<qid>/edit", methods=["GET", "POST"])
@@ -107,8 +134,8 @@ def question_edit(qid: str):
     args = {"question": question, "action_url": url_for("instructor.question_edit", qid=qid)}
     if request.method == "GET":
         return _editor(args, form_fields(question.data, question.chapter), qtype, None,
-                       preview={"q": svc.preview_payload(question.data)})
-    parsed = _read(qtype, qid, new=False)
+                       preview={"q": svc.preview_payload(question.data)}, data=question.data)
+    parsed = _read(request.form, qtype, qid, new=False)
     if request.form.get("action") == "preview":
         return _editor(args, request.form, qtype, parsed, preview=_preview(parsed))
     if parsed.ok:

@@ -15,6 +15,7 @@ from flask_login import current_user
 from ..domain.questions import answer_view
 from ..question_types import type_label, web_type
 from ..services import interop as svc
+from ..services.courseware import chapter_labels
 from .routes import bp
 
 COURSE = "crm"
@@ -53,7 +54,7 @@ def _preview(upload: svc.Upload, token: str, mapping: dict[str, str] | None, *, 
     plan = svc.plan_import(upload.data, upload.fmt, COURSE, mapping=mapping)
     rows = [{"item": item, "label": type_label(item.data.get("type")), "key": _key_text(item.data)}
             for item in plan.items]
-    chapters = svc.chapter_pairs(COURSE)
+    chapters = list(chapter_labels(COURSE).items())  # shown by label; categories still match titles
     return render_template("instructor/bank_import_preview.html", plan=plan, rows=rows, upload=upload, token=token,
                            chapters=chapters, titles=dict(chapters), labels=svc.FORMAT_LABELS,
                            notice=notice, error=error), status
@@ -130,7 +131,7 @@ def bank_import_confirm():
     except svc.ImportRefused as exc:
         return _preview(upload, token, mapping, status=409, error=str(exc))
     return render_template("instructor/bank_import_done.html", plan=plan, upload=upload, counts=plan.counts(),
-                           titles=dict(svc.chapter_pairs(COURSE)))
+                           titles=chapter_labels(COURSE))
 
 
 @bp.route("/bank/import/template.xlsx")

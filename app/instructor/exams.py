@@ -17,7 +17,7 @@ from ..extensions import db
 from ..i18n import marked
 from ..models import Exam, Role, User
 from ..services import exam_admin as svc
-from ..services.courseware import get_course
+from ..services.courseware import chapter_labels
 from ..services.pagination import page_arg
 from ..services.exams import ExamError
 from ..exams import preview
@@ -48,10 +48,8 @@ def _set_choices(form: ExamForm, course: str) -> RuleForm:
     """Fill the choice lists from the bank and the classes; returns the blank row for the script."""
     form.course.choices = [SelectChoice(c) for c in svc.bank_courses()]
     form.classes.choices = [SelectChoice(n) for n in svc.class_names()]
-    known = get_course(course)
-    titles = {c.slug: c.title for c in known.chapters} if known else {}
-    chapters = [SelectChoice(slug, f"{slug.split('-')[0]} {titles[slug]}" if slug in titles else slug)
-                for slug in svc.bank_chapters(course)]
+    labels = chapter_labels(course)
+    chapters = [SelectChoice(slug, labels.get(slug, slug)) for slug in svc.bank_chapters(course)]
     blank = RuleForm(prefix="rules-__prefix__-")
     for row in [entry.form for entry in form.rules] + [blank]:
         row.chapters.choices = chapters

@@ -15,13 +15,13 @@ from wtforms import HiddenField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional
 
-from ..domain.practice import MODE_DUE, MODE_NEW, MODE_WEAK
+from ..domain.practice import MODE_DUE, MODE_NEW, MODE_REDO, MODE_WEAK
 from ..question_types import web_type
 from ..question_types.forms import AnswerFormError, FormData
 
 __all__ = ["DEFAULT_COUNT", "MAX_COUNT", "AnswerFormError", "StartForm", "response_from_form"]
 
-MODES = (MODE_NEW, MODE_WEAK, MODE_DUE)
+MODES = (MODE_NEW, MODE_WEAK, MODE_DUE, MODE_REDO)
 
 DEFAULT_COUNT = 10
 MAX_COUNT = 30
@@ -34,7 +34,7 @@ class StartForm(FlaskForm):
     mode = SelectField(_l("出题方式"), default=MODE_NEW, validate_choice=False,
                        validators=[AnyOf(MODES, _l("出题方式无效：应为新题优先、薄弱优先或到期错题。"))],
                        choices=[SelectChoice(MODE_NEW, _l("新题优先")), SelectChoice(MODE_WEAK, _l("薄弱优先")),
-                                SelectChoice(MODE_DUE, _l("到期错题"))])
+                                SelectChoice(MODE_DUE, _l("到期错题")), SelectChoice(MODE_REDO, _l("重做错题"))])
     count = IntegerField(_l("题数"), default=DEFAULT_COUNT, validators=[
         Optional(), NumberRange(1, MAX_COUNT, _l("题数应在 %(min)d 到 %(max)d 之间。"))])
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
                    url_for)
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from ..auth.session import login_required
-from ..domain.practice import DAYS_TO_CLEAR, MODE_DUE, MODE_NEW, PracticeSet
+from ..domain.practice import DAYS_TO_CLEAR, MODE_DUE, MODE_NEW, MODE_REDO, PracticeSet
+from ..domain.questions.spec import ID_PATTERN
 from ..errors import error_response
 from ..services import practice as svc
 from ..services.courseware import get_course
@@ -20,7 +23,7 @@ from ..services.pagination import page_arg
 from ..i18n import user_content
 from . import state
 from .forms import DEFAULT_COUNT, AnswerFormError, StartForm, response_from_form
-from .state import Scope
+from .state import ALL, Scope
 
 bp = Blueprint("practice", __name__)
 COURSE = "crm"
@@ -32,13 +35,22 @@ def _guard():
     """Practice belongs to a logged-in student: every answer and notebook is someone's own."""
 
 
+@bp.app_template_filter("review_day")
+def review_day(day: date) -> str:
+    """A notebook review day in plain words: ``12 月 9 日`` / ``9 Dec`` (with the year when it is not this one)."""
+    same_year = day.year == svc.local_today().year
+    if str(get_locale() or "zh").startswith("zh"):
+        return (f"{day.month} 月 {day.day} 日" if same_year else f"{day.year} 年 {day.month} 月 {day.day} 日")
+    return format_date(day, "d MMM" if same_year else "d MMM y")
+
+
 def _withheld_note() -> bool:
     """Whether to say that some questions are closed for now (never which, nor why in detail)."""
     return bool(withheld_qids(current_user.id))
 
 
 def _exists(scope: Scope) -> bool:
-    if scope.due:
+    if scope.notebook:
         return True
     course = get_course(scope.course)
     return course is not None and (scope.chapter is None or course.chapter(scope.chapter) is not None)
@@ -48,6 +60,8 @@ def _title(scope: Scope) -> Markup:
     """The set's heading, course and chapter titles marked as course content (``<span lang="zh">``)."""
     if scope.due:
         return Markup(escape(_("复习到期错题")))
+    if scope.notebook:
+        return Markup(escape(_("重做错题")))
     course = get_course(scope.course)
     if scope.chapter is None:
         return Markup(escape(_("%(course)s · 全部章节"))) % {"course": user_content(course.title)}
@@ -56,8 +70,18 @@ def _title(scope: Scope) -> Markup:
                                                         "title": user_content(course.chapter(scope.chapter).title)}
 
 
+def _mode(scope: Scope, chosen: str = MODE_NEW) -> str:
+    """The mode a set of ``scope`` is drawn in: the notebook's scopes have their own."""
+    if scope.due:
+        return MODE_DUE
+    if scope.notebook:
+        return MODE_REDO
+    return chosen if chosen not in (MODE_DUE, MODE_REDO) else MODE_NEW
+
+
 def _new_set(scope: Scope, mode: str, count: int) -> PracticeSet | None:
-    qids = svc.draw(current_user.id, scope.course, scope.chapter, mode, count, random.Random())
+    only = scope.redo if scope.notebook and scope.redo != ALL else None
+    qids = svc.draw(current_user.id, scope.course, scope.chapter, mode, count, random.Random(), only=only)
     if not qids:
         return None
     practice_set = PracticeSet(user_id=current_user.id, mode=mode, qids=tuple(qids))
@@ -85,12 +109,16 @@ def start():
         name, errors = next(iter(form.errors.items()))
         flash(_("%(field)s：%(error)s", field=form[name].label.text, error=errors[0]), "error")
         return redirect(url_for("practice.index"))
-    mode = MODE_DUE if scope.due else form.mode.data
-    if mode == MODE_DUE and not scope.due:
-        mode = MODE_NEW
+    mode = _mode(scope, form.mode.data)
     if _new_set(scope, mode, form.count.data or DEFAULT_COUNT) is None:
-        flash(_("今天没有到期的错题。") if scope.due else _("这里还没有可练习的题目。"), "info")
-        return redirect(url_for("practice.notebook" if scope.due else "practice.index"))
+        if scope.due:
+            flash(_("今天没有到期的错题。可以在错题本中选一道题现在重做。"), "info")
+        elif scope.notebook:
+            flash(_("错题本中没有这道题（可能已经移出），请从错题本中选择。") if scope.redo != ALL
+                  else _("错题本是空的，没有可重做的题。"), "info")
+        else:
+            flash(_("这里还没有可练习的题目。"), "info")
+        return redirect(url_for("practice.notebook" if scope.notebook else "practice.index"))
     return redirect(scope.url)
 
 
@@ -112,12 +140,28 @@ def review_due():
     return _practice(Scope())
 
 
+@bp.route("/notebook/redo")
+def redo_notebook():
+    """Redo notebook questions now, due or not (a redo that is not due moves nothing)."""
+    return _practice(Scope(redo=ALL))
+
+
+@bp.route("/notebook/redo/<qid>")
+def redo_question(qid: str):
+    """Redo one notebook question now."""
+    if not ID_PATTERN.match(qid):
+        abort(404)
+    return _practice(Scope(redo=qid))
+
+
 def _practice(scope: Scope):
     if not _exists(scope):
         abort(404)
     practice_set = state.load(scope, current_user.id)
     if practice_set is None:
-        practice_set = _new_set(scope, MODE_DUE if scope.due else MODE_NEW, DEFAULT_COUNT)
+        practice_set = _new_set(scope, _mode(scope), DEFAULT_COUNT)
+        if practice_set is None and scope.redo not in (None, ALL):
+            abort(404)  # not in this student's notebook: the same answer as a question that does not exist
     return _render(scope, practice_set)
 
 
@@ -136,8 +180,11 @@ def _render(scope: Scope, practice_set: PracticeSet | None, error: str | None = 
     if practice_set is not None and practice_set.finished:
         results = svc.set_results(current_user.id, [a for _, a in practice_set.answers])
     answer_ids = [a for _, a in practice_set.answers] if practice_set else []
+    # After an answer in the notebook: where the question now stands (round and review day).
+    standing = svc.notebook_entry(current_user.id, feedback["qid"]) if feedback and scope.notebook else None
     return render_template("practice/set.html", scope=scope, title=_title(scope), practice_set=practice_set,
-                           question=question, feedback=feedback, results=results, error=error,
+                           question=question, feedback=feedback, results=results, error=error, standing=standing,
+                           notebook_size=svc.notebook_summary(current_user.id).active if practice_set is None else 0,
                            score=svc.set_score(current_user.id, answer_ids), given=request.form,
                            withheld_note=_withheld_note()), status
 
@@ -190,6 +237,7 @@ def notebook():
                              current_app.config["ITEMS_PER_PAGE"])
     chapters, overall = svc.course_mastery(current_user.id, COURSE)
     titles = {c.slug: c.title for c in chapters}
+    summary = svc.notebook_summary(current_user.id)
     return render_template("practice/notebook.html", page=page, chapters=chapters, overall=overall,
-                           titles=titles, summary=svc.notebook_summary(current_user.id),
+                           titles=titles, summary=summary, redo_count=min(summary.active, DEFAULT_COUNT),
                            today=svc.local_today(), days_to_clear=DAYS_TO_CLEAR, withheld_note=_withheld_note())

@@ -21,6 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.bank import bank_stats, content_hash
+from ..domain.bank.importing import IdSequence
+from ..domain.bank.lint import question_warnings
 from ..domain.questions import ALLOWED_KEYS, QUESTION_TYPES, student_view, validate_question
 from ..domain.questions.validate import did_you_mean
 from ..extensions import db
@@ -28,7 +30,7 @@ from ..i18n import translate_message
 from ..models import Question, QuestionVersion, User
 from .accounts import audit
 from .bank import METADATA_KEYS, chapter_sections, find_question, save_version, upsert_question
-from .courseware import get_course
+from .courseware import chapter_labels, get_course
 from .pagination import paginate_list
 
 COURSE = "crm"
@@ -46,14 +48,59 @@ class AuthoringError(Exception):
 # --- checks -------------------------------------------------------------------------------
 
 def chapter_choices(course: str = COURSE) -> list[tuple[str, str]]:
-    """``(slug, title)`` of the course's chapters, in course order."""
+    """``(slug, label)`` of the course's chapters in course order, labelled ``第 1 章 客户关系管理概述``."""
+    return list(chapter_labels(course).items())
+
+
+@dataclass(frozen=True)
+class SectionChoice:
+    """A section a question can point at: its anchor (stored), title and heading level (2 or 3)."""
+
+    anchor: str
+    title: str
+    level: int
+
+
+def section_choices(course: str = COURSE) -> dict[str, list[SectionChoice]]:
+    """Chapter slug → its sections in reading order (the editor's section picker)."""
     found = get_course(course)
-    return [(c.slug, c.title) for c in found.chapters] if found else []
+    return {c.slug: [SectionChoice(s.anchor, s.title, s.level) for s in c.sections]
+            for c in found.chapters} if found else {}
 
 
-def chapter_anchors(course: str = COURSE) -> dict[str, list[str]]:
-    """Chapter slug → its section anchors, sorted (for the editor's section suggestions)."""
-    return {slug: sorted(anchors) for slug, anchors in (chapter_sections(course) or {}).items()}
+# --- question ids -------------------------------------------------------------------------
+
+def _id_sequence() -> IdSequence:
+    # Every id ever used, retired ones included: an id is never reused (docs/question-format.md).
+    return IdSequence(db.session.scalars(select(Question.qid)))
+
+
+def next_question_id(chapter: str) -> str:
+    """The id a new question of ``chapter`` gets: its prefix and the next free number (``ch05-q043``).
+
+    The same rule as ``bank import`` (:class:`app.domain.bank.importing.IdSequence`).
+    """
+    return _id_sequence().next(chapter)
+
+
+def suggested_ids(course: str = COURSE) -> dict[str, str]:
+    """Chapter slug → :func:`next_question_id` for it (the editor's id follows the chosen chapter)."""
+    ids = _id_sequence()
+    return {slug: ids.next(slug) for slug, _label in chapter_choices(course)}
+
+
+def is_chapter(chapter: str, course: str = COURSE) -> bool:
+    """True when ``chapter`` is a chapter slug of ``course``."""
+    return chapter in (chapter_sections(course) or {})
+
+
+def lint_warnings(data: Mapping[str, Any]) -> list[str]:
+    """What ``bank lint`` would also say about ``data`` (option letters in the explanation, half-width
+    punctuation in Chinese text), in the reader's language: shown in the editor, never blocking a save."""
+    validation = validate_question(dict(data))
+    if validation.spec is None:
+        return []
+    return [translate_message(m) for m in question_warnings(validation.spec, data)]
 
 
 def issue_key(loc: tuple, message: str) -> str:
@@ -87,7 +134,10 @@ def check_question(data: Mapping[str, Any], chapter: str, *, new: bool,
                 + translate_message(did_you_mean(section, sections[chapter])))
     qid = data.get("id")
     if new and isinstance(qid, str) and qid and find_question(qid) is not None:
-        add("id", _("题目编号 %(q)s 已被使用（编号不能重复，停用的题目也不能复用）。", q=qid))
+        message = _("题目编号 %(q)s 已被使用（编号不能重复，停用的题目也不能复用）。", q=qid)
+        if chapter in sections:
+            message += _("本章下一个可用的编号是 %(n)s。", n=next_question_id(chapter))
+        add("id", message)
     return errors
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..content.courseware import Course, cached_course
@@ -32,3 +33,15 @@ def set_read(user_id: int, course: str, chapter: str, read: bool) -> None:
     elif not read and row is not None:
         db.session.delete(row)
     db.session.commit()
+
+
+def chapter_labels(slug: str) -> dict[str, str]:
+    """Chapter slug → its label for pickers and filters, ``第 1 章 客户关系管理概述``, in course order.
+
+    The one place teachers' chapter choices get their words (the value stays the slug).
+    """
+    found = get_course(slug)
+    if found is None:
+        return {}
+    return {c.slug: _("第 %(n)d 章 %(title)s", n=number, title=c.title)
+            for number, c in enumerate(found.chapters, start=1)}

@@ -129,10 +129,17 @@ def course_mastery(user_id: int, course: str) -> tuple[list[ChapterMastery], rul
 # --- drawing a set ------------------------------------------------------------------------
 
 def draw(user_id: int, course: str | None, chapter: str | None, mode: str, count: int,
-         rng: random.Random, today: date | None = None) -> list[str]:
-    """Question ids for a new practice set: by ``mode`` from a course or chapter, or the due notebook."""
+         rng: random.Random, today: date | None = None, only: str | None = None) -> list[str]:
+    """Question ids for a new practice set: by ``mode`` from a course or chapter, or the notebook.
+
+    ``due``: the notebook questions due today; ``redo``: notebook questions due or not (only the
+    question ``only`` when given, and only while it is in the student's notebook).
+    """
     if mode == rules.MODE_DUE:
         return rules.order_due(notebook_states(user_id), today or local_today(), count)
+    if mode == rules.MODE_REDO:
+        entries = [(qid, state) for qid, state in notebook_states(user_id) if only is None or qid == only]
+        return rules.order_notebook(entries, count)
     return rules.select_questions(practice_qids(course or "crm", chapter, user_id), history(user_id), mode, count,
                                   rng)
 
@@ -259,9 +266,29 @@ def notebook_page(user_id: int, page: int, per_page: int):
         stmt = stmt.where(Question.qid.not_in(sorted(withheld)))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page, _ = clamp_page(page, total, per_page)
+    found = list(db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)))
+    last = last_answer_ids(user_id, [question.id for _entry, question in found])
     rows = [{"entry": entry, "question": question, "stem_html": html(question.data.get("stem", "")),
-             "lesson_url": lesson_link(question.chapter, question.data.get("section"), question.course)}
-            for entry, question in db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))]
+             "lesson_url": lesson_link(question.chapter, question.data.get("section"), question.course),
+             # The last answer with its key and explanation, as the feedback showed it (None if withheld).
+             "last": feedback(user_id, last[question.id]) if question.id in last else None}
+            for entry, question in found]
     return Page(rows, page, per_page, total)
+
+
+def last_answer_ids(user_id: int, question_ids: list[int]) -> dict[int, int]:
+    """Question id (database) → the student's latest practice answer to it, among ``question_ids``."""
+    if not question_ids:
+        return {}
+    rows = db.session.execute(
+        select(PracticeAnswer.question_id, func.max(PracticeAnswer.id))
+        .where(PracticeAnswer.user_id == user_id, PracticeAnswer.question_id.in_(question_ids))
+        .group_by(PracticeAnswer.question_id))
+    return {question_id: answer_id for question_id, answer_id in rows}
+
+
+def notebook_entry(user_id: int, qid: str) -> rules.Leitner | None:
+    """The schedule of ``qid`` in the student's notebook (None when it is not there, or has left it)."""
+    return dict(notebook_states(user_id)).get(qid)
 
 

@@ -15,6 +15,7 @@ from app.domain.practice import (
     first_miss,
     mastery,
     order_due,
+    order_notebook,
     select_questions,
     summarise,
 )
@@ -50,19 +51,38 @@ def test_right_answers_on_three_separate_days_clear_the_entry():
     assert not state.is_due(days(30))
 
 
-def test_a_right_answer_on_a_later_day_counts_even_before_the_due_day():
+def test_an_early_right_redo_keeps_the_round_and_the_review_day():
     state = after_answer(first_miss(DAY), True, days(1))
-    assert state.due_on == days(4)
-    early = after_answer(state, True, days(2))
-    assert (early.box, early.correct_days, early.due_on) == (3, 2, days(9))
+    assert (state.box, state.due_on, state.correct_days) == (2, days(4), 1)
+    for n in (2, 3):  # redone from the notebook before the review day: nothing moves
+        assert after_answer(state, True, days(n)) == state
+    on_time = after_answer(state, True, days(4))
+    assert (on_time.box, on_time.correct_days, on_time.due_on) == (3, 2, days(11))
+    late = after_answer(state, True, days(6))  # overdue counts as due
+    assert (late.box, late.correct_days, late.due_on) == (3, 2, days(13))
+
+
+def test_an_early_wrong_redo_is_a_miss_like_any_other():
+    state = after_answer(after_answer(first_miss(DAY), True, days(1)), True, days(4))
+    assert (state.box, state.due_on) == (3, days(11))
+    missed = after_answer(state, False, days(6))  # not due until day 11, missed anyway
+    assert (missed.box, missed.due_on, missed.correct_days, missed.misses) == (1, days(7), 0, 2)
+
+
+def test_an_early_redo_never_clears_an_entry():
+    state = after_answer(after_answer(first_miss(DAY), True, days(1)), True, days(4))
+    for n in range(5, 11):
+        state = after_answer(state, True, days(n))
+    assert not state.cleared and state.correct_days == 2
+    assert after_answer(state, True, days(11)).cleared
 
 
 def test_same_day_right_answers_count_once():
     state = after_answer(first_miss(DAY), True, days(1))
     assert after_answer(state, True, days(1)) == state
     assert after_answer(after_answer(state, True, days(1)), True, days(1)) == state
-    for _ in range(5):  # five right answers over two days are still only two days
-        state = after_answer(state, True, days(2))
+    for _ in range(5):  # five right answers on the review day are still one day
+        state = after_answer(state, True, days(4))
     assert state.correct_days == 2 and not state.cleared
 
 
@@ -71,6 +91,9 @@ def test_a_right_answer_on_the_day_of_the_miss_does_not_count():
     assert after_answer(state, True, DAY) == state
     again = after_answer(after_answer(state, True, days(1)), False, days(2))
     assert after_answer(again, True, days(2)).correct_days == 0
+    # A stale review day (due, but this day already counted a miss) does not count either.
+    overdue_miss = Leitner(box=1, due_on=days(-5), misses=2, last_missed_on=DAY)
+    assert after_answer(overdue_miss, True, DAY) == overdue_miss
 
 
 def test_a_miss_resets_to_box_one_and_restarts_the_count():
@@ -78,11 +101,11 @@ def test_a_miss_resets_to_box_one_and_restarts_the_count():
     assert state.box == 3
     missed = after_answer(state, False, days(5))
     assert (missed.box, missed.due_on, missed.correct_days, missed.misses) == (1, days(6), 0, 2)
-    # Three more separate days are needed after the miss.
-    for n in (6, 7):
+    # Three more separate review days are needed after the miss.
+    for n in (6, 9):
         missed = after_answer(missed, True, days(n))
-    assert not missed.cleared
-    assert after_answer(missed, True, days(8)).cleared
+    assert not missed.cleared and missed.due_on == days(16)
+    assert after_answer(missed, True, days(16)).cleared
 
 
 def test_a_cleared_question_missed_again_comes_back():
@@ -142,6 +165,9 @@ def test_due_questions_oldest_first():
     ]
     assert order_due(entries, DAY, 10) == ["late-box1", "late", "today"]
     assert order_due(entries, DAY, 1) == ["late-box1"]
+    # A redo set takes every entry still in the notebook, due or not, soonest due first.
+    assert order_notebook(entries, 10) == ["late-box1", "late", "today", "future"]
+    assert order_notebook(entries, 2) == ["late-box1", "late"] and order_notebook(entries, -1) == []
 
 
 # --- history and mastery ------------------------------------------------------------------

@@ -153,7 +153,7 @@ def test_invalid_edit_is_refused_with_field_messages_and_nothing_saved(app, clie
 
 @pytest.mark.parametrize("changes,field,message", [
     ({"id": "bad id!"}, "id", "无效"),
-    ({"id": ""}, "id", "请填写题目编号"),
+    ({"id": "", "chapter": ""}, "id", "请填写题目编号"),  # with a chapter, an empty id is generated
     ({"chapter": "ch99-nowhere"}, "chapter", "请选择课程中的一个章节"),
     ({"difficulty": "9"}, "difficulty", "1 到 5"),
     ({"answer": ""}, "answer", "请选择正确答案"),
@@ -380,3 +380,112 @@ def test_case_stand_ins_are_not_bank_questions(app, client, auth, users):
     assert "case:rfm" not in client.get("/instructor/bank").get_data(as_text=True)
     for path in ("edit", "history", "regrade"):
         assert client.get(f"/instructor/bank/case:rfm/{path}").status_code == 404
+
+
+# --- issue 16, point 4: generated ids, chapters by title, stale errors, lint warnings ---------
+
+def _ids_json(page):
+    import json
+
+    return json.loads(re.search(r'<script type="application/json" id="chapter-ids">(.*?)</script>', page).group(1))
+
+
+def _field(page, name):
+    found = re.search(rf'<input[^>]*\bname="{name}"[^>]*\bvalue="([^"]*)"', page)
+    return found.group(1) if found else None
+
+
+def test_a_new_question_gets_its_chapters_next_id(app, client, auth, users):
+    auth.login("teacher")
+    assert _create(client, "single", "ch05-q007").status_code == 302
+    assert _create(client, "true_false", "ch05-q002").status_code == 302
+    page = client.get(f"/instructor/bank/new?type=single&chapter={CHAPTER}").get_data(as_text=True)
+    assert _field(page, "id") == "ch05-q008" and _field(page, "suggested_id") == "ch05-q008"
+    ids = _ids_json(page)
+    assert ids[CHAPTER] == "ch05-q008" and ids["ch01-crm-overview"] == "ch01-q001" and len(ids) == 10
+    # Without a chapter nothing is guessed; an unknown chapter is not kept.
+    assert _field(client.get("/instructor/bank/new?type=single").get_data(as_text=True), "id") == ""
+    assert _field(client.get("/instructor/bank/new?type=single&chapter=nope").get_data(as_text=True), "id") == ""
+
+    # Left empty: the server fills it on save (no JavaScript needed).
+    response = _create(client, "single", "")
+    assert response.headers["Location"].endswith("/instructor/bank/ch05-q008/edit")
+    # The untouched suggestion follows a chapter changed without JavaScript.
+    response = _create(client, "single", "ch05-q009", suggested_id="ch05-q009", chapter="ch03-customer-lifecycle",
+                       section="")
+    assert response.headers["Location"].endswith("/instructor/bank/ch03-q001/edit")
+    # An id the teacher typed is theirs.
+    response = _create(client, "single", "my-own-1", suggested_id="ch05-q009")
+    assert response.headers["Location"].endswith("/instructor/bank/my-own-1/edit")
+    # A failed save shows the generated id, still editable.
+    page = _create(client, "single", "", stem="").get_data(as_text=True)
+    assert _field(page, "id") == "ch05-q009" and "readonly" not in page.split('id="id"', 1)[1].split(">", 1)[0]
+
+
+def test_retired_ids_are_never_suggested_and_a_clash_names_the_next_free_id(app, client, auth, users):
+    auth.login("teacher")
+    assert _create(client, "single", "ch05-q011").status_code == 302
+    with app.app_context():
+        _question("ch05-q011").active = False
+        db.session.commit()
+    page = client.get(f"/instructor/bank/new?type=single&chapter={CHAPTER}").get_data(as_text=True)
+    assert _field(page, "id") == "ch05-q012"
+    response = _create(client, "single", "ch05-q011")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert re.search(r'id="err-id1">题目编号 ch05-q011 已被使用[^<]*本章下一个可用的编号是 ch05-q012。<', page)
+    assert 'id="id" name="id" value="ch05-q011"' in page  # the teacher's value stays to be changed
+
+
+def test_chapter_and_section_pickers_show_titles(app, client, auth, users, mini_bank):
+    auth.login("teacher")
+    editor = client.get(f"/instructor/bank/new?type=single&chapter={CHAPTER}").get_data(as_text=True)
+    assert f'<option value="{CHAPTER}" lang="zh" selected>第 5 章 客户价值</option>' in editor
+    assert '<option value="ch01-crm-overview" lang="zh" >第 1 章 客户关系管理概述</option>' in editor
+    assert '<optgroup label="第 5 章 客户价值" data-chapter="ch05-customer-value" lang="zh">' in editor
+    assert '<option value="customer-delivered-value" >客户让渡价值</option>' in editor
+    assert '<option value="total-customer-value" >　顾客总成本的构成</option>' not in editor
+    assert '<option value="total-customer-value" >　顾客总价值的构成</option>' in editor  # level 3, indented
+    bank = client.get("/instructor/bank").get_data(as_text=True)
+    assert '<option value="ch01-crm-overview" lang="zh" >第 1 章 客户关系管理概述</option>' in bank
+    visible = re.sub(r"<[^>]+>", " ", bank.split("<main", 1)[1])
+    assert "ch01-crm-overview" not in visible  # counts and rows by title too
+    assert "第 1 章 客户关系管理概述" in bank.split('id="bank-stats"', 1)[1].split("</section>", 1)[0]
+    # The bank's "新建题目" carries the filtered chapter to the editor.
+    filtered = client.get(f"/instructor/bank?chapter={CHAPTER}").get_data(as_text=True)
+    assert f'href="/instructor/bank/new?type=single&amp;chapter={CHAPTER}"' in filtered
+    exam_editor = client.get("/instructor/exams/new").get_data(as_text=True)
+    assert '第 1 章 客户关系管理概述</option>' in exam_editor and ">ch01 " not in exam_editor
+    # A stored section the course no longer has is shown as it is, not dropped.
+    assert _create(client, "single", "web-sec-1").status_code == 302
+    with app.app_context():
+        question = _question("web-sec-1")
+        question.current_version.data = dict(question.current_version.data, section="gone-anchor")
+        db.session.commit()
+    page = client.get("/instructor/bank/web-sec-1/edit").get_data(as_text=True)
+    assert '<option value="gone-anchor" selected>gone-anchor（不在课程中）</option>' in page
+
+
+def test_errors_of_fields_fixed_since_the_failed_save_are_gone(app, client, auth, users):
+    auth.login("teacher")
+    first = _create(client, "single", "web-stale-1", stem="", points="abc", answer="").get_data(as_text=True)
+    for field in ("stem", "points", "answer"):
+        assert f'id="err-{field}1"' in first
+    assert re.search(r'<textarea class="form-control is-invalid" id="stem"', first)
+    second = _create(client, "single", "web-stale-1", points="abc", answer="").get_data(as_text=True)
+    assert 'id="err-stem1"' not in second and not re.search(r'class="form-control is-invalid" id="stem"', second)
+    assert 'id="err-points1"' in second and 'id="err-answer1"' in second
+    third = _create(client, "single", "web-stale-1", answer="").get_data(as_text=True)
+    assert 'id="err-points1"' not in third and 'id="err-answer1"' in third and "is-invalid\" id=\"points\"" not in third
+    assert _create(client, "single", "web-stale-1").status_code == 302
+
+
+def test_lint_findings_are_warnings_that_do_not_block_a_save(app, client, auth, users):
+    auth.login("teacher")
+    response = _create(client, "single", "web-lint-1", stem="客户让渡价值等于什么?", explanation="总价值减总成本，所以选 A。")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    warnings = page.split('id="lint-warnings"', 1)[1].split("</div>", 1)[0]
+    assert "解析用字母 A 指称选项" in warnings and "“?” 应为全角 “？”" in warnings and "stem" in warnings
+    clean = _create(client, "single", "web-lint-2", stem="客户让渡价值等于什么？")
+    assert 'id="lint-warnings"' not in client.get(clean.headers["Location"]).get_data(as_text=True)

@@ -412,8 +412,8 @@ def test_notebook_entry_leaves_after_three_separate_days(app, client, auth, user
     data = qdata(app, qid)
     with app.app_context():
         today = svc.local_today()
-        svc.record_answer(uid, qid, wrong_response(data), today=today - timedelta(days=10))
-        for offset in (9, 9, 5):
+        svc.record_answer(uid, qid, wrong_response(data), today=today - timedelta(days=12))
+        for offset in (11, 11, 8):  # each on its review day: box 2 due in 3 days, box 3 in 7 (yesterday)
             svc.record_answer(uid, qid, key_response(data), today=today - timedelta(days=offset))
         entry = db.session.scalar(select(NotebookEntry))
         assert entry.correct_days == 2 and entry.cleared_at is None
@@ -540,3 +540,144 @@ def test_feedback_in_english_has_no_stray_chinese(app, client, auth, users, bank
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert ("Wrong" in page or "Partly correct" in page) and "Added to the mistake notebook" in page
     assert stray_chinese(page) == []
+
+
+# --- redoing notebook questions now (issue 16, point 5) ------------------------------------
+
+def _entry(app, qid, uid=None):
+    with app.app_context():
+        stmt = select(NotebookEntry).join(Question).where(Question.qid == qid)
+        if uid is not None:
+            stmt = stmt.where(NotebookEntry.user_id == uid)
+        entry = db.session.scalar(stmt)
+        return (entry.box, entry.due_on, entry.correct_days, entry.misses) if entry else None
+
+
+def _box_two_not_due(app, uid, qid):
+    """``qid`` missed two days ago and answered right on its review day: round 2, due in two days."""
+    data = qdata(app, qid)
+    with app.app_context():
+        today = svc.local_today()
+        svc.record_answer(uid, qid, wrong_response(data), today=today - timedelta(days=2))
+        svc.record_answer(uid, qid, key_response(data), today=today - timedelta(days=1))
+        return today
+
+
+def test_a_not_due_notebook_question_can_be_redone_now_and_keeps_its_round(app, client, auth, users, bank):
+    uid = user_id(app)
+    qid = qids_of(app, qtype="single")[0]
+    data = qdata(app, qid)
+    today = _box_two_not_due(app, uid, qid)
+    before = _entry(app, qid)
+    assert before == (2, today + timedelta(days=2), 1, 1)
+    auth.login()
+    notebook = client.get("/practice/notebook").get_data(as_text=True)
+    assert f'name="scope" value="notebook/{qid}"' in notebook and "今天到期 0 题" in notebook
+    url = start(client, f"notebook/{qid}", "redo", 10)
+    assert url.endswith(f"/practice/notebook/redo/{qid}")
+    page = client.get(url).get_data(as_text=True)
+    assert current_qid(page) == qid and "第 1 / 1 题" in page and "重做错题" in page
+    answered = client.post("/practice/answer", data={"scope": f"notebook/{qid}", "qid": qid,
+                                                     **form_fields(data, key_response(data))}, follow_redirects=True)
+    text = answered.get_data(as_text=True)
+    assert "回答正确" in text
+    assert _entry(app, qid) == before  # an early right redo moves nothing
+    due = today + timedelta(days=2)
+    assert f'id="standing">第 2 轮复习 · 下次复习：{due.month} 月 {due.day} 日<' in text
+    assert answer_count(app) == 3  # the redo is still a practice answer (history, mastery)
+
+
+def test_a_wrong_redo_of_a_not_due_question_is_a_miss(app, client, auth, users, bank):
+    uid = user_id(app)
+    qid = qids_of(app, qtype="true_false")[0]
+    data = qdata(app, qid)
+    today = _box_two_not_due(app, uid, qid)
+    auth.login()
+    url = start(client, f"notebook/{qid}", "redo", 1)
+    client.post("/practice/answer", data={"scope": f"notebook/{qid}", "qid": qid,
+                                          **form_fields(data, wrong_response(data))})
+    assert _entry(app, qid) == (1, today + timedelta(days=1), 0, 2)
+    assert "第 1 轮复习" in client.get(url).get_data(as_text=True)
+
+
+def test_the_whole_notebook_can_be_redone_when_nothing_is_due(app, client, auth, users, bank):
+    uid = user_id(app)
+    missed = qids_of(app, qtype="single")[:3]
+    with app.app_context():
+        for qid in missed:  # missed today: due tomorrow, nothing due now
+            svc.record_answer(uid, qid, wrong_response(qdata(app, qid)))
+    auth.login()
+    response = client.post("/practice/start", data={"scope": "due", "mode": "due"}, follow_redirects=True)
+    assert "今天没有到期的错题" in response.get_data(as_text=True)
+    due_page = client.get("/practice/notebook/review").get_data(as_text=True)
+    assert "今天没有到期的错题" in due_page and 'id="redo-all-form"' in due_page
+    assert "现在重做错题本中的题（3 题）" in due_page
+    url = start(client, "notebook", "redo", 10)
+    assert url.endswith("/practice/notebook/redo")
+    seen = []
+    for _ in range(3):
+        seen.append(current_qid(client.get(url).get_data(as_text=True)))
+        client.post("/practice/next", data={"scope": "notebook", "qid": seen[-1]})
+    assert sorted(seen) == sorted(missed)
+    assert "本组练习完成" in client.get(url).get_data(as_text=True)
+
+
+def test_redo_of_a_question_not_in_the_notebook_is_refused(app, client, auth, users, bank):
+    qid = qids_of(app, qtype="single")[0]
+    auth.login()
+    response = client.post("/practice/start", data={"scope": f"notebook/{qid}", "mode": "redo"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/practice/notebook")
+    assert "错题本中没有这道题" in client.get("/practice/notebook").get_data(as_text=True)
+    assert client.get(f"/practice/notebook/redo/{qid}").status_code == 404
+    assert client.get("/practice/notebook/redo/bad$id").status_code == 404
+    assert client.post("/practice/start", data={"scope": "notebook/a/b"}).status_code == 302  # refused, no 500
+    # Someone else's notebook question is not in mine.
+    with app.app_context():
+        svc.record_answer(user_id(app, "student2"), qid, wrong_response(qdata(app, qid)))
+    assert client.get(f"/practice/notebook/redo/{qid}").status_code == 404
+
+
+def test_notebook_shows_the_last_answer_and_the_explanation(app, client, auth, users, bank):
+    uid = user_id(app)
+    single = next(q for q in qids_of(app, qtype="single") if qdata(app, q).get("explanation"))
+    blank = qids_of(app, qtype="fill_blank")[0]
+    with app.app_context():
+        yesterday = svc.local_today() - timedelta(days=1)
+        wrong = wrong_response(qdata(app, single))
+        svc.record_answer(uid, single, next(k for k in qdata(app, single)["options"] if k not in (wrong, key_response(qdata(app, single)))), today=yesterday)
+        svc.record_answer(uid, single, wrong)  # the last answer is the one shown
+        svc.record_answer(uid, blank, ["第一空的错答"] * len(key_response(qdata(app, blank))))
+    auth.login()
+    page = client.get("/practice/notebook").get_data(as_text=True)
+    row = page.split(f'data-qid="{single}"', 1)[1].split("data-qid=", 1)[0]
+    assert '<details class="last-answer' in row and "上次作答（错误）与解析" in row
+    options = qdata(app, single)["options"]
+    key = key_response(qdata(app, single))
+    assert f'data-part="your-answer">{wrong}. {escape(options[wrong])}<' in row
+    assert f'data-part="right-answer">{key}. {escape(options[key])}<' in row
+    assert 'data-chosen="true" data-right="false"' in row  # the options marked as the feedback marks them
+    explanation = str(html(qdata(app, single)["explanation"]))[:30]
+    assert 'data-part="explanation"' in row and explanation[:15] in row
+    assert 'id="your-answer"' not in page  # ids belong to the practice page, once
+    row = page.split(f'data-qid="{blank}"', 1)[1].split("data-qid=", 1)[0]
+    assert "第一空的错答" in row  # a fill-blank answer, part by part as the feedback shows it
+
+
+def test_notebook_levels_are_in_plain_words(app, client, auth, users, bank):
+    uid = user_id(app)
+    qid = qids_of(app, qtype="single")[0]
+    today = _box_two_not_due(app, uid, qid)
+    due = today + timedelta(days=2)
+    auth.login()
+    page = client.get("/practice/notebook").get_data(as_text=True)
+    assert "盒" not in page
+    row = page.split(f'data-qid="{qid}"', 1)[1].split("</tr>", 1)[0]
+    assert 'class="text-nowrap round" data-label="复习轮次">第 2 轮复习<' in row
+    assert f'<time datetime="{due.isoformat()}">{due.month} 月 {due.day} 日</time>' in row
+    assert "下次复习" in page
+    client.post("/language", data={"locale": "en"})
+    english = client.get("/practice/notebook").get_data(as_text=True)
+    visible = re.sub(r"<[^>]+>", " ", english.split("<main", 1)[1])
+    assert not re.search(r"\bbox(es)?\b", visible, re.I)
+    assert "Review round 2" in english and "Next review" in english
+    assert f'>{due.day} {due.strftime("%b")}</time>' in english

@@ -182,6 +182,28 @@ def test_earlier_feedback_and_notebook_entries_are_hidden_while_withheld_and_com
     assert stem_001[:20] in client.get("/practice/notebook").get_data(as_text=True)
 
 
+def test_a_withheld_notebook_question_cannot_be_redone_and_shows_no_key(app, client, world):
+    wrong_answer_recorded(app, "student", "ch01-q001")
+    wrong_answer_recorded(app, "student", "ch01-q020")
+    login(client, "student")
+    before = client.get("/practice/notebook").get_data(as_text=True)
+    assert before.count('data-part="right-answer"') == 2  # last answers with keys, before the exam
+    exam_id = world()
+    notebook = client.get("/practice/notebook").get_data(as_text=True)
+    assert 'value="notebook/ch01-q001"' not in notebook and 'value="notebook/ch01-q020"' in notebook
+    assert notebook.count('data-part="right-answer"') == 1 and qstem(app, "ch01-q001") not in notebook
+    # Redoing it, alone or with the whole notebook, never brings it up.
+    response = client.post("/practice/start", data={"scope": "notebook/ch01-q001", "mode": "redo"})
+    assert response.headers["Location"].endswith("/practice/notebook")
+    page = client.get("/practice/notebook/redo/ch01-q001").get_data(as_text=True)
+    assert 'value="ch01-q001"' not in page and not any(word in page for word in KEY_WORDS)
+    client.post("/practice/start", data={"scope": "notebook", "mode": "redo"})
+    page = client.get("/practice/notebook/redo").get_data(as_text=True)
+    assert 'name="qid" value="ch01-q020"' in page and "第 1 / 1 题" in page
+    set_closes_at(app, exam_id, utcnow() - timedelta(seconds=5))
+    assert client.get("/practice/notebook").get_data(as_text=True).count('data-part="right-answer"') == 2
+
+
 def qstem(app, qid):
     from app.services.rendering import html
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from app.domain.bank.loader import OF_QUESTION, Chapters, PathArg, find_bank_files, load_paths
@@ -199,9 +199,25 @@ def _texts(value: object, line: int):
     elif isinstance(value, LineList):
         for index, item in enumerate(value):
             yield from _texts(item, value.item_lines[index] if index < len(value.item_lines) else line)
-    elif isinstance(value, (list, dict)):
+    elif isinstance(value, (list, tuple, dict)):  # a dict's items are (key, value) tuples
         for item in (value.items() if isinstance(value, dict) else value):
             yield from _texts(item, line)
+
+
+def question_warnings(spec, data: Mapping[str, object]) -> list[Message]:
+    """What ``bank lint`` says about one valid question beyond loading it: option letters in its
+    explanation (:func:`letter_messages`) and half-width punctuation in its Chinese texts (as
+    :func:`punctuation_problems` finds in files), each naming the key. For the web editor, which
+    shows them as warnings.
+    """
+    messages = list(letter_messages(spec))
+    for key, value in data.items():
+        if key in _NOT_TEXT:
+            continue
+        for _line, text in _texts(value, 0):
+            messages.extend(Message(AT_KEY, loc=key, message=describe_punctuation(text, hit))
+                            for hit in punctuation_findings(text))
+    return messages
 
 
 def fullwidth_question(data: dict) -> tuple[dict, list[str]]:

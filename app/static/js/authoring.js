@@ -1,6 +1,7 @@
 // Question editor: live preview (posts the form to the preview endpoint and swaps the HTML),
-// extra option and pair rows, and section suggestions for the chosen chapter. Without
-// JavaScript the form still works: the "预览" button re-renders the page with the preview.
+// extra option and pair rows, the chosen chapter's sections, a new question's id following the
+// chapter, and clearing a field's error once it is edited. Without JavaScript the form still
+// works: the "预览" button re-renders the page with the preview, the server fills an empty id.
 (function () {
   "use strict";
   var form = document.getElementById("question-form");
@@ -106,16 +107,71 @@
     });
   }
 
-  // Section suggestions follow the chosen chapter.
-  var anchors = JSON.parse(document.getElementById("chapter-anchors").textContent);
+  // The section picker shows the chosen chapter's sections only (without JavaScript: every
+  // chapter's, grouped; the server checks that the section belongs to the chapter).
   var chapter = document.getElementById("chapter");
-  var list = document.getElementById("section-list");
-  chapter.addEventListener("change", function () {
-    list.innerHTML = "";
-    (anchors[chapter.value] || []).forEach(function (anchor) {
-      var option = document.createElement("option");
-      option.value = anchor;
-      list.appendChild(option);
+  var section = document.getElementById("section");
+  function filterSections() {
+    section.querySelectorAll("optgroup").forEach(function (group) {
+      var other = chapter.value !== "" && group.dataset.chapter !== chapter.value;
+      group.hidden = other;
+      group.disabled = other;
     });
-  });
+    var picked = section.options[section.selectedIndex];
+    if (picked && picked.parentNode.disabled) section.value = "";
+  }
+  if (section) {
+    chapter.addEventListener("change", filterSections);
+    filterSections();
+  }
+
+  // A new question's id follows the chapter while the teacher has not typed one of their own:
+  // the suggestion is the chapter's prefix and its next free number (app/services/authoring.py).
+  var idInput = document.getElementById("id");
+  var suggested = document.getElementById("suggested-id");
+  var ids = JSON.parse(document.getElementById("chapter-ids").textContent);
+  if (idInput && suggested) {
+    chapter.addEventListener("change", function () {
+      if (idInput.value.trim() !== "" && idInput.value.trim() !== suggested.value) return;
+      idInput.value = ids[chapter.value] || "";
+      suggested.value = idInput.value;
+      idInput.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+
+  // A field's error message goes once the teacher edits that field: it described the value that
+  // was sent, not the one being typed (the server checks again on save).
+  var ERROR_KEYS = [[/^option-/, "options"], [/^(rank|left|right)-/, "answer"], [/^blanks$/, "answer"],
+                    [/^tolerance_kind$/, "tolerance"]];
+  function errorKey(name) {
+    for (var i = 0; i < ERROR_KEYS.length; i++) {
+      if (ERROR_KEYS[i][0].test(name)) return ERROR_KEYS[i][1];
+    }
+    return name;
+  }
+  function clearErrors(event) {
+    var target = event.target;
+    if (!target.name) return;
+    var key = errorKey(target.name);
+    var pattern = new RegExp("^err-" + key.replace(/[^\w-]/g, "") + "\\d+$");
+    var messages = Array.prototype.filter.call(form.querySelectorAll(".invalid-feedback[id]"), function (el) {
+      return pattern.test(el.id);
+    });
+    if (!messages.length && !target.classList.contains("is-invalid")) return;
+    messages.forEach(function (el) { el.remove(); });
+    form.querySelectorAll(".is-invalid").forEach(function (el) {
+      if (!el.name || errorKey(el.name) !== key) return;
+      el.classList.remove("is-invalid");
+      el.removeAttribute("aria-invalid");
+      var described = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+        return id && !pattern.test(id);
+      });
+      if (described.length) el.setAttribute("aria-describedby", described.join(" "));
+      else el.removeAttribute("aria-describedby");
+    });
+    var summary = document.getElementById("form-errors");
+    if (summary && !summary.querySelector("li") && !form.querySelector(".invalid-feedback")) summary.remove();
+  }
+  form.addEventListener("input", clearErrors);
+  form.addEventListener("change", clearErrors);
 })();
