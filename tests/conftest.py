@@ -11,10 +11,16 @@ from contextlib import contextmanager
 
 import flask_babel
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import event, text
 
 from app import create_app
 from app.extensions import db as _db
+
+# Property tests check results, not speed: on a shared, loaded machine one example may take longer
+# than Hypothesis's default 200 ms deadline without anything being wrong.
+hypothesis_settings.register_profile("shared-machine", deadline=None)
+hypothesis_settings.load_profile("shared-machine")
 
 PASSWORD = "secret-pass-123"
 PG_URL = os.environ.get("TEST_DATABASE_URL")

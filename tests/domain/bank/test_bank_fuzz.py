@@ -30,7 +30,7 @@ def check(path, chapters=None):
     return problems
 
 
-@settings(max_examples=60, deadline=None)  # a shared, loaded machine: examples are slow, not wrong
+@settings(max_examples=60)
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes(tmp_path_factory, content):
     path = tmp_path_factory.mktemp("fuzz") / "bank.yaml"
@@ -38,7 +38,7 @@ def test_arbitrary_bytes(tmp_path_factory, content):
     check(path)
 
 
-@settings(max_examples=60, deadline=None)  # a shared, loaded machine: examples are slow, not wrong
+@settings(max_examples=60)
 @given(FILES)
 def test_arbitrary_question_data(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("fuzz") / "bank.yaml"
