@@ -27,6 +27,7 @@ from ..extensions import db
 from ..i18n import N_, translate_message, translate_stored
 from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
 from ..models.base import utcnow
+from . import prepared_papers
 from .accounts import audit
 from .attempts import submit
 from .exam_access import is_closed
@@ -342,6 +343,7 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
     changes = sorted(k for k in new if k != "classes" and new[k] != old.get(k))
     audit(actor, "exam.update", f"exam:{exam.id}", changed=changes, classes=definition.classes)
     db.session.commit()
+    prepared_papers.request_prepare([exam.id])  # new classes, or a paper that draws differently now
     return exam
 
 
@@ -350,6 +352,8 @@ def set_published(exam: Exam, published: bool, actor: User) -> None:
     exam.published = published
     audit(actor, "exam.publish" if published else "exam.unpublish", f"exam:{exam.id}", title=exam.title)
     db.session.commit()
+    if published:
+        prepared_papers.request_prepare([exam.id])
 
 
 def close_now(exam: Exam, actor: User) -> int:
