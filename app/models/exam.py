@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, Select, String, Text, UniqueConstraint, event
 from sqlalchemy import false as sa_false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, ORMExecuteState, mapped_column, relationship, with_loader_criteria
@@ -138,7 +138,7 @@ _NOT_PREPARED = with_loader_criteria(Attempt, lambda cls: cls.status != PREPARED
 
 @event.listens_for(db.session, "do_orm_execute")
 def _hide_prepared_attempts(state: ORMExecuteState) -> None:
-    if (state.is_select and not state.is_column_load and not state.is_relationship_load
+    if (isinstance(state.statement, Select) and not state.is_column_load and not state.is_relationship_load
             and not state.execution_options.get("include_prepared", False)):
         state.statement = state.statement.options(_NOT_PREPARED)
 

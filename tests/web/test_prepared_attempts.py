@@ -359,3 +359,24 @@ def test_a_paper_entry_replaces_the_prepared_paper(app, exam_factory):
         assert attempt.number == 1 and attempt.status == "submitted"
     mine = [r for r in rows(app, exam_id) if r.username == "student"]
     assert [(r.status, r.number) for r in mine] == [("submitted", 1)]
+
+
+def test_a_prepared_start_is_one_update_and_no_insert(app, client, exam_factory):
+    from tests.conftest import recorded_statements
+
+    exam_id = exam_factory()
+    headers = login(client)
+    other = app.test_client()
+    start(other, login(other, "student2"), exam_id)  # warm the pool and plan
+    with recorded_statements(app) as statements:
+        body = start(client, headers, exam_id)
+    assert body["attempt_id"] == prepared_of_started(app, exam_id)
+    writes = [s for s in statements if s.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert len(writes) == 1 and writes[0].lstrip().upper().startswith("UPDATE ATTEMPT SET STATUS"), writes
+    # BEGIN, the user, the exam, assigned?, the attempts, the pool fingerprint, the items, BEGIN IMMEDIATE, UPDATE.
+    assert len(statements) <= 9, statements
+    assert len(body["questions"]) == 9
+
+
+def prepared_of_started(app, exam_id, username="student"):
+    return next(r.id for r in rows(app, exam_id) if r.username == username)
