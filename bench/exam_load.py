@@ -23,7 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The bench helpers, then this checkout's app (the one gunicorn serves from here), before any
+# installed copy: the fixture must prepare the data with the same code as the server.
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 from client import Http, Recorder, Student  # noqa: E402
 from fixture import BENCH_PASSWORD, prepare, server_env  # noqa: E402
