@@ -4,6 +4,7 @@ reproducible from the seed, and a fresh draw for a student added late or an exam
 from __future__ import annotations
 
 import io
+import json
 import threading
 from datetime import timedelta
 
@@ -163,7 +164,7 @@ def test_a_prepared_seed_reproduces_its_paper(app, exam_factory, cases):
         drawn = paper.rows + paper.case_rows()
         db.session.rollback()
     assert [(r["position"], r["qid"], r["version_id"], r["points"], r["presentation"]) for r in drawn] == [
-        (p, q, v, pts, __import__("json").loads(pres) if isinstance(pres, str) else pres)
+        (p, q, v, pts, json.loads(pres) if isinstance(pres, str) else pres)
         for p, q, v, pts, pres in stored]
 
 
