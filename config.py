@@ -61,6 +61,9 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
     # Printed at the top of Word exam papers (docs/paper-exams.md); empty: a line to write it on.
     SCHOOL_NAME = os.environ.get("SCHOOL_NAME", "")
+    # Papers drawn before an exam opens (docs/performance.md): "background" after a publish or a
+    # class/roster change made in a request (at once from a command), "sync" always at once, "off" never.
+    PREPARE_PAPERS = os.environ.get("PREPARE_PAPERS", "background")
 
 
 class DevelopmentConfig(Config):
@@ -80,6 +83,7 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     RATELIMIT_STORAGE_URI = "memory://"
+    PREPARE_PAPERS = "off"  # tests that want prepared papers turn it on (tests/web/test_prepared_attempts.py)
 
 
 class ProductionConfig(Config):

@@ -23,7 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The bench helpers, then this checkout's app (the one gunicorn serves from here), before any
+# installed copy: the fixture must prepare the data with the same code as the server.
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 from client import Http, Recorder, Student  # noqa: E402
 from fixture import BENCH_PASSWORD, prepare, server_env  # noqa: E402
@@ -54,6 +56,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--submit-window", type=float, default=10)
     p.add_argument("--sat-clients", type=int, default=64, help="closed-loop clients in saturation phases")
     p.add_argument("--sat-seconds", type=float, default=15)
+    p.add_argument("--no-prepare", action="store_true",
+                   help="do not prepare papers at publishing: every start draws and inserts its paper (the old path)")
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--json-out", default=None, help="write the full report as JSON here")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory (database, logs)")
@@ -66,6 +70,7 @@ class Phases:
     def __init__(self, servers: list[Gunicorn]):
         self.servers = servers
         self.rows: list[dict] = []
+        self.load_before_start: tuple | None = None
 
     def mark(self, name: str):
         phases = self
@@ -159,6 +164,8 @@ async def run_load(args, bases: list[str], students: list[Student], exam_id: int
         with phases.mark(f"login: wave of {len(wave)} over {args.login_window:.0f} s"):
             await paced(wave, args.login_window, lambda s: s.login(http, BENCH_PASSWORD), args.login_window + 300)
         ready = [s for s in students if s.csrf]
+        phases.load_before_start = os.getloadavg()
+        print(f"   load average before the start burst: {phases.load_before_start}", flush=True)
         with phases.mark(f"start: {len(ready)} attempts released over {args.start_window:.0f} s"):
             await paced(ready, args.start_window, lambda s: s.start(http, exam_id), args.start_window + 600)
         taking = [s for s in ready if s.attempt_id]
@@ -252,6 +259,8 @@ def targets(ep: dict, eff: dict, integrity: dict, args) -> dict:
         "0 errors": (errors == 0, str(errors)),
         "0 database is locked": (integrity["log"]["database is locked"] == 0,
                                  str(integrity["log"]["database is locked"])),
+        "one attempt per student, no paper left prepared": (not integrity["unclaimed_attempts"],
+                                                            str(integrity["unclaimed_attempts"])),
         "0 lost answers": (integrity["lost"] == 0 and integrity["acked"] > 0,
                            f"{integrity['lost']} of {integrity['acked']} acknowledged"),
         "autosave >= 0.5x bare": (eff.get("autosave_ratio", 0) >= 0.5, str(eff.get("autosave_ratio"))),
@@ -276,7 +285,9 @@ def main(argv=None) -> int:
         else:
             url = f"sqlite:///{tmp / 'bench.db'}"
         print(f"preparing {args.students} students and a 40-question exam on {args.database} ...", flush=True)
-        prepared = prepare(url, args.students)
+        load_at_start = os.getloadavg()
+        prepared = prepare(url, args.students, prepare_papers=not args.no_prepare)
+        print(f"published: {prepared.papers} papers prepared in {prepared.prepare_s} s", flush=True)
         base_env = dict(os.environ)
         if (args.database == "postgres" or n_servers > 1) and not base_env.get("RATELIMIT_STORAGE_URI"):
             # Several app processes share the login limits through Redis, as deployed (docs/deployment.md §4).
@@ -316,12 +327,16 @@ def main(argv=None) -> int:
             eff["exam_page_ratio"] = round(ep["exam_page_max"]["rps"] / ep["bare_get_max"]["rps"], 2)
         integrity = {"acked": check.acked, "lost": len(check.lost), "lost_examples": check.lost[:5],
                      "attempts": check.attempts, "submitted_ok": sum(s.submitted for s in students),
-                     "not_submitted_in_db": len(check.not_submitted), "deadline_problems":
+                     "not_submitted_in_db": len(check.not_submitted), "unclaimed_attempts": check.unclaimed,
+                     "deadline_problems":
                      len(check.missing_deadline) + len(check.changed_deadline), "log": log}
         report = {"setup": {"database": args.database, "students": args.students, "servers": n_servers,
                             "workers_per_server": workers, "threads": args.threads, "duration_s": args.duration,
                             "think_s": args.think, "pool": args.pool,
-                            "limiter_storage": env["RATELIMIT_STORAGE_URI"].split(":", 1)[0], "machine": machine()},
+                            "limiter_storage": env["RATELIMIT_STORAGE_URI"].split(":", 1)[0], "machine": machine(),
+                            "load_avg_before_setup": load_at_start, "load_avg_before_start_phase":
+                            phases.load_before_start, "papers_prepared": prepared.papers,
+                            "prepare_s": prepared.prepare_s},
                   "endpoints": ep, "phases": phases.rows + bare_phases.rows, "efficiency": eff,
                   "integrity": integrity}
         report["targets"] = targets(ep, eff, integrity, args)

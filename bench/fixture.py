@@ -29,6 +29,8 @@ class Prepared:
     secret_key: str
     exam_id: int
     usernames: list[str]
+    prepare_s: float = 0.0  # seconds spent drawing and storing every student's paper at publishing
+    papers: int = 0  # papers prepared
 
 
 def app_config(database_url: str, secret_key: str) -> dict:
@@ -38,9 +40,15 @@ def app_config(database_url: str, secret_key: str) -> dict:
 
 
 def prepare(database_url: str, students: int, time_limit_minutes: int = 180, secret_key: str | None = None,
-            prefix: str = "s") -> Prepared:
-    """Create the schema and data on an empty database; one password hash is shared by every student."""
-    from sqlalchemy import insert, select
+            prefix: str = "s", prepare_papers: bool = True) -> Prepared:
+    """Create the schema and data on an empty database; one password hash is shared by every student.
+
+    The exam is created published, and publishing prepares every student's paper as a school's
+    server would (app/services/prepared_papers.py) unless ``prepare_papers`` is off.
+    """
+    import time
+
+    from sqlalchemy import func, insert, select
 
     from app import create_app
     from app.services.passwords import hash_password
@@ -52,7 +60,7 @@ def prepare(database_url: str, students: int, time_limit_minutes: int = 180, sec
     from app.services.exams import create_exam
 
     secret_key = secret_key or secrets.token_hex(32)
-    app = create_app(app_config(database_url, secret_key))
+    app = create_app(dict(app_config(database_url, secret_key), PREPARE_PAPERS="sync" if prepare_papers else "off"))
     with app.app_context():
         db.create_all()
         report = sync_bank("crm")
@@ -68,12 +76,18 @@ def prepare(database_url: str, students: int, time_limit_minutes: int = 180, sec
         ids = db.session.scalars(select(User.id).where(User.username.in_(usernames))).all()
         db.session.execute(insert(ClassMembership), [{"class_id": group.id, "user_id": uid} for uid in ids])
         db.session.commit()
+        started = time.monotonic()
         exam = create_exam({"title": "压测考试(40 题)", "time_limit_minutes": time_limit_minutes, "max_attempts": 1,
                             "review_policy": "immediately", "classes": [BENCH_CLASS], "rules": EXAM_RULES}, teacher)
+        prepare_s = time.monotonic() - started
         exam_id = exam.id
+        from app.models import Attempt
+
+        papers = db.session.scalar(select(func.count(Attempt.id)).where(Attempt.exam_id == exam_id)
+                                   .execution_options(include_prepared=True))
         db.session.remove()
         db.engine.dispose()
-    return Prepared(database_url, secret_key, exam_id, usernames)
+    return Prepared(database_url, secret_key, exam_id, usernames, round(prepare_s, 1), papers)
 
 
 def server_env(prepared: Prepared, base: dict) -> dict:

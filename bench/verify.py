@@ -17,6 +17,8 @@ class Check:
     not_submitted: list[int] = field(default_factory=list)
     missing_deadline: list[int] = field(default_factory=list)
     changed_deadline: list[int] = field(default_factory=list)
+    # Attempt rows nobody was answered with (a second attempt of one student, a paper left prepared).
+    unclaimed: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -60,6 +62,7 @@ def check_database(database_url: str, students, expect_submitted: bool = True) -
     for attempt_id, status, deadline in attempts:
         student = by_attempt.get(attempt_id)
         if student is None:
+            result.unclaimed[status] = result.unclaimed.get(status, 0) + 1
             continue
         result.attempts += 1
         if expect_submitted and student.submitted and status != "submitted":

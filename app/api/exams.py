@@ -54,7 +54,8 @@ QUESTION_SCHEMA = {"type": "object", "description": "A question as the student s
                        **{key: schema for question_type in QUESTION_TYPES.values()
                           for key, schema in question_type.view_schema.items()}}}
 ATTEMPT_SCHEMA = {"type": "object", "properties": {
-    "attempt_id": {"type": "integer"}, "status": {"type": "string", "enum": [s.value for s in AttemptStatus]},
+    "attempt_id": {"type": "integer"}, "status": {"type": "string", "enum": [s.value for s in AttemptStatus
+                                                                        if s is not AttemptStatus.PREPARED]},
     "deadline": {"type": ["string", "null"]}, "responses": {"type": "object"},
     "questions": {"type": "array", "items": QUESTION_SCHEMA, "description": "in paper order (positions 1…n)"},
     "sections": {"type": "array", "description": "a paper in sections (paper_layout sections) only, with the "

@@ -16,7 +16,7 @@ from ..services.exams import create_exam
 
 @click.group("exam")
 def exam_group():
-    """Exams: create from a definition file, close overdue attempts."""
+    """Exams: create from a definition file, prepare papers, close overdue attempts."""
 
 
 @exam_group.command("close-overdue")
@@ -25,6 +25,30 @@ def close_overdue_command():
     """Submit every attempt whose deadline (plus grace) has passed, with what was saved."""
     count = close_overdue()
     click.echo(f"已自动提交 {count} 份超时答卷")
+
+
+@exam_group.command("prepare")
+@click.argument("exam_id", type=int)
+@click.option("--batch", "batch_size", type=click.IntRange(1, 1000), default=50, show_default=True,
+              help="Students per write transaction.")
+@with_appcontext
+def prepare_command(exam_id: int, batch_size: int):
+    """Draw and store every assigned student's paper now, so starts only stamp the time (docs/performance.md).
+
+    The app does this by itself after publishing and class or roster changes; run it by hand
+    after changing the bank, or to check. Safe to repeat: current papers are kept, stale ones redrawn.
+    """
+    from ..services.prepared_papers import prepare_exam
+
+    report = prepare_exam(exam_id, batch_size=batch_size)
+    if report.reason == "no such exam":
+        raise click.ClickException(f"没有编号为 {exam_id} 的考试（flask --app app exam list 列出全部考试）")
+    if report.reason:
+        raise click.ClickException(f"考试 #{exam_id} 未发布或已结束，不预备试卷")
+    click.echo(f"考试 #{exam_id}：新预备 {report.prepared} 份试卷，保留 {report.kept} 份，"
+               f"作废重抽 {report.discarded} 份，跳过 {report.skipped} 名学生（有进行中的答卷或已无作答次数）")
+    for problem in report.failed:
+        click.echo(f"警告：{problem}", err=True)
 
 
 @exam_group.command("create")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Select, String, Text, UniqueConstraint, event
 from sqlalchemy import false as sa_false
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, ORMExecuteState, mapped_column, relationship, with_loader_criteria
 
 from ..extensions import db
 from .base import utcnow
@@ -107,7 +107,7 @@ class Attempt(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(default=1)
     seed: Mapped[int] = mapped_column()
-    status: Mapped[str] = mapped_column(String(20), default="in_progress")  # in_progress|submitted
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")  # in_progress|submitted|prepared
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline: Mapped[datetime | None] = mapped_column(default=None)
     submitted_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -127,6 +127,24 @@ class Attempt(db.Model):
     exam: Mapped[Exam] = relationship()
     items: Mapped[list["AttemptItem"]] = relationship(back_populates="attempt", order_by="AttemptItem.position",
                                                       cascade="all, delete-orphan")
+
+
+# A prepared attempt (app/services/prepared_papers.py) is a paper drawn before its student started:
+# not an attempt yet. Every ORM query that selects attempts leaves those rows out, so no list,
+# count, gradebook, monitor or statistics can show one as started, and neither can a query
+# written later. Only the code that prepares and starts them asks for them, with the execution
+# option ``include_prepared=True``. (Plain SQL text and ``Attempt.__table__`` selects are not
+# ORM queries: the autosave fast path guards on ``status = 'in_progress'`` itself.)
+PREPARED_STATUS = "prepared"
+_NOT_PREPARED = with_loader_criteria(Attempt, lambda cls: cls.status != PREPARED_STATUS, include_aliases=True,
+                                     propagate_to_loaders=False)
+
+
+@event.listens_for(db.session, "do_orm_execute")
+def _hide_prepared_attempts(state: ORMExecuteState) -> None:
+    if (isinstance(state.statement, Select) and not state.is_column_load and not state.is_relationship_load
+            and not state.execution_options.get("include_prepared", False)):
+        state.statement = state.statement.options(_NOT_PREPARED)
 
 
 class AttemptItem(db.Model):

@@ -25,7 +25,7 @@ from ..extensions import db
 from ..i18n import translate_message
 from ..models import Attempt, AttemptItem, Exam, User
 from ..models.base import utcnow
-from . import case_items, exam_cache, exam_room, fresh_start
+from . import case_items, exam_cache, exam_room, fresh_start, prepared_papers
 from .exam_access import allowed_attempts, effective_minutes, is_open, may_take, user_attempts
 from .exam_errors import ExamError
 from .exams import exam_definition
@@ -106,7 +106,9 @@ def start_or_resume(exam: Exam, user: User) -> Attempt:
     """The user's open attempt, or a new one with its own paper drawn from a fresh seed."""
     if not may_take(exam, user):
         raise ExamError(_("该考试未分配给你"), 404)
-    existing = user_attempts(exam, user)
+    existing = user_attempts(exam, user, include_prepared=True)
+    prepared = next((a for a in existing if a.status == AttemptStatus.PREPARED), None)
+    existing = [a for a in existing if a.status != AttemptStatus.PREPARED]
     for attempt in existing:
         if attempt.status == AttemptStatus.IN_PROGRESS:
             if is_overdue(attempt):
@@ -118,15 +120,25 @@ def start_or_resume(exam: Exam, user: User) -> Attempt:
     limit = allowed_attempts(exam, user)
     if limit is not None and len(existing) >= limit:
         raise ExamError(_("已用完全部 %(n)d 次作答机会", n=limit), 409)
-    seed = secrets.randbelow(2**31)
-    paper = draw_paper(exam, seed)
-    rows = paper.rows
     now = utcnow()
     minutes = effective_minutes(exam, user)
     deadline = now + timedelta(minutes=minutes) if minutes else None
     if exam.closes_at and (deadline is None or exam.closes_at < deadline):
         deadline = exam.closes_at
-    values = {"exam_id": exam.id, "user_id": user.id, "number": len(existing) + 1, "seed": seed, "started_at": now,
+    if prepared is not None:  # drawn before the exam opened: one guarded UPDATE starts it
+        started = prepared_papers.claim(exam, user, prepared, len(existing) + 1, now, deadline)
+        if started is not None:
+            return started
+    return _start_new(exam, user, len(existing) + 1, now, deadline)
+
+
+def _start_new(exam: Exam, user: User, number: int, now: datetime, deadline: datetime | None,
+               retry: bool = True) -> Attempt:
+    """Draw a paper from a fresh seed and insert it as attempt ``number``, started ``now``."""
+    seed = secrets.randbelow(2**31)
+    paper = draw_paper(exam, seed)
+    rows = paper.rows
+    values = {"exam_id": exam.id, "user_id": user.id, "number": number, "seed": seed, "started_at": now,
               "deadline": deadline, "sectioned": paper.sectioned, "max_score": paper.max_score}
     # Read before the commits below expire the loaded objects (reading after would reload them).
     title, viewer, viewer_is_instructor = exam.title, fresh_start.unproxied(user), user.is_instructor
@@ -145,6 +157,9 @@ def start_or_resume(exam: Exam, user: User) -> Attempt:
         db.session.rollback()
         found = db.session.scalar(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.user_id == user.id,
                                                         Attempt.status == AttemptStatus.IN_PROGRESS))
+        if found is None and retry and prepared_papers.discard_for(exam.id, user.id):
+            # A paper prepared meanwhile holds this number (stale, or it lost the race): drop it.
+            return _start_new(exam, user, number, now, deadline, retry=False)
         if found is None:
             raise
         return found

@@ -76,6 +76,7 @@ def import_roster(rows: list[RosterRow], errors: list[RowError], default_class: 
     as a whole commits once at the end.
     """
     result = RosterResult(errors=list(errors))
+    touched: set[int] = set()  # classes that gained a member
     for row in rows:
         try:
             with db.session.begin_nested():
@@ -86,12 +87,14 @@ def import_roster(rows: list[RosterRow], errors: list[RowError], default_class: 
                 if user is None:
                     password = row.password or generate_password()
                     user = create_user(row.username, password, Role.STUDENT, row.full_name, row.student_number)
-                    add_member(target, user)
+                    if add_member(target, user):
+                        touched.add(target.id)
                     result.created.append((row, None if row.password else password))
                 else:
                     if row.student_number and not user.student_number:
                         user.student_number = row.student_number
-                    add_member(target, user)
+                    if add_member(target, user):
+                        touched.add(target.id)
                     result.added.append(row)
         except ValueError as exc:
             result.errors.append(RowError(row.row, str(exc)))
@@ -99,6 +102,10 @@ def import_roster(rows: list[RosterRow], errors: list[RowError], default_class: 
     audit(actor, "roster.import", f"class:{default_class.id}", created=len(result.created),
           added=len(result.added), errors=len(result.errors))
     db.session.commit()
+    if touched:  # students new to classes with exams: their papers too (app/services/prepared_papers.py)
+        from .prepared_papers import exams_of_classes, request_prepare
+
+        request_prepare(exams_of_classes(touched))
     return result
 
 

@@ -92,6 +92,7 @@ _ASSIGNED = (select(ExamClass.id)
 _USER_ATTEMPTS = (select(Attempt)
                   .where(Attempt.exam_id == bindparam("exam_id"), Attempt.user_id == bindparam("user_id"))
                   .order_by(Attempt.number))
+_USER_ATTEMPTS_AND_PREPARED = _USER_ATTEMPTS.execution_options(include_prepared=True)
 
 
 def may_take(exam: Exam, user: User) -> bool:
@@ -120,9 +121,11 @@ def allowed_attempts(exam: Exam, user: User) -> int | None:
     return exam.max_attempts + (user.extra_attempts or 0)
 
 
-def user_attempts(exam: Exam, user: User) -> list[Attempt]:
-    """The user's attempts at ``exam`` in the order they were made."""
-    return list(db.session.scalars(_USER_ATTEMPTS, {"exam_id": exam.id, "user_id": user.id}))
+def user_attempts(exam: Exam, user: User, include_prepared: bool = False) -> list[Attempt]:
+    """The user's attempts at ``exam`` in the order they were made (with ``include_prepared``, also
+    the paper prepared for the next one: app/services/prepared_papers.py)."""
+    stmt = _USER_ATTEMPTS_AND_PREPARED if include_prepared else _USER_ATTEMPTS
+    return list(db.session.scalars(stmt, {"exam_id": exam.id, "user_id": user.id}))
 
 
 def attempt_for(attempt_id: int, user: User) -> Attempt:

@@ -31,6 +31,7 @@ from ..extensions import db
 from ..i18n import N_, translate_message, translate_stored
 from ..models import Attempt, ClassGroup, Exam, ExamClass, Question, Role, User
 from ..models.base import utcnow
+from . import prepared_papers
 from .accounts import audit
 from .attempts import submit
 from .exam_access import CLOSED, DRAFT, PUBLISHED, display_status, is_closed
@@ -362,6 +363,7 @@ def save_exam(exam: Exam | None, data: dict, actor: User) -> Exam:
     if status != exam.status:
         _change_status(exam, status, actor)  # its own audit entry, in the same commit
     db.session.commit()
+    prepared_papers.request_prepare([exam.id])  # new classes, or a paper that draws differently now
     return exam
 
 
@@ -418,6 +420,8 @@ def reopen(exam: Exam, closes_at: datetime | None, actor: User) -> None:
     else:  # published, only its closing time had passed
         audit(actor, "exam.reopen", f"exam:{exam.id}", title=exam.title, before=exam.status, after=exam.status)
     db.session.commit()
+    if published:
+        prepared_papers.request_prepare([exam.id])
 
 
 def close_now(exam: Exam, actor: User) -> int:

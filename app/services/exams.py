@@ -94,6 +94,9 @@ def create_exam(data: dict, actor: User | None) -> Exam:
         db.session.add(ExamClass(exam_id=exam.id, class_id=group.id))
     audit(actor, "exam.create", f"exam:{exam.id}", title=exam.title, status=exam.status)
     db.session.commit()
+    from .prepared_papers import request_prepare  # (prepared_papers imports this module's users)
+
+    request_prepare([exam.id])  # created published: its students' papers, ready before it opens
     return exam
 
 

@@ -39,7 +39,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..models import Attempt, AttemptItem, AuditLog, ClassMembership, Exam, ExamClass, ExamPaper, Role, User
 from ..models.base import utcnow
-from . import case_items, exam_cache
+from . import case_items, exam_cache, prepared_papers
 from .accounts import audit
 from .attempts import draw_paper
 from .exam_access import allowed_attempts, user_attempts
@@ -309,6 +309,9 @@ def enter_answers(exam: Exam, paper: ExamPaper, student: User, typed: Mapping[st
                                          response=responses.get(item.qid), saved_at=now, seq=1))
     try:
         with immediate_transaction():
+            # A paper prepared for an online start would hold this attempt number: the sitting replaces it.
+            prepared_papers.discard_prepared(Attempt.__table__.c.exam_id == exam.id,
+                                             Attempt.__table__.c.user_id == student.id)
             db.session.add(attempt)
             db.session.flush()
             for stored, item in zip(attempt.items, printed.items, strict=True):

@@ -63,6 +63,7 @@ def stale_items(question: Question) -> list[AttemptItem]:
     current = question.current_version_id
     return list(db.session.scalars(
         select(AttemptItem)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)  # leaves out prepared papers (app/models/exam.py)
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
         .where(QuestionVersion.question_id == question.id, AttemptItem.version_id != current,
                (AttemptItem.regraded_version_id.is_(None)) | (AttemptItem.regraded_version_id != current))

@@ -72,7 +72,7 @@ def test_the_first_failing_check_wins_in_a_fixed_order():
 
 
 def test_status_values_are_the_stored_strings():
-    assert [s.value for s in AttemptStatus] == ["in_progress", "submitted"]
+    assert [s.value for s in AttemptStatus] == ["in_progress", "submitted", "prepared"]
     assert AttemptStatus.IN_PROGRESS == "in_progress" and str(AttemptStatus.SUBMITTED) == "submitted"
     assert f"{AttemptStatus.SUBMITTED}" == "submitted"
 

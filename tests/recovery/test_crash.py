@@ -160,3 +160,72 @@ def test_sigkill_during_the_submit_burst_leaves_every_attempt_whole(tmp_path):
         server.stop()
         if restarted is not None:
             restarted.stop()
+
+
+def test_sigkill_during_the_start_burst_keeps_every_acknowledged_start(tmp_path):
+    """Papers prepared at publishing; the server dies while a hall starts; after the restart every
+    student has exactly one attempt, and a start that was answered kept its attempt and deadline."""
+    url = f"sqlite:///{tmp_path / 'burst.db'}"
+    prepared = prepare(url, 24, time_limit_minutes=90)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        papers = dict(conn.execute(text("select user_id, id from attempt where status = 'prepared'")).all())
+    assert len(papers) == 24
+    env = server_env(prepared, os.environ)
+    server = Gunicorn("app:create_app()", env, workers=2, threads=4, log_path=tmp_path / "before.log")
+    server.start("/api/v1/openapi.json")
+    restarted = None
+    try:
+        students = [LiveStudent(i, name) for i, name in enumerate(prepared.usernames)]
+        for student in students:
+            student.login(server.url)
+        answered: dict[str, tuple[int, str]] = {}
+        lock = threading.Lock()
+
+        def burst(group: list[LiveStudent]) -> None:
+            for student in group:
+                status, body = student.call(server.url, "POST", f"/api/v1/exams/{prepared.exam_id}/attempts")
+                if status != 200:
+                    return  # the server is gone
+                with lock:
+                    answered[student.username] = (body["attempt_id"], body["deadline"])
+                time.sleep(0.05)
+
+        threads = [threading.Thread(target=burst, args=(students[i::4],)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for _ in range(400):  # kill once some starts were answered, with more on their way
+            with lock:
+                if len(answered) >= 6:
+                    break
+            time.sleep(0.01)
+        server.kill()
+        for thread in threads:
+            thread.join(timeout=20)
+        assert not any(thread.is_alive() for thread in threads)
+        assert 6 <= len(answered) < len(students)  # the crash hit the middle of the burst
+
+        restarted = Gunicorn("app:create_app()", env, workers=2, threads=4, log_path=tmp_path / "after.log")
+        restarted.start("/api/v1/openapi.json")
+        for student in students:  # everyone (again) presses 开始
+            student.start(restarted.url, prepared.exam_id)
+            if student.username in answered:
+                assert (student.attempt_id, student.deadline) == answered[student.username]
+        with engine.connect() as conn:
+            rows = conn.execute(text("select user_id, status, number from attempt")).all()
+        assert len(rows) == len(students) and {(s, n) for _u, s, n in rows} == {("in_progress", 1)}
+        assert len({u for u, _s, _n in rows}) == len(students)
+        with engine.connect() as conn:  # every start, before and after the crash, used its prepared paper
+            assert dict(conn.execute(text("select user_id, id from attempt")).all()) == papers
+        for student in students:
+            question = student.questions[0]
+            assert student.save(restarted.url, question, 1, simple_response(question, 1)) == 200
+            assert student.submit(restarted.url) == 200
+        check = check_database(url, students)
+        assert check.lost == [] and check.not_submitted == [] and check.missing_deadline == []
+        assert check.changed_deadline == []
+    finally:
+        engine.dispose()
+        server.stop()
+        if restarted is not None:
+            restarted.stop()

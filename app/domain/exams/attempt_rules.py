@@ -15,6 +15,9 @@ class AttemptStatus(StrEnum):
 
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
+    # Drawn and stored before the student starts (app/services/prepared_papers.py): not started,
+    # invisible to every query but the start's (app/models/exam.py hides it).
+    PREPARED = "prepared"
 
 
 def past_deadline(deadline: datetime | None, grace_seconds: int, now: datetime) -> bool:
