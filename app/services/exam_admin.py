@@ -397,6 +397,8 @@ def set_status(exam: Exam, status: str, actor: User) -> None:
         raise ExamError(_("这场考试已经结束；请用“重新开放”并设定新的关闭时间。"), 409)
     _change_status(exam, status, actor)
     db.session.commit()
+    if status == PUBLISHED:
+        prepared_papers.request_prepare([exam.id])
 
 
 def set_published(exam: Exam, published: bool, actor: User) -> None:
@@ -420,8 +422,7 @@ def reopen(exam: Exam, closes_at: datetime | None, actor: User) -> None:
     else:  # published, only its closing time had passed
         audit(actor, "exam.reopen", f"exam:{exam.id}", title=exam.title, before=exam.status, after=exam.status)
     db.session.commit()
-    if published:
-        prepared_papers.request_prepare([exam.id])
+    prepared_papers.request_prepare([exam.id])  # open again: papers for students with attempts left
 
 
 def close_now(exam: Exam, actor: User) -> int:
