@@ -37,7 +37,7 @@ def create_demo_data() -> list[str]:
     db.session.commit()
     lines.extend(_demo_exam(teacher))
     lines.extend(_demo_activity(teacher))
-    return lines or ["演示数据已存在,未做改动。"]
+    return lines or ["演示数据已存在，未做改动。"]
 
 
 def _demo_exam(teacher) -> list[str]:
@@ -52,7 +52,7 @@ def _demo_exam(teacher) -> list[str]:
 # A second, short exam that the dashboards have something to say about: it closes a day and a half
 # after the demo is created, student1 has a reviewed result, student2's essay waits for grading and
 # student3 is writing; plus a case assignment due in a week.
-ACTIVITY_EXAM_TITLE = "客户价值单元测验(演示)"
+ACTIVITY_EXAM_TITLE = "客户价值单元测验（演示）"
 ACTIVITY_EXAM = {
     "title": ACTIVITY_EXAM_TITLE,
     "description": "第 5 章客户价值的单元测验：30 分钟，可作答两次，提交后立即查看解析。",
@@ -61,7 +61,7 @@ ACTIVITY_EXAM = {
               {"types": ["true_false"], "count": 3, "points": 1, "chapters": ["ch05-customer-value"]},
               {"types": ["essay"], "count": 1, "points": 7}],
 }
-ACTIVITY_CASE_TITLE = "客户价值计算(演示作业)"
+ACTIVITY_CASE_TITLE = "客户价值计算（演示作业）"
 
 
 def _demo_activity(teacher) -> list[str]:

@@ -119,7 +119,7 @@ def exam_definition(exam: Exam) -> ExamDefinition:
 
 # --- demo ---------------------------------------------------------------------------------
 
-DEMO_EXAM_TITLE = "CRM 综合测验(演示)"
+DEMO_EXAM_TITLE = "CRM 综合测验（演示）"
 DEMO_EXAM = {
     "title": DEMO_EXAM_TITLE,
     "description": "覆盖全部章节的综合测验：单选、多选、判断、排序、计算、填空、匹配与简答。时间 60 分钟，可多次作答，提交后立即查看解析。",
