@@ -146,26 +146,35 @@ class GroupCommitter:
 
     def _run(self, batch: list[PendingSave]) -> None:
         with writer_queue(), db.engine.begin() as connection:
-            plain, flagged = _UPDATES.get(connection.dialect.name, _UPDATES_DEFAULT)
-            for write in batch:
-                statement = flagged if "flagged" in write.values else plain
-                write.updated = connection.execute(
-                    statement, dict(write.values, item_id=write.item_id, attempt_id=write.attempt_id)).rowcount == 1
+            self._write(connection, batch)
         self.commits += 1
         self.writes += len(batch)
+
+    def _write(self, connection, batch: list[PendingSave]) -> None:
+        """The batch's statements, in the one transaction :meth:`_run` commits (saves here)."""
+        plain, flagged = _UPDATES.get(connection.dialect.name, _UPDATES_DEFAULT)
+        for write in batch:
+            statement = flagged if "flagged" in write.values else plain
+            write.updated = connection.execute(
+                statement, dict(write.values, item_id=write.item_id, attempt_id=write.attempt_id)).rowcount == 1
+
+    @classmethod
+    def of_app(cls, key: str) -> "GroupCommitter":
+        """This application's committer of this kind (one per app, so tests with several databases stay apart)."""
+        app = current_app._get_current_object()
+        found = app.extensions.get(key)
+        if found is None:
+            with _committers_lock:
+                found = app.extensions.setdefault(key, cls())
+        return found
 
 
 _committers_lock = threading.Lock()
 
 
 def committer() -> GroupCommitter:
-    """This application's committer (one per app, so tests with several databases stay apart)."""
-    app = current_app._get_current_object()
-    found = app.extensions.get("autosave_committer")
-    if found is None:
-        with _committers_lock:
-            found = app.extensions.setdefault("autosave_committer", GroupCommitter())
-    return found
+    """This application's autosave committer."""
+    return GroupCommitter.of_app("autosave_committer")
 
 
 def save_fast(attempt_id: int, qid: str, user_id: int, response, seq: int | None,

@@ -29,10 +29,9 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, bindparam, text
 
-from ..database import holds_writer_queue, immediate_transaction, writer_queue
+from ..database import holds_writer_queue, immediate_transaction
 from ..domain.exams import AttemptStatus
 from ..extensions import db
 from .autosave import GroupCommitter
@@ -133,24 +132,13 @@ def apply(connection, batch: list[PendingSubmit]) -> None:
 class SubmitCommitter(GroupCommitter):
     """The group commit of :mod:`app.services.autosave`, committing submits."""
 
-    def _run(self, batch: list[PendingSubmit]) -> None:
-        with writer_queue(), db.engine.begin() as connection:
-            apply(connection, batch)
-        self.commits += 1
-        self.writes += len(batch)
-
-
-_committers_lock = threading.Lock()
+    def _write(self, connection, batch: list[PendingSubmit]) -> None:
+        apply(connection, batch)
 
 
 def committer() -> SubmitCommitter:
     """This application's submit committer (one per app, as for autosave)."""
-    app = current_app._get_current_object()
-    found = app.extensions.get("submit_committer")
-    if found is None:
-        with _committers_lock:
-            found = app.extensions.setdefault("submit_committer", SubmitCommitter())
-    return found
+    return SubmitCommitter.of_app("submit_committer")
 
 
 def submit_attempt(attempt_id: int, auto: bool, now: datetime) -> bool:
