@@ -98,8 +98,9 @@ def test_seq_omitted_counts_up_from_the_stored_one(app, client, exam_factory):
         assert item.saved_at is not None and abs((utcnow() - item.saved_at).total_seconds()) < 60
 
 
-def _queue_behind_held_turn(app, committer, writes):
-    """Start one thread per write while the write turn is held, and wait until all are queued."""
+def queue_behind_held_turn(app, committer, writes):
+    """Start one thread per write (a save or a submit) while a commit is in progress, wait until all
+    are queued, then end that commit as a leader does: the lead passes to the oldest queued."""
     results, errors = {}, {}
 
     def run(index, write):
@@ -144,7 +145,7 @@ def test_saves_queued_during_a_commit_share_the_next_one(app, client, exam_facto
     body = start(client, login(client), exam_id)
     committer = autosave.GroupCommitter()
     writes = _writes_for(app, body["attempt_id"], [f"答案{n}" for n in range(6)])
-    results, errors = _queue_behind_held_turn(app, committer, writes)
+    results, errors = queue_behind_held_turn(app, committer, writes)
     assert errors == {} and all(results[n] for n in range(6))
     assert (committer.commits, committer.writes) == (1, 6)  # six saves, one durable commit
     stored = _stored(app, body["attempt_id"])
@@ -159,7 +160,7 @@ def test_one_bad_save_in_a_batch_fails_alone(app, client, exam_factory):
     body = start(client, login(client), exam_id)
     committer = autosave.GroupCommitter()
     writes = _writes_for(app, body["attempt_id"], ["甲", {"not": {1, 2}}, "丙"])  # a set is not JSON
-    results, errors = _queue_behind_held_turn(app, committer, writes)
+    results, errors = queue_behind_held_turn(app, committer, writes)
     assert set(errors) == {1} and results == {0: True, 2: True}
     stored = _stored(app, body["attempt_id"])
     assert sorted(r for _s, r in stored.values() if r is not None) == ["丙", "甲"]
@@ -172,7 +173,7 @@ def test_a_batch_never_writes_into_a_submitted_attempt(app, client, exam_factory
     writes = _writes_for(app, body["attempt_id"], ["迟到的答案"])
     client.post(f"/api/v1/attempts/{body['attempt_id']}/submit", headers=headers)
     committer = autosave.GroupCommitter()
-    results, errors = _queue_behind_held_turn(app, committer, writes)
+    results, errors = queue_behind_held_turn(app, committer, writes)
     assert errors == {} and results == {0: False}
     assert all(r is None for _s, r in _stored(app, body["attempt_id"]).values())
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from datetime import timedelta
 
 from app.database import immediate_transaction
@@ -18,6 +17,7 @@ from app.models.base import utcnow
 from app.services import submissions
 from app.services.attempts import close_overdue
 from tests.conftest import make_user, recorded_statements
+from tests.web.test_autosave_fast import queue_behind_held_turn
 from tests.web.test_exams_api import login, start
 
 ALL_TYPES = [{"types": ["single"], "count": 2, "points": 1}, {"types": ["multiple"], "count": 2, "points": 2},
@@ -209,37 +209,6 @@ def _pending(app, attempt_id, auto=False):
     return submissions.PendingSubmit(attempt_id, auto, utcnow(), graded)
 
 
-def _commit_queued(app, committer, pendings):
-    """Queue every pending submit behind a commit in progress, then let the lead pass on."""
-    results, errors = {}, {}
-
-    def run(index, pending):
-        with app.app_context():
-            try:
-                results[index] = committer.save(pending)
-            except Exception as exc:  # noqa: BLE001 - reported to the test
-                errors[index] = exc
-
-    held = submissions.PendingSubmit(0, False, utcnow(), [])
-    with committer._lock:
-        committer._busy = True
-        committer._queue.append(held)
-    threads = [threading.Thread(target=run, args=(n, p)) for n, p in enumerate(pendings)]
-    for thread in threads:
-        thread.start()
-    deadline = time.monotonic() + 10
-    while len(committer._queue) < len(pendings) + 1 and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert len(committer._queue) == len(pendings) + 1
-    with committer._lock:
-        committer._queue.remove(held)
-        committer._queue[0].wake.set()
-    for thread in threads:
-        thread.join(10)
-    assert not committer._busy and committer._queue == []
-    return results, errors
-
-
 def test_submits_queued_during_a_commit_share_one_and_grade_once(app, exam_factory):
     exam_id = exam_factory(rules=ALL_TYPES, cases=CASES)
     attempts = []
@@ -252,7 +221,7 @@ def test_submits_queued_during_a_commit_share_one_and_grade_once(app, exam_facto
     committer = submissions.SubmitCommitter()
     # The first attempt submitted twice in the same batch (a double click): claimed once.
     pendings = [_pending(app, a) for a in attempts] + [_pending(app, attempts[0])]
-    results, errors = _commit_queued(app, committer, pendings)
+    results, errors = queue_behind_held_turn(app, committer, pendings)
     assert errors == {} and results == {0: True, 1: True, 2: True, 3: False}
     assert (committer.commits, committer.writes) == (1, 4)  # four submits, one durable commit
     for attempt_id in attempts:
@@ -274,7 +243,7 @@ def test_an_answer_saved_after_grading_but_before_the_claim_is_graded(app, clien
     assert saved.status_code == 200
     expected_items, expected_total = expected_results(app, body["attempt_id"])
     assert expected_items[qid][0] > 0  # the new answer is right
-    results, errors = _commit_queued(app, submissions.SubmitCommitter(), [pending])
+    results, errors = queue_behind_held_turn(app, submissions.SubmitCommitter(), [pending])
     assert errors == {} and results == {0: True}
     items, total, _attempt = stored_results(app, body["attempt_id"])
     assert items == expected_items and total == expected_total
