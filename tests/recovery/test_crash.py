@@ -24,12 +24,18 @@ def hammer(student: LiveStudent, base: str, stop: threading.Event) -> None:
             return
 
 
+def serve(env: dict, log_path) -> Gunicorn:
+    """The app under gunicorn (2 workers × 4 threads), started and answering."""
+    server = Gunicorn("app:create_app()", env, workers=2, threads=4, log_path=log_path)
+    server.start("/api/v1/openapi.json")
+    return server
+
+
 def test_sigkill_during_an_exam_loses_nothing_acknowledged(tmp_path):
     url = f"sqlite:///{tmp_path / 'crash.db'}"
     prepared = prepare(url, 8, time_limit_minutes=90)
     env = server_env(prepared, os.environ)
-    server = Gunicorn("app:create_app()", env, workers=2, threads=4, log_path=tmp_path / "before.log")
-    server.start("/api/v1/openapi.json")
+    server = serve(env, tmp_path / "before.log")
     restarted = None
     try:
         students = [LiveStudent(i, name) for i, name in enumerate(prepared.usernames)]
@@ -54,8 +60,7 @@ def test_sigkill_during_an_exam_loses_nothing_acknowledged(tmp_path):
         assert not any(thread.is_alive() for thread in threads)
         assert sum(len(s.acked) for s in writing) >= 20  # the crash hit a busy server
 
-        restarted = Gunicorn("app:create_app()", env, workers=2, threads=4, log_path=tmp_path / "after.log")
-        restarted.start("/api/v1/openapi.json")
+        restarted = serve(env, tmp_path / "after.log")
         check = check_database(url, students)
         assert check.acked >= 20
         assert check.lost == []
@@ -91,8 +96,7 @@ def test_sigkill_during_the_submit_burst_leaves_every_attempt_whole(tmp_path):
     url = f"sqlite:///{tmp_path / 'burst.db'}"
     prepared = prepare(url, 40, time_limit_minutes=90)
     env = server_env(prepared, os.environ)
-    server = Gunicorn("app:create_app()", env, workers=2, threads=4, log_path=tmp_path / "before.log")
-    server.start("/api/v1/openapi.json")
+    server = serve(env, tmp_path / "before.log")
     restarted = None
     try:
         students = [LiveStudent(i, name) for i, name in enumerate(prepared.usernames)]
@@ -123,8 +127,7 @@ def test_sigkill_during_the_submit_burst_leaves_every_attempt_whole(tmp_path):
         assert not any(thread.is_alive() for thread in threads)
         assert 4 <= len(acked)
 
-        restarted = Gunicorn("app:create_app()", env, workers=2, threads=4, log_path=tmp_path / "after.log")
-        restarted.start("/api/v1/openapi.json")
+        restarted = serve(env, tmp_path / "after.log")
         check = check_database(url, students)
         assert check.lost == [] and check.not_submitted == [] and check.changed_deadline == []
         engine = create_engine(url)
@@ -172,8 +175,7 @@ def test_sigkill_during_the_start_burst_keeps_every_acknowledged_start(tmp_path)
         papers = dict(conn.execute(text("select user_id, id from attempt where status = 'prepared'")).all())
     assert len(papers) == 24
     env = server_env(prepared, os.environ)
-    server = Gunicorn("app:create_app()", env, workers=2, threads=4, log_path=tmp_path / "before.log")
-    server.start("/api/v1/openapi.json")
+    server = serve(env, tmp_path / "before.log")
     restarted = None
     try:
         students = [LiveStudent(i, name) for i, name in enumerate(prepared.usernames)]
@@ -205,8 +207,7 @@ def test_sigkill_during_the_start_burst_keeps_every_acknowledged_start(tmp_path)
         assert not any(thread.is_alive() for thread in threads)
         assert 6 <= len(answered) < len(students)  # the crash hit the middle of the burst
 
-        restarted = Gunicorn("app:create_app()", env, workers=2, threads=4, log_path=tmp_path / "after.log")
-        restarted.start("/api/v1/openapi.json")
+        restarted = serve(env, tmp_path / "after.log")
         for student in students:  # everyone (again) presses 开始
             student.start(restarted.url, prepared.exam_id)
             if student.username in answered:
