@@ -41,7 +41,7 @@ from ..extensions import db
 from ..models import Attempt, AttemptItem, ClassMembership, Exam, ExamClass, Role, User
 from ..models.base import utcnow
 from . import attempts, fresh_start
-from .exam_access import allowed_attempts, is_closed
+from .exam_access import PUBLISHED, allowed_attempts, is_closed
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def is_current(exam: Exam, seed: int, sectioned: bool, max_score: float, items: 
 
 def preparable(exam: Exam) -> bool:
     """Whether students may still start ``exam`` at some time: published and not closed."""
-    return exam.status == "published" and not is_closed(exam)
+    return exam.status == PUBLISHED and not is_closed(exam)
 
 
 # --- the start ----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from ..domain.exams import AttemptStatus, past_deadline
 from ..extensions import db
 from ..models import Attempt, ClassMembership, Exam, ExamClass, Role, User
 from ..models.base import utcnow
+from .exam_access import PUBLISHED
 from . import exam_cache
 from .exams import exam_definition
 
@@ -44,7 +45,7 @@ CLOSED_BOOK_ENDPOINTS = frozenset({"main.search"})
 # assigned to a class the student belongs to. Instructors and admins match nothing.
 _HIDDEN_OPEN_EXAMS = (
     select(Exam)
-    .where(Exam.status == "published", Exam.review_policy.in_(HIDDEN_POLICIES),
+    .where(Exam.status == PUBLISHED, Exam.review_policy.in_(HIDDEN_POLICIES),
            or_(Exam.closes_at.is_(None), Exam.closes_at > bindparam("now")),
            Exam.id.in_(select(ExamClass.exam_id)
                        .join(ClassMembership, ClassMembership.class_id == ExamClass.class_id)
