@@ -123,6 +123,9 @@ class Attempt(db.Model):
     # Set for a paper exam's answers typed in by a teacher: the printed variant this attempt
     # reproduces (its seed drew the same questions and option orders).
     paper_id: Mapped[int | None] = mapped_column(ForeignKey("exam_paper.id", ondelete="SET NULL"), default=None)
+    # A prepared paper's draw inputs (the exam's draw settings and the bank's current pool) as a
+    # digest: a start whose inputs still digest the same skips re-drawing to check the paper.
+    draw_key: Mapped[str | None] = mapped_column(String(64), default=None)
 
     exam: Mapped[Exam] = relationship()
     items: Mapped[list["AttemptItem"]] = relationship(back_populates="attempt", order_by="AttemptItem.position",

@@ -102,6 +102,12 @@ def draw_paper(exam: Exam, seed: int, sectioned: bool | None = None) -> DrawnPap
     return DrawnPaper(rows, tuple(definition.cases), rng, sectioned, max_score)
 
 
+def draw_key(exam: Exam) -> str:
+    """The digest of ``exam``'s draw inputs now (settings, blueprint, cases and the bank's current
+    pool): a paper stored with this key is what its seed draws today (see prepared papers)."""
+    return exam_cache.draw_inputs_digest(exam_definition(exam))
+
+
 def start_or_resume(exam: Exam, user: User) -> Attempt:
     """The user's open attempt, or a new one with its own paper drawn from a fresh seed."""
     if not may_take(exam, user):

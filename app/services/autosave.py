@@ -5,11 +5,9 @@ An exam hall saves answers all the time, so a save must cost little and wait lit
 * **One read.** A single Core query joins the item, its attempt, the exam (grace period and
   exam-room rules) and the attempt's owner (still active, session not revoked), instead of the
   ORM loading the session user, the attempt, the exam and the item one by one.
-* **Group commit.** Every acknowledged save must be durable (SQLite ``synchronous=FULL`` or
-  PostgreSQL's WAL flush), and a durable commit costs a disk flush. Saves that arrive while a
-  commit is in progress queue up; the next thread to take the write turn commits every queued
-  save in one transaction — one flush for all of them — and each thread answers only after the
-  commit that holds its save returned. Nothing is acknowledged before it is on disk.
+* **Group commit** (:mod:`app.services.group_commit`). Saves that arrive while a commit is in
+  progress share the next one — one disk flush for all of them — and each answers only after the
+  commit that holds it returned. Nothing is acknowledged before it is on disk.
 
 Both paths decide with one rule, :func:`app.domain.exams.check_save`. Anything unusual (no such
 item, another user's attempt, submitted or overdue, a case item, an answer that does not validate,
@@ -23,10 +21,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, bindparam, text
 
-from ..database import reset_read_only, set_read_only, writer_queue
 from ..domain.exams import AttemptStatus, SaveVerdict, check_save, next_seq
 from ..domain.exams.room import room_decision
 from ..domain.questions import grade
@@ -36,6 +32,7 @@ from . import exam_cache
 from .case_items import is_case_data
 from .exam_room import RoomRequest
 from .attempts import SaveResult
+from .group_commit import GroupCommitter
 
 # Plain SQL with typed parameters: these two statements run on every save, and SQLAlchemy's
 # cache key for a text statement costs a fraction of an expression tree's.
@@ -82,99 +79,21 @@ class PendingSave:
     error: BaseException | None = None
 
 
-class GroupCommitter:
-    """Commits queued saves together, one leader at a time.
-
-    The first save to arrive when nobody is committing leads: it takes everything queued, commits
-    it in one transaction and wakes each save in it. Saves arriving meanwhile wait on their own
-    event (not on a shared lock, which would wake them one after another just to learn they are
-    done); when the leader finishes it hands the lead to the oldest waiting save, whose batch is
-    everything queued by then.
-    """
-
-    def __init__(self) -> None:
-        self._queue: list[PendingSave] = []
-        self._lock = threading.Lock()
-        self._busy = False  # a leader is committing
-        self.commits = 0  # transactions committed (for tests and the benchmark)
-        self.writes = 0  # saves they carried
-
-    def save(self, write: PendingSave) -> bool:
-        """Queue ``write`` and return once a commit holding it returned: True if it changed the row."""
-        with self._lock:
-            self._queue.append(write)
-            lead = not self._busy
-            self._busy = True
-        if not lead:
-            write.wake.wait()
-        if not write.done:  # leading: our own save is the oldest queued, so it is in this batch
-            with self._lock:
-                batch, self._queue = self._queue, []
-            try:
-                self._commit(batch)
-            finally:
-                with self._lock:
-                    if self._queue:
-                        self._queue[0].wake.set()  # the lead passes on; _busy stays set
-                    else:
-                        self._busy = False
-        if write.error is not None:
-            raise write.error
-        return write.updated
-
-    def _commit(self, batch: list[PendingSave]) -> None:
-        token = set_read_only(False)  # BEGIN IMMEDIATE on SQLite
-        try:
-            try:
-                self._run(batch)
-            except Exception:
-                if len(batch) == 1:
-                    raise
-                # One bad save must not fail the others: commit them one by one.
-                for write in batch:
-                    try:
-                        self._run([write])
-                    except Exception as exc:  # reported to that save's own request
-                        write.error = exc
-        except Exception as exc:
-            batch[0].error = exc
-        finally:
-            reset_read_only(token)
-            for write in batch:
-                write.done = True
-                write.wake.set()
-
-    def _run(self, batch: list[PendingSave]) -> None:
-        with writer_queue(), db.engine.begin() as connection:
-            self._write(connection, batch)
-        self.commits += 1
-        self.writes += len(batch)
+class SaveCommitter(GroupCommitter):
+    """The group commit of autosaves."""
 
     def _write(self, connection, batch: list[PendingSave]) -> None:
-        """The batch's statements, in the one transaction :meth:`_run` commits (saves here)."""
+        """One guarded UPDATE per save, in the batch's transaction."""
         plain, flagged = _UPDATES.get(connection.dialect.name, _UPDATES_DEFAULT)
         for write in batch:
             statement = flagged if "flagged" in write.values else plain
             write.updated = connection.execute(
                 statement, dict(write.values, item_id=write.item_id, attempt_id=write.attempt_id)).rowcount == 1
 
-    @classmethod
-    def of_app(cls, key: str) -> "GroupCommitter":
-        """This application's committer of this kind (one per app, so tests with several databases stay apart)."""
-        app = current_app._get_current_object()
-        found = app.extensions.get(key)
-        if found is None:
-            with _committers_lock:
-                found = app.extensions.setdefault(key, cls())
-        return found
 
-
-_committers_lock = threading.Lock()
-
-
-def committer() -> GroupCommitter:
+def committer() -> SaveCommitter:
     """This application's autosave committer."""
-    return GroupCommitter.of_app("autosave_committer")
+    return SaveCommitter.of_app("autosave_committer")
 
 
 def save_fast(attempt_id: int, qid: str, user_id: int, response, seq: int | None,

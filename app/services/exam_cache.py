@@ -17,6 +17,7 @@ share one. Case items carry a per-student variant and never enter it.
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -83,6 +84,15 @@ class _Pool:
     current: dict[str, tuple[int, dict]]
     plans: dict[str, DrawPlan] = field(default_factory=dict)
     drawable: dict[str, frozenset[str]] = field(default_factory=dict)
+    _digest: str | None = None
+
+    def digest(self) -> str:
+        """A digest of everything a draw reads from this pool: its items in loaded order and the
+        current version of each question (a version's content never changes)."""
+        if self._digest is None:
+            content = repr((self.items, sorted((qid, vid) for qid, (vid, _data) in self.current.items())))
+            self._digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        return self._digest
 
 
 class _Stores:
@@ -238,6 +248,16 @@ def draw_plan(definition: ExamDefinition) -> tuple[DrawPlan, dict[str, tuple[int
                 loaded.plans.clear()  # bounded; a cleared plan is rebuilt by its next start
             loaded.plans[key] = plan
     return plan, loaded.current
+
+
+def draw_inputs_digest(definition: ExamDefinition) -> str:
+    """A digest of what a paper of ``definition`` is drawn from now: the definition and its pool.
+
+    Two equal digests mean a seed draws the same paper from both (the draw is deterministic in
+    them); a different digest says nothing either way.
+    """
+    content = definition.model_dump_json() + _pool(definition.course).digest()
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
 def drawable_qids(definition: ExamDefinition) -> frozenset[str]:

@@ -31,16 +31,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app, has_request_context
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
-from ..database import immediate_transaction, reset_read_only, set_read_only
+from ..database import holds_writer_queue, immediate_transaction, reset_read_only, set_read_only
 from ..domain.exams import AttemptStatus
 from ..extensions import db
 from ..models import Attempt, AttemptItem, ClassMembership, Exam, ExamClass, Role, User
 from ..models.base import utcnow
 from . import attempts, fresh_start
+from .group_commit import GroupCommitter
 from .exam_access import PUBLISHED, allowed_attempts, is_closed
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,16 @@ def is_current(exam: Exam, seed: int, sectioned: bool, max_score: float, items: 
     return [(i["position"], i["qid"], float(i["points"])) for i in items[len(drawn):]] == cases
 
 
+def still_drawn(exam: Exam, key: str | None, seed: int, sectioned: bool, max_score: float,
+                items: list[dict] | None) -> bool:
+    """Whether a prepared paper is still what its seed draws: at once when its draw key (the digest
+    of the draw's inputs when it was prepared) matches today's, else by drawing again
+    (:func:`is_current`; ``items`` are then needed)."""
+    if key is not None and key == attempts.draw_key(exam):
+        return True
+    return is_current(exam, seed, sectioned, max_score, items or [])
+
+
 def preparable(exam: Exam) -> bool:
     """Whether students may still start ``exam`` at some time: published and not closed."""
     return exam.status == PUBLISHED and not is_closed(exam)
@@ -118,14 +129,11 @@ def claim(exam: Exam, user: User, prepared: Attempt, number: int, now: datetime,
     # The stored object is replaced below by the row as updated (or dropped with the row).
     if prepared in db.session:
         db.session.expunge(prepared)
-    if state["number"] != number or not is_current(exam, state["seed"], state["sectioned"], state["max_score"],
-                                                   items):
+    if state["number"] != number or not still_drawn(exam, state["draw_key"], state["seed"], state["sectioned"],
+                                                    state["max_score"], items):
         discard_for(exam.id, user.id)
         return None
-    with immediate_transaction():
-        claimed = db.session.execute(
-            update(_ATTEMPT).where(_ATTEMPT.c.id == attempt_id, _ATTEMPT.c.status == AttemptStatus.PREPARED)
-            .values(status=AttemptStatus.IN_PROGRESS.value, started_at=now, deadline=deadline)).rowcount
+    claimed = _turn(PendingClaim(attempt_id, now, deadline))
     if not claimed:  # started by a concurrent request (or discarded meanwhile)
         return db.session.scalar(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.user_id == user.id,
                                                        Attempt.status == AttemptStatus.IN_PROGRESS))
@@ -138,6 +146,49 @@ def claim(exam: Exam, user: User, prepared: Attempt, number: int, now: datetime,
     if not viewer_is_instructor:  # instructors also get results, which need the stored items
         fresh_start.remember(attempt, viewer, title, items)
     return attempt
+
+
+# The start's one write. Parameter names differ from the columns (SQLAlchemy reserves those).
+_CLAIM = (update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("claim_id"), _ATTEMPT.c.status == AttemptStatus.PREPARED.value)
+          .values(status=AttemptStatus.IN_PROGRESS.value, started_at=bindparam("start_time"),
+                  deadline=bindparam("claim_deadline")))
+
+
+@dataclass
+class PendingClaim:
+    """One start waiting for a commit (the fields :class:`GroupCommitter` reads: wake, done, updated, error)."""
+
+    attempt_id: int
+    now: datetime
+    deadline: datetime | None
+    wake: threading.Event = field(default_factory=threading.Event)
+    done: bool = False
+    updated: bool = False  # this start turned the prepared attempt
+    error: BaseException | None = None
+
+
+def _apply_claims(connection, batch: list[PendingClaim]) -> None:
+    for pending in batch:
+        pending.updated = connection.execute(_CLAIM, {"claim_id": pending.attempt_id, "start_time": pending.now,
+                                                      "claim_deadline": pending.deadline}).rowcount == 1
+
+
+class ClaimCommitter(GroupCommitter):
+    """Autosave's group commit, committing starts: a hall pressing 开始 together shares its commits
+    (one disk flush for every start that arrived during the previous one)."""
+
+    def _write(self, connection, batch: list[PendingClaim]) -> None:
+        _apply_claims(connection, batch)
+
+
+def _turn(pending: PendingClaim) -> bool:
+    """Commit ``pending``'s claim; True if it turned the prepared attempt. Returns after its commit."""
+    db.session.commit()  # end the read before queueing for the write
+    if holds_writer_queue():  # inside a write already: a leader thread would wait for this one's lock
+        with immediate_transaction():
+            _apply_claims(db.session.connection(), [pending])
+        return pending.updated
+    return ClaimCommitter.of_app("claim_committer").save(pending)
 
 
 def discard_for(exam_id: int, user_id: int) -> int:
@@ -179,7 +230,7 @@ def _assigned_students(exam: Exam) -> dict[int, User]:
 
 def _attempt_rows(exam_id: int, user_ids: Iterable[int] | None = None) -> list:
     stmt = select(_ATTEMPT.c.id, _ATTEMPT.c.user_id, _ATTEMPT.c.status, _ATTEMPT.c.number, _ATTEMPT.c.seed,
-                  _ATTEMPT.c.sectioned, _ATTEMPT.c.max_score).where(_ATTEMPT.c.exam_id == exam_id)
+                  _ATTEMPT.c.sectioned, _ATTEMPT.c.max_score, _ATTEMPT.c.draw_key).where(_ATTEMPT.c.exam_id == exam_id)
     if user_ids is not None:
         stmt = stmt.where(_ATTEMPT.c.user_id.in_(list(user_ids)))
     return db.session.execute(stmt).all()
@@ -187,6 +238,8 @@ def _attempt_rows(exam_id: int, user_ids: Iterable[int] | None = None) -> list:
 
 def _stale_prepared(exam: Exam, prepared: list, assigned: dict[int, User]) -> list[int]:
     """Ids of prepared attempts that are no longer assigned or no longer the paper their seed draws."""
+    key = attempts.draw_key(exam)
+    prepared = [row for row in prepared if row.user_id not in assigned or row.draw_key != key]
     by_attempt: dict[int, list[dict]] = {row.id: [] for row in prepared}
     for chunk in _chunks(list(by_attempt), 500):
         for row in db.session.execute(select(_ITEM.c.attempt_id, *_ITEM_COLUMNS)
@@ -239,10 +292,13 @@ def prepare_exam(exam_id: int, batch_size: int = BATCH_SIZE) -> PrepareReport:
 
 def _prepare_batch(exam: Exam, students: list[User], report: PrepareReport) -> None:
     """Draw outside the write lock, then check again and insert inside one short transaction."""
+    key = attempts.draw_key(exam)
     drawn = {}
     for user in students:
         seed = secrets.randbelow(2**31)
         drawn[user.id] = (seed, attempts.draw_paper(exam, seed))
+    if attempts.draw_key(exam) != key:  # the pool was reloaded meanwhile: no key, the start draws to check
+        key = None
     limits = {user.id: allowed_attempts(exam, user) for user in students}
     now = utcnow()
     with immediate_transaction():
@@ -264,7 +320,7 @@ def _prepare_batch(exam: Exam, students: list[User], report: PrepareReport) -> N
             result = connection.execute(insert(_ATTEMPT), {
                 "exam_id": exam.id, "user_id": user_id, "number": count + 1, "seed": seed,
                 "status": AttemptStatus.PREPARED.value, "started_at": now, "deadline": None,
-                "sectioned": paper.sectioned, "max_score": paper.max_score})
+                "sectioned": paper.sectioned, "max_score": paper.max_score, "draw_key": key})
             attempt_id = result.inserted_primary_key[0]
             rows = paper.rows + paper.case_rows()
             items.extend(dict(row, attempt_id=attempt_id) for row in rows)

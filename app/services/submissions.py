@@ -14,7 +14,7 @@ load its 40 items through the ORM, grade them and write them back one by one. He
 * **One statement for the items.** The grades of every item of every claimed attempt go out in
   one ``executemany`` ``UPDATE``.
 * **Group commit.** Submits that arrive while a commit is in progress queue and are committed
-  together by the next leader (:class:`app.services.autosave.GroupCommitter`): one durable
+  together by the next leader (:class:`app.services.group_commit.GroupCommitter`): one durable
   commit for all of them. Each request answers only after the commit holding its submit
   returned; a submit is never acknowledged before it is on disk, and claim and grades commit
   together, so a crash leaves an attempt either submitted and graded or still in progress.
@@ -34,7 +34,7 @@ from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, bindparam, text
 from ..database import holds_writer_queue, immediate_transaction
 from ..domain.exams import AttemptStatus
 from ..extensions import db
-from .autosave import GroupCommitter
+from .group_commit import GroupCommitter
 from .scoring import attempt_totals, grade_response
 
 _COLUMNS = "id, version_id, points, presentation, response, seq"

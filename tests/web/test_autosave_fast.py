@@ -143,7 +143,7 @@ def _writes_for(app, attempt_id, responses):
 def test_saves_queued_during_a_commit_share_the_next_one(app, client, exam_factory):
     exam_id = exam_factory()
     body = start(client, login(client), exam_id)
-    committer = autosave.GroupCommitter()
+    committer = autosave.SaveCommitter()
     writes = _writes_for(app, body["attempt_id"], [f"答案{n}" for n in range(6)])
     results, errors = queue_behind_held_turn(app, committer, writes)
     assert errors == {} and all(results[n] for n in range(6))
@@ -158,7 +158,7 @@ def test_saves_queued_during_a_commit_share_the_next_one(app, client, exam_facto
 def test_one_bad_save_in_a_batch_fails_alone(app, client, exam_factory):
     exam_id = exam_factory()
     body = start(client, login(client), exam_id)
-    committer = autosave.GroupCommitter()
+    committer = autosave.SaveCommitter()
     writes = _writes_for(app, body["attempt_id"], ["甲", {"not": {1, 2}}, "丙"])  # a set is not JSON
     results, errors = queue_behind_held_turn(app, committer, writes)
     assert set(errors) == {1} and results == {0: True, 2: True}
@@ -172,7 +172,7 @@ def test_a_batch_never_writes_into_a_submitted_attempt(app, client, exam_factory
     body = start(client, headers, exam_id)
     writes = _writes_for(app, body["attempt_id"], ["迟到的答案"])
     client.post(f"/api/v1/attempts/{body['attempt_id']}/submit", headers=headers)
-    committer = autosave.GroupCommitter()
+    committer = autosave.SaveCommitter()
     results, errors = queue_behind_held_turn(app, committer, writes)
     assert errors == {} and results == {0: False}
     assert all(r is None for _s, r in _stored(app, body["attempt_id"]).values())

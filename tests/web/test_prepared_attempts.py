@@ -381,3 +381,89 @@ def test_a_prepared_start_is_one_update_and_no_insert(app, client, exam_factory)
 
 def prepared_of_started(app, exam_id, username="student"):
     return next(r.id for r in rows(app, exam_id) if r.username == username)
+
+
+def test_a_prepared_paper_keeps_its_draw_key_and_a_start_with_the_same_inputs_does_not_draw_again(
+        app, client, exam_factory, monkeypatch):
+    exam_id = exam_factory()
+    with app.app_context():
+        key = attempt_svc.draw_key(db.session.get(Exam, exam_id))
+        stored = db.session.scalars(text("SELECT draw_key FROM attempt WHERE exam_id = :e"), {"e": exam_id}).all()
+    assert len(stored) == 2 and set(stored) == {key}
+    prepared = prepared_of(app, exam_id)
+
+    def no_draw(*args, **kwargs):
+        raise AssertionError("a start with unchanged draw inputs must not draw the paper again")
+
+    monkeypatch.setattr(attempt_svc, "draw_paper", no_draw)
+    body = start(client, login(client), exam_id)
+    assert body["attempt_id"] == prepared.id
+    assert [(i[0], i[1]) for i in items(app, prepared.id)] == [(q["position"], q["id"]) for q in body["questions"]]
+
+
+def test_the_draw_key_follows_the_exam_settings_and_the_bank(app, exam_factory):
+    exam_id = exam_factory()
+    with app.app_context():
+        exam = db.session.get(Exam, exam_id)
+        first = attempt_svc.draw_key(exam)
+        assert attempt_svc.draw_key(exam) == first  # nothing changed: the same key
+        exam.shuffle_options = not exam.shuffle_options
+        db.session.commit()
+        toggled = attempt_svc.draw_key(exam)
+        assert toggled != first
+        # A question leaves the bank (any question of the course: the pool it draws from changed).
+        db.session.execute(text("UPDATE question SET active = :f, updated_at = :t WHERE id = "
+                                "(SELECT MIN(id) FROM question WHERE course = :c)"),
+                           {"f": False, "t": utcnow(), "c": exam.course})
+        db.session.commit()
+        assert attempt_svc.draw_key(exam) not in (first, toggled)
+
+
+def test_a_prepared_paper_without_a_draw_key_is_checked_by_drawing_again(app, client, exam_factory):
+    # Papers prepared before draw keys existed: the start still uses them when the draw agrees.
+    exam_id = exam_factory()
+    prepared = prepared_of(app, exam_id)
+    with app.app_context():
+        db.session.execute(text("UPDATE attempt SET draw_key = NULL WHERE exam_id = :e"), {"e": exam_id})
+        db.session.commit()
+    body = start(client, login(client), exam_id)
+    assert body["attempt_id"] == prepared.id
+
+
+def test_a_stale_draw_key_still_uses_the_paper_when_the_seed_draws_it_again(app, client, exam_factory):
+    # A different key proves nothing (e.g. another process's pool loaded in another order): the
+    # start then draws again to compare, and keeps the paper it reproduces.
+    exam_id = exam_factory()
+    prepared = prepared_of(app, exam_id)
+    with app.app_context():
+        db.session.execute(text("UPDATE attempt SET draw_key = 'not-the-key' WHERE exam_id = :e"), {"e": exam_id})
+        db.session.commit()
+    body = start(client, login(client), exam_id)
+    assert body["attempt_id"] == prepared.id
+
+
+def test_starts_arriving_during_a_commit_share_the_next_one(app, exam_factory):
+    from tests.web.test_autosave_fast import queue_behind_held_turn
+
+    exam_id = exam_factory()
+    added = [make_user(app, f"student{n}") for n in range(3, 6)]
+    with app.app_context():
+        for user_id in added:
+            add_member(find_class("一班"), db.session.get(User, user_id))
+        db.session.commit()
+        assert prepared_papers.prepare_exam(exam_id).prepared == 3
+    prepared = [r for r in rows(app, exam_id) if r.status == "prepared"]
+    assert len(prepared) == 5
+    now = utcnow()
+    deadline = now + timedelta(minutes=30)
+    committer = prepared_papers.ClaimCommitter()
+    # Four starts queue behind a commit in progress; the second claim of one paper loses.
+    claims = [prepared_papers.PendingClaim(r.id, now, deadline) for r in prepared[:3]]
+    claims.append(prepared_papers.PendingClaim(prepared[0].id, now, deadline))
+    results, errors = queue_behind_held_turn(app, committer, claims)
+    assert errors == {} and results == {0: True, 1: True, 2: True, 3: False}
+    assert (committer.commits, committer.writes) == (1, 4)  # four starts, one durable commit
+    stored = {r.id: r.status for r in rows(app, exam_id)}
+    assert [stored[r.id] for r in prepared] == ["in_progress"] * 3 + ["prepared"] * 2
+    with app.app_context():
+        assert {db.session.get(Attempt, r.id).deadline for r in prepared[:3]} == {deadline}
