@@ -263,8 +263,9 @@ def targets(ep: dict, eff: dict, integrity: dict, args) -> dict:
                                                             str(integrity["unclaimed_attempts"])),
         "0 lost answers": (integrity["lost"] == 0 and integrity["acked"] > 0,
                            f"{integrity['lost']} of {integrity['acked']} acknowledged"),
-        "autosave >= 0.5x bare": (eff.get("autosave_ratio", 0) >= 0.5, str(eff.get("autosave_ratio"))),
-        "exam page >= 0.35x bare": (eff.get("exam_page_ratio", 0) >= 0.35, str(eff.get("exam_page_ratio"))),
+        # Issue 17's targets (the first round asked 0.5x / 0.35x; see docs/performance.md, Targets).
+        "autosave >= 0.35x bare": (eff.get("autosave_ratio", 0) >= 0.35, str(eff.get("autosave_ratio"))),
+        "exam page >= 0.15x bare": (eff.get("exam_page_ratio", 0) >= 0.15, str(eff.get("exam_page_ratio"))),
     }
 
 
