@@ -9,10 +9,12 @@ payloads, instead of drawing and inserting 40 rows while a whole hall presses å¼
 
 A prepared attempt is not an attempt yet: ORM queries never see it (app/models/exam.py), so no
 list, count, gradebook, monitor, statistics or "attempts used" shows it. It is used only while it
-still is the paper its seed draws now (:func:`is_current`): if the exam's blueprint, layout or
-shuffling, or the bank's versions changed since, the start discards it and draws afresh, as it
-does for a student with no prepared paper (added late). The seed reproduces the paper exactly
-as for any attempt (:func:`app.services.attempts.draw_paper`).
+still is the paper its seed draws now (:func:`still_drawn`: its draw key, else a new draw by
+:func:`is_current`): if the exam's blueprint, layout or shuffling, or the bank's versions changed
+since, the start discards it and draws afresh, as it does for a student with no prepared paper
+(added late). The seed reproduces the paper exactly as for any attempt
+(:func:`app.services.attempts.draw_paper`). Starts arriving together share one commit
+(:class:`ClaimCommitter`).
 
 Preparing runs in batches, each in its own short write transaction, with the drawing done
 outside them, so the database's write lock is never held for long. ``flask exam prepare``
