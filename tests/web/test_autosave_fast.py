@@ -143,7 +143,7 @@ def _writes_for(app, attempt_id, responses):
 def test_saves_queued_during_a_commit_share_the_next_one(app, client, exam_factory):
     exam_id = exam_factory()
     body = start(client, login(client), exam_id)
-    committer = autosave.GroupCommitter()
+    committer = autosave.SaveCommitter()
     writes = _writes_for(app, body["attempt_id"], [f"答案{n}" for n in range(6)])
     results, errors = queue_behind_held_turn(app, committer, writes)
     assert errors == {} and all(results[n] for n in range(6))
@@ -158,7 +158,7 @@ def test_saves_queued_during_a_commit_share_the_next_one(app, client, exam_facto
 def test_one_bad_save_in_a_batch_fails_alone(app, client, exam_factory):
     exam_id = exam_factory()
     body = start(client, login(client), exam_id)
-    committer = autosave.GroupCommitter()
+    committer = autosave.SaveCommitter()
     writes = _writes_for(app, body["attempt_id"], ["甲", {"not": {1, 2}}, "丙"])  # a set is not JSON
     results, errors = queue_behind_held_turn(app, committer, writes)
     assert set(errors) == {1} and results == {0: True, 2: True}
@@ -172,7 +172,7 @@ def test_a_batch_never_writes_into_a_submitted_attempt(app, client, exam_factory
     body = start(client, headers, exam_id)
     writes = _writes_for(app, body["attempt_id"], ["迟到的答案"])
     client.post(f"/api/v1/attempts/{body['attempt_id']}/submit", headers=headers)
-    committer = autosave.GroupCommitter()
+    committer = autosave.SaveCommitter()
     results, errors = queue_behind_held_turn(app, committer, writes)
     assert errors == {} and results == {0: False}
     assert all(r is None for _s, r in _stored(app, body["attempt_id"]).values())
@@ -218,3 +218,54 @@ def test_concurrent_students_lose_no_acknowledged_save(app, exam_factory):
         assert _stored(app, attempt_id)[qid] == (seq, f"第{seq}稿")
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 6
+
+
+def test_the_dbapi_lookup_reads_the_same_typed_row_as_core(app, client, exam_factory):
+    # The fast path runs its statements on the DBAPI cursor (app.dbapi) unless the engine is traced;
+    # both must give the same values with the same types (datetimes, booleans, JSON).
+    from app import dbapi
+
+    exam_id = exam_factory(allowed_networks=["10.0.0.0/8"])
+    client.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    headers = login(client)
+    client.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    body = start(client, headers, exam_id)
+    params = {"attempt_id": body["attempt_id"], "qid": _essay(body)["id"]}
+    with app.app_context():
+        assert not dbapi.traced(db.engine)
+        with dbapi.connection(db.engine, write=False) as target:
+            assert isinstance(target, tuple)  # (cursor, dialect): no Core connection
+            raw = autosave._LOOKUP.first(target, params)
+        with db.engine.connect() as connection:
+            core = connection.execute(autosave._LOOKUP.clause, params).first()
+    assert tuple(raw) == tuple(core) and raw._fields == tuple(core._fields)
+    assert [type(v) for v in raw] == [type(v) for v in core]
+    assert raw.allowed_networks == ["10.0.0.0/8"] and raw.active is True and raw.deadline is not None
+
+
+def test_a_traced_engine_sees_the_fast_paths_statements_through_core(app):
+    from app import dbapi
+
+    with app.app_context():
+        assert not dbapi.traced(db.engine)
+    with recorded_statements(app):
+        with app.app_context():
+            assert dbapi.traced(db.engine)
+            with dbapi.connection(db.engine, write=False) as target:
+                assert not isinstance(target, tuple)
+    with app.app_context():
+        assert not dbapi.traced(db.engine)
+
+
+def test_a_failed_batch_write_leaves_nothing_behind_and_the_connection_usable(app, client, exam_factory):
+    exam_id = exam_factory()
+    body = start(client, login(client), exam_id)
+    committer = autosave.SaveCommitter()
+    writes = _writes_for(app, body["attempt_id"], ["一", {"bad": {1}}])  # the second cannot be JSON
+    with app.app_context():
+        with pytest.raises(TypeError):
+            committer._run(writes)  # one transaction: the first save is rolled back with it
+    assert all(r is None for _s, r in _stored(app, body["attempt_id"]).values())
+    with app.app_context():
+        committer._run(writes[:1])
+    assert "一" in [r for _s, r in _stored(app, body["attempt_id"]).values()]
