@@ -47,7 +47,12 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+        connection.exec_driver_sql(begin_statement())
+
+
+def begin_statement() -> str:
+    """How a SQLite transaction of the current context starts: deferred when read-only, else immediate."""
+    return "BEGIN" if _read_only.get() else "BEGIN IMMEDIATE"
 
 
 def set_read_only(flag: bool) -> contextvars.Token:

@@ -5,9 +5,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
+from .auth.verified import VerifiedCSRFProtect
 from .ratelimit import AppLimiter
 
 
@@ -34,6 +34,6 @@ class _SQLAlchemy(SQLAlchemy):
 db = _SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
-csrf = CSRFProtect()
+csrf = VerifiedCSRFProtect()  # each distinct token's signature checked once per process
 babel = Babel()
 limiter = AppLimiter(key_func=get_remote_address, default_limits=[])

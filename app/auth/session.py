@@ -20,6 +20,7 @@ from ..extensions import db, limiter, login_manager
 from ..models import User
 from ..ratelimit import fail_open
 from ..services.passwords import dummy_hash
+from .verified import VerifiedSessionInterface
 
 # Session keys that outlive a logout or a login: only the chosen language.
 _KEPT_KEYS = ("locale",)
@@ -36,6 +37,7 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("请先登录。")
     login_manager.login_message_category = "warning"
+    app.session_interface = VerifiedSessionInterface()  # each distinct cookie's signature checked once per process
     dummy_hash(app.config)  # so the first unknown username costs no extra hash
 
     @login_manager.user_loader

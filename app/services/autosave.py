@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, bindparam, text
 
+from .. import dbapi
 from ..domain.exams import AttemptStatus, SaveVerdict, check_save, next_seq
 from ..domain.exams.room import room_decision
 from ..domain.questions import grade
@@ -34,9 +35,9 @@ from .exam_room import RoomRequest
 from .attempts import SaveResult
 from .group_commit import GroupCommitter
 
-# Plain SQL with typed parameters: these two statements run on every save, and SQLAlchemy's
-# cache key for a text statement costs a fraction of an expression tree's.
-_LOOKUP = text(
+# Plain SQL with typed parameters, run on the DBAPI cursor (app.dbapi): these two statements run
+# on every save, and SQLAlchemy's per-statement work cost more than the database's.
+_LOOKUP = dbapi.Statement(text(
     'SELECT i.id, i.seq, i.version_id, a.user_id, a.status, a.deadline, e.grace_seconds, u.active, '
     'u.session_version, '
     "(e.status <> 'draft') AS published, e.allowed_networks, e.single_device, a.device_token "  # exam-room rules (room_decision)
@@ -44,7 +45,7 @@ _LOOKUP = text(
     'JOIN "user" u ON u.id = a.user_id WHERE i.attempt_id = :attempt_id AND i.qid = :qid'
 ).columns(id=Integer, seq=Integer, version_id=Integer, user_id=Integer, status=String, deadline=DateTime,
           grace_seconds=Integer, active=Boolean, session_version=Integer, published=Boolean,
-          allowed_networks=JSON, single_device=Boolean, device_token=String)
+          allowed_networks=JSON, single_device=Boolean, device_token=String))
 _SET = "response = :response, seq = :seq, saved_at = :saved_at"
 _WHERE = (" WHERE id = :item_id AND seq < :seq AND attempt_id IN "
           f"(SELECT id FROM attempt WHERE id = :attempt_id AND status = '{AttemptStatus.IN_PROGRESS.value}'{{lock}})")
@@ -53,9 +54,9 @@ _PARAMS = (bindparam("response", type_=JSON), bindparam("saved_at", type_=DateTi
 
 def _updates(lock: str) -> tuple:
     where = _WHERE.format(lock=lock)
-    return (text("UPDATE attempt_item SET " + _SET + where).bindparams(*_PARAMS),
-            text("UPDATE attempt_item SET " + _SET + ", flagged = :flagged" + where).bindparams(
-                *_PARAMS, bindparam("flagged", type_=Boolean)))
+    return (dbapi.Statement(text("UPDATE attempt_item SET " + _SET + where).bindparams(*_PARAMS)),
+            dbapi.Statement(text("UPDATE attempt_item SET " + _SET + ", flagged = :flagged" + where).bindparams(
+                *_PARAMS, bindparam("flagged", type_=Boolean))))
 
 
 # (plain, with flag) per dialect. On PostgreSQL (READ COMMITTED) the attempt row is locked FOR
@@ -80,15 +81,18 @@ class PendingSave:
 
 
 class SaveCommitter(GroupCommitter):
-    """The group commit of autosaves."""
+    """The autosave committer: its two statements run on the DBAPI cursor (:mod:`app.dbapi`)."""
+
+    def _transaction(self):
+        return dbapi.connection(db.engine, write=True)
 
     def _write(self, connection, batch: list[PendingSave]) -> None:
         """One guarded UPDATE per save, in the batch's transaction."""
-        plain, flagged = _UPDATES.get(connection.dialect.name, _UPDATES_DEFAULT)
+        plain, flagged = _UPDATES.get(db.engine.dialect.name, _UPDATES_DEFAULT)
         for write in batch:
             statement = flagged if "flagged" in write.values else plain
-            write.updated = connection.execute(
-                statement, dict(write.values, item_id=write.item_id, attempt_id=write.attempt_id)).rowcount == 1
+            write.updated = statement.execute(
+                connection, dict(write.values, item_id=write.item_id, attempt_id=write.attempt_id)) == 1
 
 
 def committer() -> SaveCommitter:
@@ -106,8 +110,10 @@ def save_fast(attempt_id: int, qid: str, user_id: int, response, seq: int | None
     session cookie carries: a revoked session (logged out, password changed, deactivated) goes
     to the full path, whose user loader refuses it.
     """
-    row = db.session.execute(_LOOKUP, {"attempt_id": attempt_id, "qid": qid}).first()
-    db.session.commit()  # end the read before queueing for the write
+    if db.session.registry.has() and db.session().in_transaction():
+        db.session.commit()  # a caller's transaction must not hold SQLite's lock while this save queues to write
+    with dbapi.connection(db.engine, write=False) as connection:  # the read ends before queueing for the write
+        row = _LOOKUP.first(connection, {"attempt_id": attempt_id, "qid": qid})
     # No such item, a session the full path's user loader refuses, or a case item (whose answers
     # the full path checks): the full path says what happens.
     if row is None or not row.active or (row.session_version or 0) != session_version:

@@ -91,10 +91,14 @@ class GroupCommitter:
                 write.wake.set()
 
     def _run(self, batch: list) -> None:
-        with writer_queue(), db.engine.begin() as connection:
+        with writer_queue(), self._transaction() as connection:
             self._write(connection, batch)
         self.commits += 1
         self.writes += len(batch)
+
+    def _transaction(self):
+        """The writing transaction a batch is committed in (a Core connection unless a kind needs another)."""
+        return db.engine.begin()
 
     def _write(self, connection, batch: list) -> None:
         """The batch's statements, in the one transaction :meth:`_run` commits (each kind its own)."""

@@ -209,3 +209,45 @@ def test_the_password_limit_in_english(app, client, auth, users):
     _change(client, "guess-guess")
     limited = _change(client, "guess-guess")
     assert limited.status_code == 429 and "try again in 60 minutes" in limited.get_data(as_text=True)
+
+
+def _bare_limited_app(**limiter_options):
+    """A minimal Flask app with its own AppLimiter (the app's limiter is shared by every test app,
+    so request-wide limits set on it would leak into other tests)."""
+    from flask import Flask
+
+    from app.ratelimit import AppLimiter
+
+    flask_app = Flask("limits-probe")
+    flask_app.config.update(RATELIMIT_STORAGE_URI="memory://", RATELIMIT_HEADERS_ENABLED=True)
+    limiter = AppLimiter(key_func=lambda: "one-key", **limiter_options)
+    limiter.init_app(flask_app)
+
+    @flask_app.route("/free")
+    def free():
+        return "ok"
+
+    @flask_app.route("/limited")
+    @limiter.limit("2 per minute")
+    def limited():
+        return "ok"
+
+    return flask_app, limiter
+
+
+def test_a_view_limit_still_counts_when_no_request_wide_limit_exists():
+    # The before_request check is skipped when there is no request-wide limit; a decorated view's
+    # own limit (like the login limits) is checked by its decorator and still holds.
+    flask_app, limiter = _bare_limited_app()
+    assert not limiter._has_request_wide_limits()
+    client = flask_app.test_client()
+    assert [client.get("/limited").status_code for _ in range(3)] == [200, 200, 429]
+    assert all(client.get("/free").status_code == 200 for _ in range(5))
+
+
+@pytest.mark.parametrize("option", ["application_limits", "default_limits"])
+def test_request_wide_limits_are_still_checked_before_every_request(option):
+    flask_app, limiter = _bare_limited_app(**{option: ["3 per minute"]})
+    assert limiter._has_request_wide_limits()
+    client = flask_app.test_client()
+    assert [client.get("/free").status_code for _ in range(4)] == [200, 200, 200, 429]

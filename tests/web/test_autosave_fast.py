@@ -218,3 +218,54 @@ def test_concurrent_students_lose_no_acknowledged_save(app, exam_factory):
         assert _stored(app, attempt_id)[qid] == (seq, f"第{seq}稿")
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 6
+
+
+def test_the_dbapi_lookup_reads_the_same_typed_row_as_core(app, client, exam_factory):
+    # The fast path runs its statements on the DBAPI cursor (app.dbapi) unless the engine is traced;
+    # both must give the same values with the same types (datetimes, booleans, JSON).
+    from app import dbapi
+
+    exam_id = exam_factory(allowed_networks=["10.0.0.0/8"])
+    client.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    headers = login(client)
+    client.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    body = start(client, headers, exam_id)
+    params = {"attempt_id": body["attempt_id"], "qid": _essay(body)["id"]}
+    with app.app_context():
+        assert not dbapi.traced(db.engine)
+        with dbapi.connection(db.engine, write=False) as target:
+            assert isinstance(target, tuple)  # (cursor, dialect): no Core connection
+            raw = autosave._LOOKUP.first(target, params)
+        with db.engine.connect() as connection:
+            core = connection.execute(autosave._LOOKUP.clause, params).first()
+    assert tuple(raw) == tuple(core) and raw._fields == tuple(core._fields)
+    assert [type(v) for v in raw] == [type(v) for v in core]
+    assert raw.allowed_networks == ["10.0.0.0/8"] and raw.active is True and raw.deadline is not None
+
+
+def test_a_traced_engine_sees_the_fast_paths_statements_through_core(app):
+    from app import dbapi
+
+    with app.app_context():
+        assert not dbapi.traced(db.engine)
+    with recorded_statements(app):
+        with app.app_context():
+            assert dbapi.traced(db.engine)
+            with dbapi.connection(db.engine, write=False) as target:
+                assert not isinstance(target, tuple)
+    with app.app_context():
+        assert not dbapi.traced(db.engine)
+
+
+def test_a_failed_batch_write_leaves_nothing_behind_and_the_connection_usable(app, client, exam_factory):
+    exam_id = exam_factory()
+    body = start(client, login(client), exam_id)
+    committer = autosave.SaveCommitter()
+    writes = _writes_for(app, body["attempt_id"], ["一", {"bad": {1}}])  # the second cannot be JSON
+    with app.app_context():
+        with pytest.raises(TypeError):
+            committer._run(writes)  # one transaction: the first save is rolled back with it
+    assert all(r is None for _s, r in _stored(app, body["attempt_id"]).values())
+    with app.app_context():
+        committer._run(writes[:1])
+    assert "一" in [r for _s, r in _stored(app, body["attempt_id"]).values()]
