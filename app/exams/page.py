@@ -32,8 +32,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import NamedTuple
 
-from flask import current_app, url_for
+from flask import current_app, render_template, request, session, url_for
 from flask_babel import get_locale, gettext
+from flask_wtf.csrf import generate_csrf
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
@@ -57,6 +58,7 @@ LETTER_TOKEN = Markup("<\x00letter\x00>")  # an option's letter by place
 _MARK = re.compile("<\x00(?:start:\\w+|element|end)\x00>")  # MARKS' own (see _compile)
 _SLOT = re.compile("<\x00slot:(\\w+)\x00>")
 BODY_SLOTS = ("attempt_id", "review_url", "title", "state_json", "questions_html", "navigator_html")
+PAGE_SLOTS = ("csrf_token", "title", "display_name", "body", "proctor_json")  # exams/take.html around the body
 
 
 def _slot(name: str) -> Markup:
@@ -298,6 +300,7 @@ class _Stores:
         self.labels: dict[tuple[str, int], str] = {}  # (locale, n) → "Question n"
         self.bodies: dict[Hashable, tuple[str, ...]] = {}  # shape → literal, slot, literal, ...
         self.sections: dict[Hashable, tuple[str, str]] = {}  # section shape → heading, answer sheet group
+        self.pages: dict[Hashable, tuple[str, ...]] = {}  # locale and role → the page around the body
 
 
 def _remember(store: dict, key, value):
@@ -445,3 +448,52 @@ def render_paper(items: list[AttemptItem], sectioned_paper: bool, exam, state: d
     }
     shell = _body_shell(stores, locale, minutes, exam.time_limit_minutes, has_deadline, len(items))
     return Markup("".join(piece if i % 2 == 0 else values[piece] for i, piece in enumerate(shell)))
+
+
+class _ShellUser:
+    """What base.html reads of ``current_user``, with the name as a slot."""
+
+    is_authenticated = True
+    display_name = _slot("display_name")
+
+    def __init__(self, is_instructor: bool, is_admin: bool) -> None:
+        self.is_instructor = is_instructor
+        self.is_admin = is_admin
+
+
+def _json(value) -> str:
+    env = current_app.jinja_env  # what the |tojson filter gives
+    return htmlsafe_json_dumps(value, dumps=env.policies["json.dumps_function"], **env.policies["json.dumps_kwargs"])
+
+
+def proctor_json(proctor: dict) -> Markup:
+    """The exam page's ``proctor-config`` JSON: ``proctor`` with the warning text in the current locale."""
+    return _json(dict(proctor, text={"warning": gettext("你已离开考试页面 {n} 次，监考老师已收到提示。请留在考试页面上继续作答。")}))
+
+
+def _page_shell(stores: _Stores, locale: str, user, require_fullscreen: bool) -> tuple[str, ...]:
+    key = (locale, request.script_root, bool(user.is_instructor), bool(user.is_admin), bool(require_fullscreen))
+    shell = stores.pages.get(key)
+    if shell is None:
+        html = render_template("exams/take.html", attempt={"exam": {"title": _slot("title")}}, body=_slot("body"),
+                               proctor={"require_fullscreen": require_fullscreen},
+                               proctor_json=_slot("proctor_json"), current_user=_ShellUser(*key[2:4]),
+                               csrf_token=lambda: _slot("csrf_token"))
+        shell = _remember(stores.pages, key, tuple(_SLOT.split(html)))  # odd indexes are slot names
+    return shell
+
+
+def render_page(attempt: Attempt, body: Markup, proctor: dict, user) -> str:
+    """The whole exam page (exams/take.html around ``body``) for ``user``, the attempt's owner.
+
+    base.html costs as much as the paper when rendered per request, yet only the CSRF token, the
+    title, the user's name and the proctoring JSON differ between students: it is rendered once
+    per locale and role with slots for them. A pending flash message goes through the template.
+    """
+    if "_flashes" in session:
+        return render_template("exams/take.html", attempt=attempt, body=body, proctor=proctor,
+                               proctor_json=proctor_json(proctor))
+    shell = _page_shell(_stores(), str(get_locale()), user, proctor["require_fullscreen"])
+    values = {"csrf_token": str(escape(generate_csrf())), "title": str(escape(attempt.exam.title)),
+              "display_name": str(escape(user.display_name)), "body": body, "proctor_json": proctor_json(proctor)}
+    return "".join(piece if i % 2 == 0 else values[piece] for i, piece in enumerate(shell))

@@ -108,7 +108,7 @@ def take(attempt_id: int):
     proctor = {"attempt_id": attempt.id, "require_fullscreen": exam.require_fullscreen,
                "warn_after": exam.focus_warning_after or 0,
                "focus_lost": exam_room.focus_losses(attempt) if exam.focus_warning_after else 0}
-    return render_template("exams/take.html", attempt=attempt, body=body, proctor=proctor)
+    return exam_page.render_page(attempt, body, proctor, current_user)
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
