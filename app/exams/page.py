@@ -420,9 +420,11 @@ def _body_shell(stores: _Stores, locale: str, minutes: int | None, limit: int | 
     return shell
 
 
-def render_body(attempt: Attempt, state: dict, minutes: int | None) -> Markup:
-    """The exam page body for ``attempt`` (see exams/_take_body.html) in the current locale."""
-    return render_paper(list(attempt.items), attempt.sectioned, attempt.exam, state, minutes,
+def render_body(attempt: Attempt, state: dict, minutes: int | None, items: list | None = None) -> Markup:
+    """The exam page body for ``attempt`` (see exams/_take_body.html) in the current locale;
+    ``items``: its items in paper order if already read (ORM objects or light rows alike)."""
+    return render_paper(list(attempt.items) if items is None else items, attempt.sectioned, attempt.exam, state,
+                        minutes,
                         attempt_id=str(attempt.id), review_url=url_for("exams.review", attempt_id=attempt.id),
                         has_deadline=attempt.deadline is not None)
 

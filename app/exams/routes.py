@@ -15,7 +15,7 @@ from ..services import exam_room
 from ..services.attempts import is_overdue, refresh_if_overdue, start_or_resume
 from ..services.exam_access import (CLOSED, allowed_attempts, attempt_for, effective_minutes, hidden_from, is_open,
                                     may_take, review_allowed, user_attempts, visible_exams)
-from ..services.exam_payloads import attempt_payload
+from ..services.exam_payloads import attempt_payload, item_rows
 from ..services.scoring import kept_score
 from ..services.exam_errors import ExamError
 from ..services.review import review_rows, review_sections
@@ -101,9 +101,10 @@ def take(attempt_id: int):
         exam_room.guard_attempt(attempt, current_user)
     except ExamError as exc:
         abort_with(exc.status, str(exc))
-    state = attempt_payload(attempt, current_user)
+    items = item_rows(attempt.id)  # read once, without ORM objects, for the state and the paper
+    state = attempt_payload(attempt, current_user, items=items)
     # Assembled from cached per-question HTML: rendering every question per request dominated the cost.
-    body = exam_page.render_body(attempt, state, effective_minutes(attempt.exam, current_user))
+    body = exam_page.render_body(attempt, state, effective_minutes(attempt.exam, current_user), items)
     exam = attempt.exam
     proctor = {"attempt_id": attempt.id, "require_fullscreen": exam.require_fullscreen,
                "warn_after": exam.focus_warning_after or 0,
