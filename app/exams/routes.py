@@ -79,9 +79,9 @@ def start(exam_id: int):
     return redirect(url_for("exams.take", attempt_id=attempt.id))
 
 
-def _own_attempt(attempt_id: int):
+def _own_attempt(attempt_id: int, light: bool = False):
     try:
-        attempt = attempt_for(attempt_id, current_user)
+        attempt = attempt_for(attempt_id, current_user, light)
     except ExamError:
         abort(404)
     if attempt.user_id != current_user.id and not current_user.is_instructor:
@@ -93,8 +93,9 @@ def _own_attempt(attempt_id: int):
 @login_required
 def take(attempt_id: int):
     """The exam page: questions, countdown, navigator and autosave (static/js/exam.js)."""
-    attempt = _own_attempt(attempt_id)
-    refresh_if_overdue(attempt)
+    # A student's page only reads: the attempt and exam as one Core row. An instructor's state
+    # carries results, read through the ORM relationships.
+    attempt = refresh_if_overdue(_own_attempt(attempt_id, light=not current_user.is_instructor))
     if attempt.status != AttemptStatus.IN_PROGRESS or attempt.user_id != current_user.id:
         return redirect(url_for("exams.review", attempt_id=attempt.id))
     try:
