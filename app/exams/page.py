@@ -25,8 +25,10 @@ so its fragment is keyed on its whole payload and only serves that student's rel
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -499,3 +501,33 @@ def render_page(attempt: Attempt, body: Markup, proctor: dict, user) -> str:
     values = {"csrf_token": str(escape(generate_csrf())), "title": str(escape(attempt.exam.title)),
               "display_name": str(escape(user.display_name)), "body": body, "proctor_json": proctor_json(proctor)}
     return "".join(piece if i % 2 == 0 else values[piece] for i, piece in enumerate(shell))
+
+
+# A new process may run new code or templates: an ETag from before a restart never matches.
+_BOOT = secrets.token_hex(8)
+
+
+def conditional_enabled() -> bool:
+    """Whether exam page reloads may be answered 304: only while a CSRF token never expires
+    (WTF_CSRF_TIME_LIMIT None), since a stored copy keeps the token it was served with."""
+    return current_app.config.get("WTF_CSRF_TIME_LIMIT") is None
+
+
+def page_etag(attempt: Attempt, items: list, user, minutes: int | None, proctor: dict) -> str:
+    """The exam page's ETag: a digest of everything the page shows or embeds except the server time
+    (exam.js asks the API for it after a revalidated load) and the CSRF token's signing time.
+
+    Covers the viewer, the attempt's state and deadline, every item's paper place and saved state
+    (a save always sets ``saved_at``), the exam's shown settings, the proctoring values, the
+    locale and the session's CSRF secret (a new session gets a new page).
+    """
+    exam = attempt.exam
+    csrf_key = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    parts = (_BOOT, str(get_locale()), request.script_root, session.get(csrf_key),
+             user.id, user.display_name, bool(user.is_instructor), bool(user.is_admin), minutes,
+             attempt.id, attempt.user_id, attempt.exam_id, attempt.number, attempt.status, attempt.started_at,
+             attempt.deadline, attempt.submitted_at, attempt.sectioned,
+             exam.title, exam.time_limit_minutes, sorted(proctor.items()),
+             [(i.position, i.qid, i.version_id, i.points, i.presentation, i.seq, i.saved_at, i.flagged)
+              for i in items])
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()

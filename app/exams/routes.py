@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session,
+                   url_for)
+from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
 
 from ..auth.session import login_required
@@ -103,14 +105,29 @@ def take(attempt_id: int):
     except ExamError as exc:
         abort_with(exc.status, str(exc))
     items = item_rows(attempt.id)  # read once, without ORM objects, for the state and the paper
-    state = attempt_payload(attempt, current_user, items=items)
-    # Assembled from cached per-question HTML: rendering every question per request dominated the cost.
-    body = exam_page.render_body(attempt, state, effective_minutes(attempt.exam, current_user), items)
+    minutes = effective_minutes(attempt.exam, current_user)
     exam = attempt.exam
     proctor = {"attempt_id": attempt.id, "require_fullscreen": exam.require_fullscreen,
                "warn_after": exam.focus_warning_after or 0,
                "focus_lost": exam_room.focus_losses(attempt) if exam.focus_warning_after else 0}
-    return exam_page.render_page(attempt, body, proctor, current_user)
+    etag = None
+    if exam_page.conditional_enabled():
+        generate_csrf()  # the session's CSRF secret is part of the ETag
+        etag = exam_page.page_etag(attempt, items, current_user, minutes, proctor)
+        if etag in request.if_none_match and "_flashes" not in session:  # a reload of an unchanged page
+            return _cacheable(current_app.response_class(status=304), etag)
+    state = attempt_payload(attempt, current_user, items=items)
+    # Assembled from cached per-question HTML: rendering every question per request dominated the cost.
+    body = exam_page.render_body(attempt, state, minutes, items)
+    response = make_response(exam_page.render_page(attempt, body, proctor, current_user))
+    return _cacheable(response, etag) if etag else response
+
+
+def _cacheable(response, etag: str):
+    # The browser keeps its own copy (private: never a shared cache) and asks every time (no-cache).
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
