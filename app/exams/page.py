@@ -27,8 +27,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
-import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -503,8 +503,31 @@ def render_page(attempt: Attempt, body: Markup, proctor: dict, user) -> str:
     return "".join(piece if i % 2 == 0 else values[piece] for i, piece in enumerate(shell))
 
 
-# A new process may run new code or templates: an ETag from before a restart never matches.
-_BOOT = secrets.token_hex(8)
+_CODE_SUFFIXES = (".py", ".html", ".js", ".po")
+_code_digest: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of the application's code, templates, scripts and translations, read once per process.
+
+    Part of the ETag so that a page stored under other code never matches after a deploy, while
+    every process and server running the same code agrees (a per-process value would make a
+    reload that reaches another worker a full page).
+    """
+    global _code_digest
+    if _code_digest is None:
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the app package
+        digest = hashlib.blake2b(digest_size=16)
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d not in ("vendor", "__pycache__"))
+            for name in sorted(files):
+                if name.endswith(_CODE_SUFFIXES):
+                    path = os.path.join(folder, name)
+                    digest.update(os.path.relpath(path, root).encode())
+                    with open(path, "rb") as fh:
+                        digest.update(fh.read())
+        _code_digest = digest.hexdigest()
+    return _code_digest
 
 
 def conditional_enabled() -> bool:
@@ -523,7 +546,7 @@ def page_etag(attempt: Attempt, items: list, user, minutes: int | None, proctor:
     """
     exam = attempt.exam
     csrf_key = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    parts = (_BOOT, str(get_locale()), request.script_root, session.get(csrf_key),
+    parts = (code_digest(), str(get_locale()), request.script_root, session.get(csrf_key),
              user.id, user.display_name, bool(user.is_instructor), bool(user.is_admin), minutes,
              attempt.id, attempt.user_id, attempt.exam_id, attempt.number, attempt.status, attempt.started_at,
              attempt.deadline, attempt.submitted_at, attempt.sectioned,

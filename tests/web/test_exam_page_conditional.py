@@ -7,6 +7,7 @@ another session or another student all get the page anew.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
 
@@ -148,3 +149,30 @@ def test_no_etag_when_csrf_tokens_expire(app, exam_factory, users):
     response = client.get(f"/exams/attempts/{attempt_id}")
     assert response.status_code == 200 and "ETag" not in response.headers
     assert reload(client, attempt_id, '"x"').status_code == 200
+
+
+def test_another_worker_running_the_same_code_answers_304(app, app_config, exam_factory, users):
+    """ETags hold across processes and servers (page.code_digest, not a per-process value)."""
+    from app import create_app
+
+    client = login(app, "student")
+    attempt_id = start(client, exam_factory())
+    etag = first_load(client, attempt_id)
+    other = create_app(dict(app_config))  # a second worker on the same database
+    try:
+        worker = other.test_client()
+        worker.set_cookie("session", client.get_cookie("session").value)
+        assert reload(worker, attempt_id, etag).status_code == 304
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+    # And another process computes the same code digest, the ETag's only non-data part.
+    import subprocess
+    import sys
+
+    from app.exams.page import code_digest
+
+    out = subprocess.run([sys.executable, "-c", "from app.exams.page import code_digest; print(code_digest())"],
+                         capture_output=True, text=True, check=True, cwd=os.path.dirname(os.path.dirname(
+                             os.path.dirname(os.path.abspath(__file__)))))
+    assert out.stdout.strip() == code_digest()
