@@ -71,7 +71,7 @@ class Http:
                    csrf: str = "", body=None, record: bool = True, headers: dict | None = None,
                    response_headers: dict | None = None) -> tuple[int, object, dict]:
         """One request; returns (status, parsed JSON or text, new cookies). Never raises for HTTP problems.
-        ``headers``: extra request headers; ``response_headers``: filled with the response's."""
+        ``headers``: extra request headers; ``response_headers``: filled with the response's (lower-case names)."""
         headers = dict({"Accept": "application/json"} if path.startswith("/api/") else {"Accept": "text/html"},
                        **(headers or {}))
         if cookie:
@@ -89,8 +89,8 @@ class Http:
             async with self.session.request(method, url, data=data, headers=headers, allow_redirects=False) as resp:
                 status = resp.status
                 raw = await resp.read()
-                if response_headers is not None:
-                    response_headers.update(resp.headers)
+                if response_headers is not None:  # names in lower case (gunicorn writes "Etag")
+                    response_headers.update((name.lower(), value) for name, value in resp.headers.items())
                 cookies = {k: v.value for k, v in resp.cookies.items()}
                 if resp.content_type == "application/json":
                     payload = json.loads(raw)
@@ -177,7 +177,7 @@ class Student:
         status, body, cookies = await http.call(label, "GET", f"/exams/attempts/{self.attempt_id}",
                                                 server=self.server(), cookie=self.cookie, response_headers=got)
         self.take_cookies(cookies)
-        self.page_etag = got.get("ETag") or self.page_etag
+        self.page_etag = got.get("etag") or self.page_etag
         return status == 200 and isinstance(body, str) and "exam-app" in body
 
     async def exam_page_reload(self, http: Http, label: str = "exam_page_reload") -> bool:
