@@ -114,7 +114,8 @@ def take(attempt_id: int):
     if exam_page.conditional_enabled():
         generate_csrf()  # the session's CSRF secret is part of the ETag
         etag = exam_page.page_etag(attempt, items, current_user, minutes, proctor)
-        if etag in request.if_none_match and "_flashes" not in session:  # a reload of an unchanged page
+        # A reload of an unchanged page. Weak comparison (RFC 9110): nginx's gzip turns the tag into W/"…".
+        if request.if_none_match.contains_weak(etag) and "_flashes" not in session:
             return _cacheable(current_app.response_class(status=304), etag)
     state = attempt_payload(attempt, current_user, items=items)
     # Assembled from cached per-question HTML: rendering every question per request dominated the cost.
