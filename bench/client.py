@@ -68,9 +68,12 @@ class Http:
         await self.session.close()
 
     async def call(self, label: str, method: str, path: str, *, server: int = 0, cookie: str = "",
-                   csrf: str = "", body=None, record: bool = True) -> tuple[int, object, dict]:
-        """One request; returns (status, parsed JSON or text, new cookies). Never raises for HTTP problems."""
-        headers = {"Accept": "application/json"} if path.startswith("/api/") else {"Accept": "text/html"}
+                   csrf: str = "", body=None, record: bool = True, headers: dict | None = None,
+                   response_headers: dict | None = None) -> tuple[int, object, dict]:
+        """One request; returns (status, parsed JSON or text, new cookies). Never raises for HTTP problems.
+        ``headers``: extra request headers; ``response_headers``: filled with the response's (lower-case names)."""
+        headers = dict({"Accept": "application/json"} if path.startswith("/api/") else {"Accept": "text/html"},
+                       **(headers or {}))
         if cookie:
             headers["Cookie"] = cookie
         if csrf:
@@ -86,6 +89,8 @@ class Http:
             async with self.session.request(method, url, data=data, headers=headers, allow_redirects=False) as resp:
                 status = resp.status
                 raw = await resp.read()
+                if response_headers is not None:  # names in lower case (gunicorn writes "Etag")
+                    response_headers.update((name.lower(), value) for name, value in resp.headers.items())
                 cookies = {k: v.value for k, v in resp.cookies.items()}
                 if resp.content_type == "application/json":
                     payload = json.loads(raw)
@@ -136,6 +141,7 @@ class Student:
     acked: dict[str, tuple[int, object]] = field(default_factory=dict)
     submitted: bool = False
     calls: int = 0
+    page_etag: str | None = None  # the exam page's ETag, for a reload like a browser's
 
     def server(self) -> int:
         """Alternate servers call by call: an attempt started on one is saved through the other."""
@@ -167,10 +173,20 @@ class Student:
         return True
 
     async def exam_page(self, http: Http, label: str = "exam_page") -> bool:
+        got: dict = {}
         status, body, cookies = await http.call(label, "GET", f"/exams/attempts/{self.attempt_id}",
-                                                server=self.server(), cookie=self.cookie)
+                                                server=self.server(), cookie=self.cookie, response_headers=got)
         self.take_cookies(cookies)
+        self.page_etag = got.get("etag") or self.page_etag
         return status == 200 and isinstance(body, str) and "exam-app" in body
+
+    async def exam_page_reload(self, http: Http, label: str = "exam_page_reload") -> bool:
+        """A browser's reload: If-None-Match with the page's last ETag; 304 when nothing changed."""
+        extra = {"If-None-Match": self.page_etag} if self.page_etag else {}
+        status, body, cookies = await http.call(label, "GET", f"/exams/attempts/{self.attempt_id}",
+                                                server=self.server(), cookie=self.cookie, headers=extra)
+        self.take_cookies(cookies)
+        return status == 304 or (status == 200 and isinstance(body, str) and "exam-app" in body)
 
     async def save(self, http: Http, rng: random.Random, label: str = "autosave", change: bool = False) -> bool:
         """Answer an unanswered question, or (``change``) change an answered one."""

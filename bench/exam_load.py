@@ -180,6 +180,9 @@ async def run_load(args, bases: list[str], students: list[Student], exam_id: int
             with phases.mark(f"exam page saturation: {clients} closed loops, {args.sat_seconds:.0f} s"):
                 await saturate("exam_page_max", clients, args.sat_seconds,
                                lambda c, n: taking[(c + n * clients) % len(taking)].exam_page(http, "exam_page_max"))
+            with phases.mark(f"exam page reloads (If-None-Match): {clients} closed loops, {args.sat_seconds:.0f} s"):
+                await saturate("exam_page_reload", clients, args.sat_seconds,
+                               lambda c, n: taking[(c + n * clients) % len(taking)].exam_page_reload(http))
         with phases.mark(f"submit: {len(taking)} released over {args.submit_window:.0f} s"):
             await paced(taking, args.submit_window, lambda s: s.submit(http), args.submit_window + 600)
     finally:
@@ -321,11 +324,15 @@ def main(argv=None) -> int:
         ep = {label: recorder.summary(label) for label in
               ["login", "login_bulk", "start", "exam_page", "autosave", "submit", "autosave_max", "exam_page_max",
                "bare_put_max", "bare_get_max"]}
+        ep["exam_page_reload"] = recorder.summary("exam_page_reload", (200, 304))  # a 304 is the answer hoped for
+        ep["exam_page_reload"]["not_modified"] = sum(x.status == 304 for x in recorder.samples.get("exam_page_reload", []))
         eff = {}
         if ep["bare_put_max"].get("n") and ep["autosave_max"].get("n"):
             eff["autosave_ratio"] = round(ep["autosave_max"]["rps"] / ep["bare_put_max"]["rps"], 2)
         if ep["bare_get_max"].get("n") and ep["exam_page_max"].get("n"):
             eff["exam_page_ratio"] = round(ep["exam_page_max"]["rps"] / ep["bare_get_max"]["rps"], 2)
+        if ep["bare_get_max"].get("n") and ep["exam_page_reload"].get("n"):  # reported apart: the target is the full page
+            eff["exam_page_reload_ratio"] = round(ep["exam_page_reload"]["rps"] / ep["bare_get_max"]["rps"], 2)
         integrity = {"acked": check.acked, "lost": len(check.lost), "lost_examples": check.lost[:5],
                      "attempts": check.attempts, "submitted_ok": sum(s.submitted for s in students),
                      "not_submitted_in_db": len(check.not_submitted), "unclaimed_attempts": check.unclaimed,

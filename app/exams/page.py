@@ -25,15 +25,18 @@ so its fragment is keyed on its whole payload and only serves that student's rel
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import os
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import NamedTuple
 
-from flask import current_app, url_for
+from flask import current_app, render_template, request, session, url_for
 from flask_babel import get_locale, gettext
+from flask_wtf.csrf import generate_csrf
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
@@ -57,6 +60,7 @@ LETTER_TOKEN = Markup("<\x00letter\x00>")  # an option's letter by place
 _MARK = re.compile("<\x00(?:start:\\w+|element|end)\x00>")  # MARKS' own (see _compile)
 _SLOT = re.compile("<\x00slot:(\\w+)\x00>")
 BODY_SLOTS = ("attempt_id", "review_url", "title", "state_json", "questions_html", "navigator_html")
+PAGE_SLOTS = ("csrf_token", "title", "display_name", "body", "proctor_json")  # exams/take.html around the body
 
 
 def _slot(name: str) -> Markup:
@@ -298,6 +302,7 @@ class _Stores:
         self.labels: dict[tuple[str, int], str] = {}  # (locale, n) → "Question n"
         self.bodies: dict[Hashable, tuple[str, ...]] = {}  # shape → literal, slot, literal, ...
         self.sections: dict[Hashable, tuple[str, str]] = {}  # section shape → heading, answer sheet group
+        self.pages: dict[Hashable, tuple[str, ...]] = {}  # locale and role → the page around the body
 
 
 def _remember(store: dict, key, value):
@@ -417,9 +422,11 @@ def _body_shell(stores: _Stores, locale: str, minutes: int | None, limit: int | 
     return shell
 
 
-def render_body(attempt: Attempt, state: dict, minutes: int | None) -> Markup:
-    """The exam page body for ``attempt`` (see exams/_take_body.html) in the current locale."""
-    return render_paper(list(attempt.items), attempt.sectioned, attempt.exam, state, minutes,
+def render_body(attempt: Attempt, state: dict, minutes: int | None, items: list | None = None) -> Markup:
+    """The exam page body for ``attempt`` (see exams/_take_body.html) in the current locale;
+    ``items``: its items in paper order if already read (ORM objects or light rows alike)."""
+    return render_paper(list(attempt.items) if items is None else items, attempt.sectioned, attempt.exam, state,
+                        minutes,
                         attempt_id=str(attempt.id), review_url=url_for("exams.review", attempt_id=attempt.id),
                         has_deadline=attempt.deadline is not None)
 
@@ -445,3 +452,105 @@ def render_paper(items: list[AttemptItem], sectioned_paper: bool, exam, state: d
     }
     shell = _body_shell(stores, locale, minutes, exam.time_limit_minutes, has_deadline, len(items))
     return Markup("".join(piece if i % 2 == 0 else values[piece] for i, piece in enumerate(shell)))
+
+
+class _ShellUser:
+    """What base.html reads of ``current_user``, with the name as a slot."""
+
+    is_authenticated = True
+    display_name = _slot("display_name")
+
+    def __init__(self, is_instructor: bool, is_admin: bool) -> None:
+        self.is_instructor = is_instructor
+        self.is_admin = is_admin
+
+
+def _json(value) -> str:
+    env = current_app.jinja_env  # what the |tojson filter gives
+    return htmlsafe_json_dumps(value, dumps=env.policies["json.dumps_function"], **env.policies["json.dumps_kwargs"])
+
+
+def proctor_json(proctor: dict) -> Markup:
+    """The exam page's ``proctor-config`` JSON: ``proctor`` with the warning text in the current locale."""
+    return _json(dict(proctor, text={"warning": gettext("你已离开考试页面 {n} 次，监考老师已收到提示。请留在考试页面上继续作答。")}))
+
+
+def _page_shell(stores: _Stores, locale: str, user, require_fullscreen: bool) -> tuple[str, ...]:
+    key = (locale, request.script_root, bool(user.is_instructor), bool(user.is_admin), bool(require_fullscreen))
+    shell = stores.pages.get(key)
+    if shell is None:
+        html = render_template("exams/take.html", attempt={"exam": {"title": _slot("title")}}, body=_slot("body"),
+                               proctor={"require_fullscreen": require_fullscreen},
+                               proctor_json=_slot("proctor_json"), current_user=_ShellUser(*key[2:4]),
+                               csrf_token=lambda: _slot("csrf_token"))
+        shell = _remember(stores.pages, key, tuple(_SLOT.split(html)))  # odd indexes are slot names
+    return shell
+
+
+def render_page(attempt: Attempt, body: Markup, proctor: dict, user) -> str:
+    """The whole exam page (exams/take.html around ``body``) for ``user``, the attempt's owner.
+
+    base.html costs as much as the paper when rendered per request, yet only the CSRF token, the
+    title, the user's name and the proctoring JSON differ between students: it is rendered once
+    per locale and role with slots for them. A pending flash message goes through the template.
+    """
+    if "_flashes" in session:
+        return render_template("exams/take.html", attempt=attempt, body=body, proctor=proctor,
+                               proctor_json=proctor_json(proctor))
+    shell = _page_shell(_stores(), str(get_locale()), user, proctor["require_fullscreen"])
+    values = {"csrf_token": str(escape(generate_csrf())), "title": str(escape(attempt.exam.title)),
+              "display_name": str(escape(user.display_name)), "body": body, "proctor_json": proctor_json(proctor)}
+    return "".join(piece if i % 2 == 0 else values[piece] for i, piece in enumerate(shell))
+
+
+_CODE_SUFFIXES = (".py", ".html", ".js", ".po")
+_code_digest: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of the application's code, templates, scripts and translations, read once per process.
+
+    Part of the ETag so that a page stored under other code never matches after a deploy, while
+    every process and server running the same code agrees (a per-process value would make a
+    reload that reaches another worker a full page).
+    """
+    global _code_digest
+    if _code_digest is None:
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the app package
+        digest = hashlib.blake2b(digest_size=16)
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d not in ("vendor", "__pycache__"))
+            for name in sorted(files):
+                if name.endswith(_CODE_SUFFIXES):
+                    path = os.path.join(folder, name)
+                    digest.update(os.path.relpath(path, root).encode())
+                    with open(path, "rb") as fh:
+                        digest.update(fh.read())
+        _code_digest = digest.hexdigest()
+    return _code_digest
+
+
+def conditional_enabled() -> bool:
+    """Whether exam page reloads may be answered 304: only while a CSRF token never expires
+    (WTF_CSRF_TIME_LIMIT None), since a stored copy keeps the token it was served with."""
+    return current_app.config.get("WTF_CSRF_TIME_LIMIT") is None
+
+
+def page_etag(attempt: Attempt, items: list, user, minutes: int | None, proctor: dict) -> str:
+    """The exam page's ETag: a digest of everything the page shows or embeds except the server time
+    (exam.js asks the API for it after a revalidated load) and the CSRF token's signing time.
+
+    Covers the viewer, the attempt's state and deadline, every item's paper place and saved state
+    (a save always sets ``saved_at``), the exam's shown settings, the proctoring values, the
+    locale and the session's CSRF secret (a new session gets a new page).
+    """
+    exam = attempt.exam
+    csrf_key = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    parts = (code_digest(), str(get_locale()), request.script_root, session.get(csrf_key),
+             user.id, user.display_name, bool(user.is_instructor), bool(user.is_admin), minutes,
+             attempt.id, attempt.user_id, attempt.exam_id, attempt.number, attempt.status, attempt.started_at,
+             attempt.deadline, attempt.submitted_at, attempt.sectioned,
+             exam.title, exam.time_limit_minutes, sorted(proctor.items()),
+             [(i.position, i.qid, i.version_id, i.points, i.presentation, i.seq, i.saved_at, i.flagged)
+              for i in items])
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session,
+                   url_for)
+from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
 
 from ..auth.session import login_required
@@ -15,7 +17,7 @@ from ..services import exam_room
 from ..services.attempts import is_overdue, refresh_if_overdue, start_or_resume
 from ..services.exam_access import (CLOSED, allowed_attempts, attempt_for, effective_minutes, hidden_from, is_open,
                                     may_take, review_allowed, user_attempts, visible_exams)
-from ..services.exam_payloads import attempt_payload
+from ..services.exam_payloads import attempt_payload, item_rows
 from ..services.scoring import kept_score
 from ..services.exam_errors import ExamError
 from ..services.review import review_rows, review_sections
@@ -79,9 +81,9 @@ def start(exam_id: int):
     return redirect(url_for("exams.take", attempt_id=attempt.id))
 
 
-def _own_attempt(attempt_id: int):
+def _own_attempt(attempt_id: int, light: bool = False):
     try:
-        attempt = attempt_for(attempt_id, current_user)
+        attempt = attempt_for(attempt_id, current_user, light)
     except ExamError:
         abort(404)
     if attempt.user_id != current_user.id and not current_user.is_instructor:
@@ -93,22 +95,40 @@ def _own_attempt(attempt_id: int):
 @login_required
 def take(attempt_id: int):
     """The exam page: questions, countdown, navigator and autosave (static/js/exam.js)."""
-    attempt = _own_attempt(attempt_id)
-    refresh_if_overdue(attempt)
+    # A student's page only reads: the attempt and exam as one Core row. An instructor's state
+    # carries results, read through the ORM relationships.
+    attempt = refresh_if_overdue(_own_attempt(attempt_id, light=not current_user.is_instructor))
     if attempt.status != AttemptStatus.IN_PROGRESS or attempt.user_id != current_user.id:
         return redirect(url_for("exams.review", attempt_id=attempt.id))
     try:
         exam_room.guard_attempt(attempt, current_user)
     except ExamError as exc:
         abort_with(exc.status, str(exc))
-    state = attempt_payload(attempt, current_user)
-    # Assembled from cached per-question HTML: rendering every question per request dominated the cost.
-    body = exam_page.render_body(attempt, state, effective_minutes(attempt.exam, current_user))
+    items = item_rows(attempt.id)  # read once, without ORM objects, for the state and the paper
+    minutes = effective_minutes(attempt.exam, current_user)
     exam = attempt.exam
     proctor = {"attempt_id": attempt.id, "require_fullscreen": exam.require_fullscreen,
                "warn_after": exam.focus_warning_after or 0,
                "focus_lost": exam_room.focus_losses(attempt) if exam.focus_warning_after else 0}
-    return render_template("exams/take.html", attempt=attempt, body=body, proctor=proctor)
+    etag = None
+    if exam_page.conditional_enabled():
+        generate_csrf()  # the session's CSRF secret is part of the ETag
+        etag = exam_page.page_etag(attempt, items, current_user, minutes, proctor)
+        # A reload of an unchanged page. Weak comparison (RFC 9110): nginx's gzip turns the tag into W/"…".
+        if request.if_none_match.contains_weak(etag) and "_flashes" not in session:
+            return _cacheable(current_app.response_class(status=304), etag)
+    state = attempt_payload(attempt, current_user, items=items)
+    # Assembled from cached per-question HTML: rendering every question per request dominated the cost.
+    body = exam_page.render_body(attempt, state, minutes, items)
+    response = make_response(exam_page.render_page(attempt, body, proctor, current_user))
+    return _cacheable(response, etag) if etag else response
+
+
+def _cacheable(response, etag: str):
+    # The browser keeps its own copy (private: never a shared cache) and asks every time (no-cache).
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.route("/attempts/<int:attempt_id>/review")

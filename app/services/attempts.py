@@ -308,7 +308,10 @@ def close_overdue(now: datetime | None = None) -> int:
 
 
 def refresh_if_overdue(attempt: Attempt) -> Attempt:
-    """Auto-submit on access when the time is up."""
+    """Auto-submit on access when the time is up; returns the attempt (loaded as an ORM object
+    if it came as exam_access's light stand-in and had to be submitted)."""
     if attempt.status == AttemptStatus.IN_PROGRESS and is_overdue(attempt):
+        if not isinstance(attempt, Attempt):
+            attempt = db.session.get(Attempt, attempt.id)
         submit(attempt, auto=True)
     return attempt

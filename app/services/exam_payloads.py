@@ -4,8 +4,12 @@ attempt's state, with results where the review policy allows."""
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam, select
 
 from ..domain.questions import answer_view, student_view
+from ..extensions import db
 from ..models import Attempt, AttemptItem, User
 from ..models.base import utcnow
 from . import case_items, exam_cache, fresh_start, withholding
@@ -63,16 +67,45 @@ def payload_from_view(view: dict, qid: str, position: int, points: float) -> dic
     return payload
 
 
-def attempt_payload(attempt: Attempt, viewer: User, with_questions: bool = False) -> dict:
+class ItemRow:
+    """An attempt item as the exam page reads it: the columns a payload and the page need, no ORM
+    object (loading and tracking 40 of them per page cost more than rendering the paper)."""
+
+    __slots__ = ("position", "qid", "version_id", "points", "presentation", "response", "seq", "saved_at", "flagged")
+
+    def __init__(self, row) -> None:
+        (self.position, self.qid, self.version_id, self.points, self.presentation, self.response, self.seq,
+         self.saved_at, self.flagged) = row
+
+    @property
+    def version(self) -> SimpleNamespace:
+        """Stands in for ``AttemptItem.version``: case items read ``item.version.data``."""
+        return SimpleNamespace(data=exam_cache.version_data(self.version_id))
+
+
+_ITEM_ROWS = (select(AttemptItem.position, AttemptItem.qid, AttemptItem.version_id, AttemptItem.points,
+                     AttemptItem.presentation, AttemptItem.response, AttemptItem.seq, AttemptItem.saved_at,
+                     AttemptItem.flagged)
+              .where(AttemptItem.attempt_id == bindparam("attempt_id")).order_by(AttemptItem.position))
+
+
+def item_rows(attempt_id: int) -> list[ItemRow]:
+    """The items of an attempt in paper order as :class:`ItemRow` (one Core query)."""
+    return [ItemRow(row) for row in db.session.connection().execute(_ITEM_ROWS, {"attempt_id": attempt_id})]
+
+
+def attempt_payload(attempt: Attempt, viewer: User, with_questions: bool = False, items=None) -> dict:
     """The attempt's state and saved responses; results only where the review policy allows.
 
     Responses and ``results`` speak bank option ids, like the ``questions`` options they refer
     to; only the HTML pages letter options by presented place (docs/exam-definition.md).
+    ``items``: the attempt's items if the caller has read them already (e.g. :func:`item_rows`).
     """
     # Right after start_or_resume inserted it: the items as inserted, not read back. Only for
     # students, whose in-progress attempt never shows results.
     fresh = fresh_start.take(attempt, viewer)
-    items = fresh.items if fresh is not None else attempt.items
+    if items is None:
+        items = fresh.items if fresh is not None else attempt.items
     data = {
         "attempt_id": attempt.id, "exam_id": attempt.exam_id,
         "title": fresh.title if fresh is not None else attempt.exam.title,

@@ -113,7 +113,10 @@ def bind_device(attempt: Attempt) -> None:
         db.session.execute(update(Attempt).where(Attempt.id == attempt_id, Attempt.device_token.is_(None))
                            .values(device_token=token_hash).execution_options(synchronize_session=False))
         bound = db.session.scalar(select(Attempt.device_token).where(Attempt.id == attempt_id))
-    set_committed_value(attempt, "device_token", bound)
+    if isinstance(attempt, Attempt):
+        set_committed_value(attempt, "device_token", bound)
+    else:  # exam_access's light stand-in
+        attempt.device_token = bound
     if bound != token_hash:
         raise refusal_message(room.DEVICE)
 

@@ -313,6 +313,10 @@
   });
   setInterval(tick, 1000);
   tick();
+  // A reload answered 304 (or a copy shown without asking) carries the server time of when it was
+  // first served: take the time and deadline from the server before trusting the countdown.
+  var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  if (nav && nav.transferSize < nav.encodedBodySize) resync();
   setInterval(resync, 60000);
   setInterval(function () { if (pendingCount() > 0) flushAll(); }, 15000);
 })();
