@@ -20,6 +20,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # PostgreSQL: ping a pooled connection only after it sat idle this long (0: on every checkout,
+    # SQLAlchemy's pool_pre_ping). See app.database.ping_when_idle.
+    DB_PING_IDLE_SECONDS = float(os.environ.get("DB_PING_IDLE_SECONDS", "5"))
     SQLITE_BUSY_TIMEOUT_MS = 15000
     COURSEWARE_DIR = os.environ.get("COURSEWARE_DIR", str(PROJECT_ROOT / "courseware"))
     QUESTION_BANK_DIR = os.environ.get("QUESTION_BANK_DIR", str(PROJECT_ROOT / "question_bank"))

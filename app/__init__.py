@@ -34,8 +34,9 @@ def create_app(config: type[Config] | str | dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         name = "testing.db" if app.config.get("TESTING") else "crm.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{os.path.join(app.instance_path, name)}"
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A file cannot drop a connection: pinging it costs a query on every checkout.
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") or app.config["DB_PING_IDLE_SECONDS"] > 0:
+        # A file cannot drop a connection: pinging it costs a query on every checkout. A server
+        # database pings only connections that sat idle (app.database.ping_when_idle).
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.pop("pool_pre_ping", None)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
@@ -83,7 +84,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     with app.app_context():
-        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["DB_PING_IDLE_SECONDS"])
 
     from .auth.session import init_login
 
