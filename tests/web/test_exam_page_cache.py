@@ -59,9 +59,13 @@ def section_for(page: str, qid: str) -> str:
     return next(s for s in sections(page) if f'data-qid="{qid}"' in s)
 
 
-def login(app, username: str):
+def login(app, username: str, past_welcome: bool = False):
+    """A test client logged in as ``username`` through the form; ``past_welcome``: its welcome
+    flash already shown (on the exam list), so the next page is the plain one."""
     client = app.test_client()
     assert client.post("/auth/login", data={"username": username, "password": PASSWORD}).status_code == 302
+    if past_welcome:
+        client.get("/exams/")
     return client
 
 

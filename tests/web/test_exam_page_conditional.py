@@ -13,20 +13,11 @@ from datetime import timedelta
 
 from app.extensions import db
 from app.models import Attempt, AttemptItem, User
-from tests.conftest import PASSWORD
+from tests.web.test_exam_page_cache import login as cache_login, start
 
 
 def login(app, username: str):
-    client = app.test_client()
-    assert client.post("/auth/login", data={"username": username, "password": PASSWORD}).status_code == 302
-    client.get("/exams/")  # consumes the welcome flash
-    return client
-
-
-def start(client, exam_id: int) -> int:
-    response = client.post(f"/exams/{exam_id}/start")
-    assert response.status_code == 302
-    return int(re.search(r"/exams/attempts/(\d+)", response.headers["Location"]).group(1))
+    return cache_login(app, username, past_welcome=True)
 
 
 def csrf(client) -> str:

@@ -10,19 +10,7 @@ from datetime import timedelta
 from app.extensions import db
 from app.models import Attempt, AttemptItem
 from app.models.base import utcnow
-from tests.conftest import PASSWORD
-
-
-def login(app, username: str):
-    client = app.test_client()
-    assert client.post("/auth/login", data={"username": username, "password": PASSWORD}).status_code == 302
-    return client
-
-
-def start(client, exam_id: int) -> int:
-    response = client.post(f"/exams/{exam_id}/start")
-    assert response.status_code == 302
-    return int(re.search(r"/exams/attempts/(\d+)", response.headers["Location"]).group(1))
+from tests.web.test_exam_page_cache import login, start
 
 
 def state_of(page: str) -> dict:

@@ -419,24 +419,15 @@ def test_the_draw_key_follows_the_exam_settings_and_the_bank(app, exam_factory):
         assert attempt_svc.draw_key(exam) not in (first, toggled)
 
 
-def test_a_prepared_paper_without_a_draw_key_is_checked_by_drawing_again(app, client, exam_factory):
-    # Papers prepared before draw keys existed: the start still uses them when the draw agrees.
+# No key: papers prepared before draw keys existed. Another key proves nothing (e.g. another
+# process's pool loaded in another order). Either way the start draws again to compare, and keeps
+# the paper its seed reproduces.
+@pytest.mark.parametrize("stored_key", [None, "not-the-key"])
+def test_a_missing_or_other_draw_key_is_checked_by_drawing_again(app, client, exam_factory, stored_key):
     exam_id = exam_factory()
     prepared = prepared_of(app, exam_id)
     with app.app_context():
-        db.session.execute(text("UPDATE attempt SET draw_key = NULL WHERE exam_id = :e"), {"e": exam_id})
-        db.session.commit()
-    body = start(client, login(client), exam_id)
-    assert body["attempt_id"] == prepared.id
-
-
-def test_a_stale_draw_key_still_uses_the_paper_when_the_seed_draws_it_again(app, client, exam_factory):
-    # A different key proves nothing (e.g. another process's pool loaded in another order): the
-    # start then draws again to compare, and keeps the paper it reproduces.
-    exam_id = exam_factory()
-    prepared = prepared_of(app, exam_id)
-    with app.app_context():
-        db.session.execute(text("UPDATE attempt SET draw_key = 'not-the-key' WHERE exam_id = :e"), {"e": exam_id})
+        db.session.execute(text("UPDATE attempt SET draw_key = :k WHERE exam_id = :e"), {"k": stored_key, "e": exam_id})
         db.session.commit()
     body = start(client, login(client), exam_id)
     assert body["attempt_id"] == prepared.id
