@@ -48,6 +48,14 @@ def page(browser):
     context.close()
 
 
+def record_problems(page) -> None:
+    """Collect the page's JavaScript errors and Content-Security-Policy refusals in ``page.problems``."""
+    page.problems = []
+    page.on("console", lambda m: page.problems.append("console: " + m.text)
+            if "Content Security Policy" in m.text or "Refused to" in m.text else None)
+    page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
+
+
 def wait_for_js(page, expression: str, timeout: float = 15000) -> None:
     """Wait until ``expression`` is truthy in the page.
 

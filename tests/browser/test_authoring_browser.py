@@ -8,6 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Question
+from tests.browser.conftest import record_problems
 from tests.browser.test_csp_browser import violations
 from tests.browser.test_exam_browser import login
 
@@ -23,10 +24,7 @@ def watched(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.problems = []
-    page.on("console", lambda m: page.problems.append("console: " + m.text)
-            if "Content Security Policy" in m.text or "Refused to" in m.text else None)
-    page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
+    record_problems(page)
     yield page
     context.close()
 

@@ -9,7 +9,7 @@ import pytest
 from app.extensions import db
 from app.models import AttemptItem, Exam, User
 from app.services import attempts as exam_svc
-from tests.browser.conftest import wait_for_js
+from tests.browser.conftest import record_problems, wait_for_js
 from tests.browser.test_exam_browser import login, start_exam
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
@@ -32,10 +32,7 @@ def watched(browser):
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.problems = []
-    page.on("console", lambda m: page.problems.append("console: " + m.text)
-            if "Content Security Policy" in m.text or "Refused to" in m.text else None)
-    page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
+    record_problems(page)
     yield page
     context.close()
 
