@@ -15,7 +15,8 @@ from typing import Protocol
 
 from flask import current_app
 
-from ..database import reset_read_only, set_read_only, writer_queue
+from ..database import (holds_writer_queue, immediate_transaction, reset_read_only, set_read_only,
+                        writer_queue)
 from ..extensions import db
 
 
@@ -67,6 +68,17 @@ class GroupCommitter:
         if write.error is not None:
             raise write.error
         return write.updated
+
+    def save_after_read(self, write: PendingWrite) -> bool:
+        """:meth:`save` from a thread whose session may hold a read: the read ends first. A thread
+        already inside a write (holding the writer queue) writes in its own turn instead, since a
+        leader would wait for the lock this thread holds."""
+        db.session.commit()
+        if holds_writer_queue():
+            with immediate_transaction():
+                self._write(db.session.connection(), [write])
+            return write.updated
+        return self.save(write)
 
     def _commit(self, batch: list) -> None:
         token = set_read_only(False)  # BEGIN IMMEDIATE on SQLite

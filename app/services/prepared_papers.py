@@ -37,7 +37,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
-from ..database import holds_writer_queue, immediate_transaction, reset_read_only, set_read_only
+from ..database import immediate_transaction, reset_read_only, set_read_only
 from ..domain.exams import AttemptStatus
 from ..extensions import db
 from ..models import Attempt, AttemptItem, ClassMembership, Exam, ExamClass, Role, User
@@ -135,7 +135,7 @@ def claim(exam: Exam, user: User, prepared: Attempt, number: int, now: datetime,
                                                     state["max_score"], items):
         discard_for(exam.id, user.id)
         return None
-    claimed = _turn(PendingClaim(attempt_id, now, deadline))
+    claimed = ClaimCommitter.of_app("claim_committer").save_after_read(PendingClaim(attempt_id, now, deadline))
     if not claimed:  # started by a concurrent request (or discarded meanwhile)
         return db.session.scalar(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.user_id == user.id,
                                                        Attempt.status == AttemptStatus.IN_PROGRESS))
@@ -181,16 +181,6 @@ class ClaimCommitter(GroupCommitter):
 
     def _write(self, connection, batch: list[PendingClaim]) -> None:
         _apply_claims(connection, batch)
-
-
-def _turn(pending: PendingClaim) -> bool:
-    """Commit ``pending``'s claim; True if it turned the prepared attempt. Returns after its commit."""
-    db.session.commit()  # end the read before queueing for the write
-    if holds_writer_queue():  # inside a write already: a leader thread would wait for this one's lock
-        with immediate_transaction():
-            _apply_claims(db.session.connection(), [pending])
-        return pending.updated
-    return ClaimCommitter.of_app("claim_committer").save(pending)
 
 
 def discard_for(exam_id: int, user_id: int) -> int:

@@ -31,7 +31,6 @@ from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, bindparam, text
 
-from ..database import holds_writer_queue, immediate_transaction
 from ..domain.exams import AttemptStatus
 from ..extensions import db
 from .group_commit import GroupCommitter
@@ -148,11 +147,6 @@ def submit_attempt(attempt_id: int, auto: bool, now: datetime) -> bool:
     first (its objects are then reloaded on next access, with the submitted state).
     """
     pending = PendingSubmit(attempt_id, auto, now, grade_attempt(db.session.execute, attempt_id))
-    db.session.commit()  # end the read before queueing for the write
-    if holds_writer_queue():
-        # Called inside a write (e.g. closing overdue attempts under the lock): a leader thread
-        # would wait for the lock this thread holds, so write here, in this thread's turn.
-        with immediate_transaction():
-            apply(db.session.connection(), [pending])
-        return pending.updated
-    return committer().save(pending)
+    # Also called inside a write (closing overdue attempts under the lock): then written in this
+    # thread's own turn (GroupCommitter.save_after_read).
+    return committer().save_after_read(pending)
