@@ -24,6 +24,8 @@ class Config:
     # SQLAlchemy's pool_pre_ping). See app.database.ping_when_idle.
     DB_PING_IDLE_SECONDS = float(os.environ.get("DB_PING_IDLE_SECONDS", "5"))
     SQLITE_BUSY_TIMEOUT_MS = 15000
+    # Plain autosaves answered before Flask's request cycle, with the same checks (app/api/save_door.py).
+    AUTOSAVE_DOOR = os.environ.get("AUTOSAVE_DOOR", "1") != "0"
     COURSEWARE_DIR = os.environ.get("COURSEWARE_DIR", str(PROJECT_ROOT / "courseware"))
     QUESTION_BANK_DIR = os.environ.get("QUESTION_BANK_DIR", str(PROJECT_ROOT / "question_bank"))
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"

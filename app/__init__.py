@@ -41,6 +41,10 @@ def create_app(config: type[Config] | str | dict | None = None) -> Flask:
         options.pop("pool_pre_ping", None)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
+    from .api.save_door import AutosaveDoor
+
+    # Inside the proxy fix: the door sees the client's address as the app does.
+    app.wsgi_app = app.extensions["autosave_door"] = AutosaveDoor(app, app.wsgi_app)
     apply_proxy_fix(app)
     from .jsoninput import init_json_input
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.session import instructor_required, login_required, session_identity
@@ -266,29 +267,53 @@ def save_answer(attempt_id: int, question_id: str):
     user_id, session_version = session_identity() or (None, 0)
     if user_id is None and not current_user.is_authenticated:
         return login_manager.unauthorized()
-    data = json_object()
-    if "response" not in data:
-        abort_with(400, _("缺少字段 response"))
-    seq = data.get("seq")
-    if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 0 or seq > 2**31):
-        abort_with(400, _("字段 seq 必须是非负整数"))
-    flagged = data.get("flagged")
-    if flagged is not None and not isinstance(flagged, bool):
-        abort_with(400, _("字段 flagged 必须是 true 或 false"))
+    try:
+        response, seq, flagged = save_fields(json_object())
+    except BadSaveBody as exc:
+        abort_with(400, str(exc.message))
     if user_id is not None:
-        fast = autosave.save_fast(attempt_id, question_id, user_id, data["response"], seq, flagged,
+        fast = autosave.save_fast(attempt_id, question_id, user_id, response, seq, flagged,
                                   exam_room.current_request(), session_version=session_version)
         if fast is not None:
-            return jsonify(saved_at=_iso(fast.saved_at), seq=fast.seq, stale=False)
+            return jsonify(saved_response(fast))
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     try:
         attempt = attempt_for(attempt_id, current_user)
         # Ownership, the exam room and the save rules: the same checks as the fast path's.
-        result = save_response(attempt, question_id, data["response"], seq, flagged, user=current_user)
+        result = save_response(attempt, question_id, response, seq, flagged, user=current_user)
     except ExamError as exc:
         return _fail(exc)
-    return jsonify(saved_at=_iso(result.saved_at), seq=result.seq, stale=result.stale)
+    return jsonify(saved_response(result))
+
+
+class BadSaveBody(ValueError):
+    """A save's JSON body lacks a field or has one of the wrong type (400)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message  # lazy: translated when shown
+
+
+def save_fields(data: dict) -> tuple:
+    """(response, seq, flagged) of a save's JSON object, or :class:`BadSaveBody`.
+
+    Shared by the view and the autosave door (:mod:`app.api.save_door`), which runs outside a request.
+    """
+    if "response" not in data:
+        raise BadSaveBody(_l("缺少字段 response"))
+    seq = data.get("seq")
+    if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 0 or seq > 2**31):
+        raise BadSaveBody(_l("字段 seq 必须是非负整数"))
+    flagged = data.get("flagged")
+    if flagged is not None and not isinstance(flagged, bool):
+        raise BadSaveBody(_l("字段 flagged 必须是 true 或 false"))
+    return data["response"], seq, flagged
+
+
+def saved_response(result) -> dict:
+    """The reply to a save (a :class:`~app.services.attempts.SaveResult`)."""
+    return {"saved_at": _iso(result.saved_at), "seq": result.seq, "stale": result.stale}
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

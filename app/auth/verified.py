@@ -90,18 +90,29 @@ class VerifiedSessionInterface(SecureCookieSessionInterface):
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
-        max_age = int(app.permanent_session_lifetime.total_seconds())
-        key = (value, app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
-        data = self.verified.get(key, max_age)
+        data = self.known(app, value)
         if data is None:
+            max_age = int(app.permanent_session_lifetime.total_seconds())
             try:
                 data, signed_at = self.get_signing_serializer(app).loads(value, max_age=max_age, return_timestamp=True)
             except BadSignature:
                 return self.session_class()
             if not isinstance(data, dict):  # nothing Flask writes; not worth remembering
                 return self.session_class(data)
-            self.verified.put(key, int(signed_at.timestamp()), _fresh(data))
+            self.verified.put(self._key(app, value), int(signed_at.timestamp()), _fresh(data))
         return self.session_class(_fresh(data))
+
+    def known(self, app, value: str) -> dict | None:
+        """A fresh copy of the data of cookie ``value`` if it was verified before under today's keys
+        and is not too old; ``None`` means: not known (verify it, or refuse it)."""
+        if not app.secret_key:
+            return None
+        data = self.verified.get(self._key(app, value), int(app.permanent_session_lifetime.total_seconds()))
+        return None if data is None else _fresh(data)
+
+    @staticmethod
+    def _key(app, value: str) -> tuple:
+        return value, app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ())
 
 
 class VerifiedCSRFProtect(CSRFProtect):
@@ -120,26 +131,50 @@ class VerifiedCSRFProtect(CSRFProtect):
         # skip building request.form and look at the headers, as Flask-WTF does next.
         if request.mimetype in _FORM_TYPES:
             return super()._get_csrf_token()
-        for header_name in current_app.config["WTF_CSRF_HEADERS"]:
-            token = request.headers.get(header_name)
+        return self.header_token(request.headers, current_app.config)
+
+    @staticmethod
+    def header_token(headers, config) -> str | None:
+        """The token a request that is not a form carries in a header (Flask-WTF's header names)."""
+        for header_name in config["WTF_CSRF_HEADERS"]:
+            token = headers.get(header_name)
             if token:
                 return token
         return None
 
     def _validate(self, data) -> None:
-        config = current_app.config
-        secret = config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key)
-        field_name = config["WTF_CSRF_FIELD_NAME"]
-        time_limit = config.get("WTF_CSRF_TIME_LIMIT", 3600)
-        key = (data, secret) if data and isinstance(secret, (str, bytes)) else None
-        token = self.verified.get(key, time_limit) if key is not None else None
-        if token is not None and field_name in session and isinstance(session[field_name], str) \
-                and hmac.compare_digest(session[field_name], token):
+        if self.known_valid(data, session, current_app.config):
             return
         validate_csrf(data)  # Flask-WTF's check: raises ValidationError with its message
-        if key is not None:
+        secret = self._secret(current_app.config)
+        if data and isinstance(secret, (str, bytes)):
             token, signed_at = URLSafeTimedSerializer(secret, salt="wtf-csrf-token").loads(data, return_timestamp=True)
-            self.verified.put(key, int(signed_at.timestamp()), token)
+            self.verified.put((data, secret), int(signed_at.timestamp()), token)
+
+    def known_valid(self, data, session_data, config) -> bool:
+        """Whether signed token ``data`` was verified before, is within the time limit and is the
+        token of the session whose data is ``session_data``. ``False`` means: let Flask-WTF decide."""
+        secret = self._secret(config)
+        if not data or not isinstance(secret, (str, bytes)):
+            return False
+        token = self.verified.get((data, secret), config.get("WTF_CSRF_TIME_LIMIT", 3600))
+        stored = session_data.get(config["WTF_CSRF_FIELD_NAME"])
+        return token is not None and isinstance(stored, str) and hmac.compare_digest(stored, token)
+
+    @staticmethod
+    def _secret(config):
+        return config.get("WTF_CSRF_SECRET_KEY", config.get("SECRET_KEY"))
+
+    @staticmethod
+    def referrer_problem(is_secure: bool, referrer: str | None, host: str, config) -> str | None:
+        """Flask-WTF's extra rule for HTTPS (``WTF_CSRF_SSL_STRICT``): the refusal, or ``None``."""
+        if not (is_secure and config["WTF_CSRF_SSL_STRICT"]):
+            return None
+        if not referrer:
+            return "The referrer header is missing."
+        if not same_origin(referrer, f"https://{host}/"):
+            return "The referrer does not match the host."
+        return None
 
     def protect(self):
         """Flask-WTF's ``protect`` with the remembered verification (same checks, same refusals)."""
@@ -150,10 +185,7 @@ class VerifiedCSRFProtect(CSRFProtect):
         except ValidationError as e:
             logger.info(e.args[0])
             self._error_response(e.args[0])
-        if request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]:
-            if not request.referrer:
-                self._error_response("The referrer header is missing.")
-            good_referrer = f"https://{request.host}/"
-            if not same_origin(request.referrer, good_referrer):
-                self._error_response("The referrer does not match the host.")
+        problem = self.referrer_problem(request.is_secure, request.referrer, request.host, current_app.config)
+        if problem:
+            self._error_response(problem)
         g.csrf_valid = True  # mark this request as CSRF valid

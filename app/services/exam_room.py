@@ -49,7 +49,12 @@ class RoomRequest:
 
 def current_request() -> RoomRequest:
     """The current request's address and device (hash); never creates a token."""
-    return RoomRequest(request.remote_addr, room.device_hash(session.get(SESSION_DEVICE)))
+    return room_request(request.remote_addr, session)
+
+
+def room_request(remote_addr: str | None, session_data) -> RoomRequest:
+    """A request's address and device (hash) from its address and session data."""
+    return RoomRequest(remote_addr, room.device_hash(session_data.get(SESSION_DEVICE)))
 
 
 def _session_token_hash() -> str:
