@@ -34,7 +34,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import NamedTuple
 
-from flask import current_app, render_template, request, session, url_for
+from flask import current_app, g, render_template, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_wtf.csrf import generate_csrf
 from jinja2.utils import htmlsafe_json_dumps
@@ -479,10 +479,20 @@ def _page_shell(stores: _Stores, locale: str, user, require_fullscreen: bool) ->
     key = (locale, request.script_root, bool(user.is_instructor), bool(user.is_admin), bool(require_fullscreen))
     shell = stores.pages.get(key)
     if shell is None:
-        html = render_template("exams/take.html", attempt={"exam": {"title": _slot("title")}}, body=_slot("body"),
-                               proctor={"require_fullscreen": require_fullscreen},
-                               proctor_json=_slot("proctor_json"), current_user=_ShellUser(*key[2:4]),
-                               csrf_token=lambda: _slot("csrf_token"))
+        shell_user = _ShellUser(*key[2:4])
+        # Flask-Login's context processor loads the session's user for ``current_user``, which the
+        # shell's own value overrides: a student's page that never loaded it must not pay for it.
+        stand_in = "_login_user" not in g
+        if stand_in:
+            g._login_user = shell_user
+        try:
+            html = render_template("exams/take.html", attempt={"exam": {"title": _slot("title")}},
+                                   body=_slot("body"), proctor={"require_fullscreen": require_fullscreen},
+                                   proctor_json=_slot("proctor_json"), current_user=shell_user,
+                                   csrf_token=lambda: _slot("csrf_token"))
+        finally:
+            if stand_in:
+                g.pop("_login_user", None)
         shell = _remember(stores.pages, key, tuple(_SLOT.split(html)))  # odd indexes are slot names
     return shell
 
