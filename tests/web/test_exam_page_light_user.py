@@ -154,3 +154,4 @@ def test_a_teacher_takes_the_full_path(app, exam_factory, users):
     with recorded_statements(app) as statements:
         assert teacher.get(f"/exams/attempts/{attempt_id}").status_code == 200
     assert len(user_loads(statements)) == 1
+
