@@ -142,68 +142,24 @@ def _group_sizes(program: tuple, found: dict[str, int]) -> dict[str, int]:
     return found
 
 
-class _Format(str):
-    """A run of text and tokens as a ``str.format`` pattern (``{0}`` number, ``{1}`` position,
-    ``{2}`` index, ``{3}`` letter): one call in C instead of a loop over its pieces."""
-
-    __slots__ = ()
-
-
-def _formatted(program: tuple) -> tuple:
-    """``program`` (see _compile) with each run of strings and token codes joined into one string
-    (no token) or one :class:`_Format`; groups keep their place, their elements likewise."""
-    out: list = []
-    run: list = []
-
-    def flush() -> None:
-        if run:
-            if any(type(piece) is int for piece in run):
-                out.append(_Format("".join(piece.replace("{", "{{").replace("}", "}}") if type(piece) is str
-                                           else "{%d}" % piece for piece in run)))
-            else:
-                out.append("".join(run))
-            run.clear()
-
-    for entry in program:
-        if type(entry) is _Group:
-            flush()
-            out.append(_Group(entry.name, tuple(_formatted_element(e) for e in entry.elements)))
-        else:
-            run.append(entry)
-    flush()
-    return tuple(out)
-
-
-def _formatted_element(element):
-    if type(element) is str:
-        return element
-    program = _formatted(element)
-    return program[0] if len(program) == 1 and type(program[0]) is not _Group else program
-
-
 def _emit(program: tuple, values: list[str], orders: dict[str, tuple[int, ...]], out: list[str]) -> None:
-    """Appends ``program`` (as :func:`_formatted` gives it) to ``out``: tokens from ``values``,
-    each group's elements in ``orders``."""
+    """Appends ``program`` to ``out``: tokens from ``values``, each group's elements in ``orders``."""
     for entry in program:
         kind = type(entry)
         if kind is str:
             out.append(entry)
-        elif kind is _Format:
-            out.append(entry.format(*values))
+        elif kind is int:
+            out.append(values[entry])
         else:
             outer = values[2], values[3]  # a nested group (matching's choices) must not change its row's
             elements = entry.elements
             for place, index in enumerate(orders[entry.name]):
                 element = elements[index]
-                kind = type(element)
-                if kind is str:
+                if type(element) is str:
                     out.append(element)
                 else:
                     values[2], values[3] = _place(place)
-                    if kind is _Format:
-                        out.append(element.format(*values))
-                    else:
-                        _emit(element, values, orders, out)
+                    _emit(element, values, orders, out)
             values[2], values[3] = outer
 
 
@@ -226,7 +182,7 @@ class Fragment(NamedTuple):
     chunks: tuple[tuple[str, ...], ...]  # no shuffled elements: split at NUMBER_TOKEN, then each at POSITION_TOKEN
     qid_html: str  # the escaped question id, for the navigator link
     size: int  # characters, for the cache's bound
-    program: tuple | None = None  # with shuffled elements: see _compile and _formatted
+    program: tuple | None = None  # with shuffled elements: see _compile
     groups: dict[str, dict[str, int]] | None = None  # payload key → element id → index in its group
     view: Callable[[dict | None], dict] | None = None  # presentation → student view, to order the groups
     orders: dict | None = None  # presentation key → orders (or _NO_ORDERS), memoised
@@ -247,7 +203,7 @@ class Fragment(NamedTuple):
             if len(index) != count or len(ids) != count:
                 raise ValueError(f"group {name!r}: {count} elements, ids {ids!r}")
             groups[name] = index
-        return cls((), str(escape(qid)), len(html), _formatted(program), groups, view, {})
+        return cls((), str(escape(qid)), len(html), program, groups, view, {})
 
     def orders_for(self, presentation: dict | None) -> dict[str, tuple[int, ...]] | None:
         """Each group's element indexes as a student with ``presentation`` sees them; None when
