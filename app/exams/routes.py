@@ -15,9 +15,9 @@ from ..extensions import db, login_manager
 from ..models import Exam
 from ..services import exam_room
 from ..services.attempts import is_overdue, refresh_if_overdue, start_or_resume
-from ..services.exam_access import (CLOSED, allowed_attempts, attempt_and_user, attempt_for, effective_minutes,
-                                    hidden_from, is_open, may_take, review_allowed, user_attempts, visible_exams)
-from ..services.exam_payloads import attempt_payload, item_rows
+from ..services.exam_access import (CLOSED, allowed_attempts, attempt_for, effective_minutes, hidden_from, is_open,
+                                    may_take, review_allowed, user_attempts, visible_exams)
+from ..services.exam_payloads import attempt_payload, item_rows, own_page_reads
 from ..services.scoring import kept_score
 from ..services.exam_errors import ExamError
 from ..services.review import review_rows, review_sections
@@ -104,9 +104,9 @@ def take(attempt_id: int):
 
 
 def _student_page(attempt_id: int):
-    """(attempt, user) for a student's own attempt in progress, read without the ORM; None: the
-    full path decides (no session, a session the user loader refuses, an instructor, somebody
-    else's or a missing attempt, a finished or overdue one, a pending flash message)."""
+    """(attempt, user, items) for a student's own attempt in progress, read without the ORM; None:
+    the full path decides (no session, a session the user loader refuses, an instructor,
+    somebody else's or a missing attempt, a finished or overdue one, a pending flash message)."""
     identity = session_identity()
     if identity is None or "_flashes" in session:  # the flash goes through base.html, which reads current_user
         return None
@@ -114,14 +114,12 @@ def _student_page(attempt_id: int):
     # or browser as not fresh; "strong" ends it (then the full path finds nobody logged in).
     if login_manager._session_protection_failed():
         return None
-    found = attempt_and_user(attempt_id, identity[0])
-    if found is None:
-        return None
-    attempt, user = found
-    if (not session_accepts(user, identity[1]) or user.is_instructor or attempt.user_id != user.id
-            or attempt.status != AttemptStatus.IN_PROGRESS or is_overdue(attempt)):
-        return None
-    return attempt, user
+
+    def accept(attempt, user) -> bool:
+        return (session_accepts(user, identity[1]) and not user.is_instructor and attempt.user_id == user.id
+                and attempt.status == AttemptStatus.IN_PROGRESS and not is_overdue(attempt))
+
+    return own_page_reads(attempt_id, identity[0], accept)
 
 
 @login_required
@@ -134,13 +132,15 @@ def _take(attempt_id: int):
     return _page(attempt, current_user)
 
 
-def _page(attempt, user):
-    """The page for ``user``'s own attempt in progress (``user``: the ORM user or a PageUser)."""
+def _page(attempt, user, items=None):
+    """The page for ``user``'s own attempt in progress (``user``: the ORM user or a PageUser;
+    ``items``: the attempt's item rows, if read already)."""
     try:
         exam_room.guard_attempt(attempt, user)
     except ExamError as exc:
         abort_with(exc.status, str(exc))
-    items = item_rows(attempt.id)  # read once, without ORM objects, for the state and the paper
+    if items is None:
+        items = item_rows(attempt.id)  # read once, without ORM objects, for the state and the paper
     minutes = effective_minutes(attempt.exam, user)
     exam = attempt.exam
     proctor = {"attempt_id": attempt.id, "require_fullscreen": exam.require_fullscreen,

@@ -182,15 +182,16 @@ _ATTEMPT_EXAM_AND_USER = (select(*_ATTEMPT_AND_EXAM.selected_columns,
                                  Attempt.__table__.c.status != PREPARED_STATUS))
 
 
-def attempt_and_user(attempt_id: int, user_id: int) -> tuple[SimpleNamespace, PageUser] | None:
+def attempt_and_user(attempt_id: int, user_id: int, connection=None) -> tuple[SimpleNamespace, PageUser] | None:
     """The attempt as :func:`attempt_for` gives it with ``light`` and user ``user_id``'s columns,
     in one Core query; None when either does not exist (or the attempt is only prepared).
+    ``connection``: a Core connection to read on (default: the session's).
 
     Nothing is checked here: the caller applies the session rule to the user
     (app.auth.session.session_accepts) and :func:`attempt_for`'s ownership rule to the attempt.
     """
-    row = db.session.connection().execute(_ATTEMPT_EXAM_AND_USER,
-                                          {"attempt_id": attempt_id, "user_id": user_id}).first()
+    connection = connection if connection is not None else db.session.connection()
+    row = connection.execute(_ATTEMPT_EXAM_AND_USER, {"attempt_id": attempt_id, "user_id": user_id}).first()
     if row is None:
         return None
     values = row._tuple()

@@ -3,6 +3,7 @@ attempt's state, with results where the review policy allows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -13,7 +14,7 @@ from ..extensions import db
 from ..models import Attempt, AttemptItem, User
 from ..models.base import utcnow
 from . import case_items, exam_cache, fresh_start, withholding
-from .exam_access import review_allowed
+from .exam_access import PageUser, attempt_and_user, review_allowed
 from .paper_sections import api_sections
 from .rendering import html, inline_html
 
@@ -89,9 +90,26 @@ _ITEM_ROWS = (select(AttemptItem.position, AttemptItem.qid, AttemptItem.version_
               .where(AttemptItem.attempt_id == bindparam("attempt_id")).order_by(AttemptItem.position))
 
 
-def item_rows(attempt_id: int) -> list[ItemRow]:
-    """The items of an attempt in paper order as :class:`ItemRow` (one Core query)."""
-    return [ItemRow(row) for row in db.session.connection().execute(_ITEM_ROWS, {"attempt_id": attempt_id})]
+def item_rows(attempt_id: int, connection=None) -> list[ItemRow]:
+    """The items of an attempt in paper order as :class:`ItemRow` (one Core query; ``connection``:
+    a Core connection to read on, default the session's)."""
+    connection = connection if connection is not None else db.session.connection()
+    return [ItemRow(row) for row in connection.execute(_ITEM_ROWS, {"attempt_id": attempt_id})]
+
+
+def own_page_reads(attempt_id: int, user_id: int, accept: Callable[[SimpleNamespace, PageUser], bool]
+                   ) -> tuple[SimpleNamespace, PageUser, list[ItemRow]] | None:
+    """For a student's page without the ORM: the attempt, the session's user (``exam_access.
+    attempt_and_user``) and, if ``accept(attempt, user)``, the attempt's items; None otherwise.
+
+    One read transaction on a connection of its own: the ORM session never begins one, so the
+    request's teardown has nothing to roll back, and the items are read as of the attempt row.
+    """
+    with db.engine.connect() as connection:
+        found = attempt_and_user(attempt_id, user_id, connection)
+        if found is None or not accept(*found):
+            return None
+        return (*found, item_rows(attempt_id, connection))
 
 
 def attempt_payload(attempt: Attempt, viewer: User, with_questions: bool = False, items=None) -> dict:
