@@ -217,6 +217,20 @@ class Fragment(NamedTuple):
             self.orders[key] = found
         return None if found is _NO_ORDERS else found
 
+    def orders_of(self, item) -> dict[str, tuple[int, ...]] | None:
+        """:meth:`orders_for` the item's presentation, memoised on its stored JSON text where the
+        item carries it (exam_payloads.ItemRow): a hit decodes nothing."""
+        text = getattr(item, "presentation_text", None)
+        if text is None:
+            return self.orders_for(item.presentation or None)  # as question_payload passes it
+        found = self.orders.get(text)  # a text never equals order_key's tuples
+        if found is None:
+            found = self._orders(item.presentation or None) or _NO_ORDERS
+            if len(self.orders) >= MAX_ORDERS:
+                self.orders.clear()  # bounded; refills from the next pages
+            self.orders[text] = found
+        return None if found is _NO_ORDERS else found
+
     def _orders(self, presentation: dict | None) -> dict[str, tuple[int, ...]] | None:
         if self.view is None:
             return None
@@ -404,7 +418,7 @@ def render_questions(items: list[AttemptItem], locale: str | None = None) -> tup
                 fragment = None
         orders = None
         if fragment is not None and fragment.groups:
-            orders = fragment.orders_for(item.presentation or None)  # as question_payload passes it
+            orders = fragment.orders_of(item)
         if fragment is None or (fragment.groups and orders is None):
             # A view whose elements are not the fragment's: the question as this student sees it.
             macro = macro or _question_macro()
@@ -559,7 +573,8 @@ def page_etag(attempt: Attempt, items: list, user, minutes: int | None, proctor:
 
     Covers the viewer, the attempt's state and deadline, every item's paper place and saved state
     (a save always sets ``saved_at``), the exam's shown settings, the proctoring values, the
-    locale and the session's CSRF secret (a new session gets a new page).
+    locale and the session's CSRF secret (a new session gets a new page). ``items``: the
+    attempt's exam_payloads.ItemRow (the order as its stored text).
     """
     exam = attempt.exam
     csrf_key = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
@@ -568,6 +583,6 @@ def page_etag(attempt: Attempt, items: list, user, minutes: int | None, proctor:
              attempt.id, attempt.user_id, attempt.exam_id, attempt.number, attempt.status, attempt.started_at,
              attempt.deadline, attempt.submitted_at, attempt.sectioned,
              exam.title, exam.time_limit_minutes, sorted(proctor.items()),
-             [(i.position, i.qid, i.version_id, i.points, i.presentation, i.seq, i.saved_at, i.flagged)
+             [(i.position, i.qid, i.version_id, i.points, i.presentation_text, i.seq, i.saved_at, i.flagged)
               for i in items])
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()

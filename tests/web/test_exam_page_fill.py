@@ -26,3 +26,33 @@ def test_a_fragment_with_braces_and_nested_groups_fills_as_written():
         "<h 第 3 题>{0} q-7 {}</h><r plain {}>"
         "<r q-7-2 B>{1}<c 1A>{y<c 2B>x}</r><t >}{")
     assert fragment.qid_html == "q{1}"
+
+
+def test_orders_memoised_on_the_stored_text_fill_as_the_decoded_presentation(app, exam_factory, users):
+    # The page's item rows carry the presentation as its JSON text and the fragments memoise
+    # element orders on it; every question must come out as from the ORM items' decoded order.
+    from flask import session
+
+    from app.extensions import db
+    from app.models import Attempt
+    from app.services.exam_payloads import item_rows
+    from tests.web.test_exam_page_cache import login, start
+
+    exam_id = exam_factory()
+    attempt_ids = [start(login(app, name), exam_id) for name in ("student", "student2")]
+    with app.test_request_context("/"):
+        session["locale"] = "zh_Hans_CN"
+        rows = {a: item_rows(a) for a in attempt_ids}
+        orm = {a: sorted(db.session.get(Attempt, a).items, key=lambda i: i.position) for a in attempt_ids}
+        for a in attempt_ids:
+            assert [r.presentation for r in rows[a]] == [i.presentation for i in orm[a]]
+        assert [r.presentation for r in rows[attempt_ids[0]]] != [r.presentation for r in rows[attempt_ids[1]]]
+        exam_page.clear()
+        by_orm = {a: exam_page.render_questions(orm[a]) for a in attempt_ids}
+        for _round in range(2):  # the second round hits the text memo
+            for a in attempt_ids:
+                assert exam_page.render_questions(item_rows(a)) == by_orm[a]
+        exam_page.clear()
+        for a in attempt_ids:  # the fragments made from rows first, then the ORM items
+            assert exam_page.render_questions(item_rows(a)) == by_orm[a]
+            assert exam_page.render_questions(orm[a]) == by_orm[a]
