@@ -46,7 +46,7 @@ def init_login(app: Flask) -> None:
         if identity is None:
             return None
         user = db.session.get(User, identity[0])
-        if user is None or (user.session_version or 0) != identity[1]:
+        if not session_accepts(user, identity[1]):
             return None  # a revoked session: anonymous from here on
         return user
 
@@ -72,11 +72,23 @@ def parse_identity(raw) -> tuple[int, int] | None:
         return None
 
 
+def session_accepts(user, session_version: int) -> bool:
+    """Whether a session signed with ``session_version`` still speaks for ``user``: the one rule of
+    the user loader and of the paths that read the user's columns themselves (the exam page).
+
+    ``user`` is a :class:`User` or anything with its ``active`` and ``session_version`` (None: no
+    such account). An inactive account is refused here as Flask-Login's ``is_authenticated``
+    refuses it; a bumped session version (logout, password change, "log out everywhere",
+    deactivation) revokes every older cookie.
+    """
+    return user is not None and bool(user.active) and (user.session_version or 0) == session_version
+
+
 def session_identity() -> tuple[int, int] | None:
     """(user id, session version) the session cookie was signed with, without loading the user.
 
-    Whoever trusts this without the user loader must compare the version with the user's own
-    ``session_version`` (the autosave fast path does, in its one query).
+    Whoever trusts this without the user loader must apply :func:`session_accepts` to the user's
+    own columns (the exam page does; the autosave fast path checks the same, in its one query).
     """
     return parse_identity(session.get("_user_id"))
 

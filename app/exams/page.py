@@ -34,7 +34,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import NamedTuple
 
-from flask import current_app, render_template, request, session, url_for
+from flask import current_app, g, render_template, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_wtf.csrf import generate_csrf
 from jinja2.utils import htmlsafe_json_dumps
@@ -171,9 +171,10 @@ def _element_ids(values: object) -> list | None:
 
 
 _NO_ORDERS = object()  # a memoised "the view does not fit"
-# Per fragment (~400 bytes each): a single's four options have only 24 orders, shared by many
-# students, and a student's reloads hit; longer lists mostly miss and cost one student view.
-MAX_ORDERS = 32
+# Per fragment (~400 bytes each, so at most ~50 KB): a single's four options have only 24 orders
+# and five elements 120, shared by many students; longer lists mostly miss and cost one student
+# view. 32 missed a quarter of the lookups at 300 students (≈0.05 ms a page).
+MAX_ORDERS = 128
 
 
 class Fragment(NamedTuple):
@@ -215,6 +216,20 @@ class Fragment(NamedTuple):
             if len(self.orders) >= MAX_ORDERS:
                 self.orders.clear()  # bounded; refills from the next pages
             self.orders[key] = found
+        return None if found is _NO_ORDERS else found
+
+    def orders_of(self, item) -> dict[str, tuple[int, ...]] | None:
+        """:meth:`orders_for` the item's presentation, memoised on its stored JSON text where the
+        item carries it (exam_payloads.ItemRow): a hit decodes nothing."""
+        text = getattr(item, "presentation_text", None)
+        if text is None:
+            return self.orders_for(item.presentation or None)  # as question_payload passes it
+        found = self.orders.get(text)  # a text never equals order_key's tuples
+        if found is None:
+            found = self._orders(item.presentation or None) or _NO_ORDERS
+            if len(self.orders) >= MAX_ORDERS:
+                self.orders.clear()  # bounded; refills from the next pages
+            self.orders[text] = found
         return None if found is _NO_ORDERS else found
 
     def _orders(self, presentation: dict | None) -> dict[str, tuple[int, ...]] | None:
@@ -303,6 +318,7 @@ class _Stores:
         self.bodies: dict[Hashable, tuple[str, ...]] = {}  # shape → literal, slot, literal, ...
         self.sections: dict[Hashable, tuple[str, str]] = {}  # section shape → heading, answer sheet group
         self.pages: dict[Hashable, tuple[str, ...]] = {}  # locale and role → the page around the body
+        self.cases: dict[int, bool] = {}  # version id → whether it is a case item (versions are immutable)
 
 
 def _remember(store: dict, key, value):
@@ -375,8 +391,14 @@ def render_questions(items: list[AttemptItem], locale: str | None = None) -> tup
     total = len(items)
     keys: list[Hashable] = []
     case_payloads: dict[int, dict] = {}
+    cases = stores.cases
     for index, item in enumerate(items):
-        if case_items.is_case_data(exam_cache.item_data(item)):  # its payload holds this student's dataset
+        is_case = cases.get(item.version_id)
+        if is_case is None:
+            is_case = case_items.is_case_data(exam_cache.item_data(item))
+            if item.version_id > 0:  # a stored version; a preview's stand-in (negative) is not kept
+                _remember(cases, item.version_id, is_case)
+        if is_case:  # its payload holds this student's dataset
             case_payloads[index] = payload = question_payload(item)
             keys.append(_case_key(payload, locale))
         else:  # every presentation order shares it
@@ -397,7 +419,7 @@ def render_questions(items: list[AttemptItem], locale: str | None = None) -> tup
                 fragment = None
         orders = None
         if fragment is not None and fragment.groups:
-            orders = fragment.orders_for(item.presentation or None)  # as question_payload passes it
+            orders = fragment.orders_of(item)
         if fragment is None or (fragment.groups and orders is None):
             # A view whose elements are not the fragment's: the question as this student sees it.
             macro = macro or _question_macro()
@@ -479,10 +501,20 @@ def _page_shell(stores: _Stores, locale: str, user, require_fullscreen: bool) ->
     key = (locale, request.script_root, bool(user.is_instructor), bool(user.is_admin), bool(require_fullscreen))
     shell = stores.pages.get(key)
     if shell is None:
-        html = render_template("exams/take.html", attempt={"exam": {"title": _slot("title")}}, body=_slot("body"),
-                               proctor={"require_fullscreen": require_fullscreen},
-                               proctor_json=_slot("proctor_json"), current_user=_ShellUser(*key[2:4]),
-                               csrf_token=lambda: _slot("csrf_token"))
+        shell_user = _ShellUser(*key[2:4])
+        # Flask-Login's context processor loads the session's user for ``current_user``, which the
+        # shell's own value overrides: a student's page that never loaded it must not pay for it.
+        stand_in = "_login_user" not in g
+        if stand_in:
+            g._login_user = shell_user
+        try:
+            html = render_template("exams/take.html", attempt={"exam": {"title": _slot("title")}},
+                                   body=_slot("body"), proctor={"require_fullscreen": require_fullscreen},
+                                   proctor_json=_slot("proctor_json"), current_user=shell_user,
+                                   csrf_token=lambda: _slot("csrf_token"))
+        finally:
+            if stand_in:
+                g.pop("_login_user", None)
         shell = _remember(stores.pages, key, tuple(_SLOT.split(html)))  # odd indexes are slot names
     return shell
 
@@ -542,7 +574,8 @@ def page_etag(attempt: Attempt, items: list, user, minutes: int | None, proctor:
 
     Covers the viewer, the attempt's state and deadline, every item's paper place and saved state
     (a save always sets ``saved_at``), the exam's shown settings, the proctoring values, the
-    locale and the session's CSRF secret (a new session gets a new page).
+    locale and the session's CSRF secret (a new session gets a new page). ``items``: the
+    attempt's exam_payloads.ItemRow (the order as its stored text).
     """
     exam = attempt.exam
     csrf_key = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
@@ -551,6 +584,6 @@ def page_etag(attempt: Attempt, items: list, user, minutes: int | None, proctor:
              attempt.id, attempt.user_id, attempt.exam_id, attempt.number, attempt.status, attempt.started_at,
              attempt.deadline, attempt.submitted_at, attempt.sectioned,
              exam.title, exam.time_limit_minutes, sorted(proctor.items()),
-             [(i.position, i.qid, i.version_id, i.points, i.presentation, i.seq, i.saved_at, i.flagged)
+             [(i.position, i.qid, i.version_id, i.points, i.presentation_text, i.seq, i.saved_at, i.flagged)
               for i in items])
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()

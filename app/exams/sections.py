@@ -48,16 +48,24 @@ def sectioned(items: Sequence, parts: list[str], nav: list[str], locale: str,
     types = store.get("types")  # version id → question type: one dict lookup per item, not the version cache's
     if types is None:
         types = store["types"] = {}
-    paper = []
+    kinds = []
     for item in items:
         kind = types.get(item.version_id)
         if kind is None:
             kind = types[item.version_id] = item_type(item)
-        paper.append(PaperItem(kind, item.points))
-    sections = paper_sections(paper)
-    if not is_contiguous(sections):
+        kinds.append(kind)
+    # The headings follow from the types and points in paper order alone, which many students share.
+    shape = ("starts", locale, tuple(kinds), tuple([item.points for item in items]))
+    starts = store.get(shape)
+    if starts is None:
+        sections = paper_sections([PaperItem(kind, points) for kind, points in zip(kinds, shape[3])])
+        starts = ({section.start: _html(section, locale, store) for section in sections}
+                  if is_contiguous(sections) else {})
+        if len(store) >= MAX_ENTRIES:
+            store.clear()  # bounded; refills from the next pages
+        store[shape] = starts
+    if not starts:  # not drawn in sections: left as it is
         return parts, nav
-    starts = {section.start: _html(section, locale, store) for section in sections}
     out_parts: list[str] = []
     out_nav: list[str] = []
     for index, (part, link) in enumerate(zip(parts, nav, strict=True)):

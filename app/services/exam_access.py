@@ -139,16 +139,64 @@ _ATTEMPT_AND_EXAM = (select(*_ATTEMPT_COLUMNS, *(c.label(f"exam__{c.name}") for 
                      .where(Attempt.__table__.c.id == bindparam("attempt_id"), Attempt.__table__.c.status != PREPARED_STATUS))
 
 
-def _light_attempt(attempt_id: int) -> SimpleNamespace | None:
+def _attempt_of(values: tuple) -> SimpleNamespace:
     # Every column of the attempt and of its exam (``.exam``), as the ORM objects name them: the
     # rules read them alike, and one Core query costs a fraction of loading and tracking the two.
-    row = db.session.connection().execute(_ATTEMPT_AND_EXAM, {"attempt_id": attempt_id}).first()
-    if row is None:
-        return None
-    values = row._tuple()
     attempt = SimpleNamespace(**{c.key: v for c, v in zip(_ATTEMPT_COLUMNS, values)})
     attempt.exam = SimpleNamespace(**{c.key: v for c, v in zip(_EXAM_COLUMNS, values[len(_ATTEMPT_COLUMNS):])})
     return attempt
+
+
+def _light_attempt(attempt_id: int) -> SimpleNamespace | None:
+    row = db.session.connection().execute(_ATTEMPT_AND_EXAM, {"attempt_id": attempt_id}).first()
+    return None if row is None else _attempt_of(row._tuple())
+
+
+class PageUser:
+    """A user's columns as a read-only page needs them, without the ORM object: ``User``'s own
+    properties (the role rules, the display name, Flask-Login's flags) read them as they read a
+    loaded user's."""
+
+    __slots__ = ("id", "username", "full_name", "role", "active", "session_version", "extra_minutes",
+                 "time_multiplier", "extra_attempts")
+    is_active = User.__dict__["is_active"]
+    is_authenticated = User.is_authenticated  # UserMixin's: the account is active
+    is_instructor = User.__dict__["is_instructor"]
+    is_admin = User.__dict__["is_admin"]
+    display_name = User.__dict__["display_name"]
+
+    def __init__(self, values) -> None:
+        for name, value in zip(self.__slots__, values):
+            setattr(self, name, value)
+
+
+_PAGE_USER_COLUMNS = tuple(User.__table__.c[name] for name in PageUser.__slots__)
+# The attempt, its exam and the session's user in one statement: the user joined by the id the
+# session cookie names (not the attempt's owner, which the caller compares).
+_ATTEMPT_EXAM_AND_USER = (select(*_ATTEMPT_AND_EXAM.selected_columns,
+                                 *(c.label(f"user__{c.name}") for c in _PAGE_USER_COLUMNS))
+                          .join_from(Attempt.__table__, Exam.__table__,
+                                     Attempt.__table__.c.exam_id == Exam.__table__.c.id)
+                          .join(User.__table__, User.__table__.c.id == bindparam("user_id"))
+                          .where(Attempt.__table__.c.id == bindparam("attempt_id"),
+                                 Attempt.__table__.c.status != PREPARED_STATUS))
+
+
+def attempt_and_user(attempt_id: int, user_id: int, connection=None) -> tuple[SimpleNamespace, PageUser] | None:
+    """The attempt as :func:`attempt_for` gives it with ``light`` and user ``user_id``'s columns,
+    in one Core query; None when either does not exist (or the attempt is only prepared).
+    ``connection``: a Core connection to read on (default: the session's).
+
+    Nothing is checked here: the caller applies the session rule to the user
+    (app.auth.session.session_accepts) and :func:`attempt_for`'s ownership rule to the attempt.
+    """
+    connection = connection if connection is not None else db.session.connection()
+    row = connection.execute(_ATTEMPT_EXAM_AND_USER, {"attempt_id": attempt_id, "user_id": user_id}).first()
+    if row is None:
+        return None
+    values = row._tuple()
+    split = len(_ATTEMPT_COLUMNS) + len(_EXAM_COLUMNS)
+    return _attempt_of(values[:split]), PageUser(values[split:])
 
 
 def attempt_for(attempt_id: int, user: User, light: bool = False) -> Attempt:

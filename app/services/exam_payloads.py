@@ -3,17 +3,19 @@ attempt's state, with results where the review policy allows."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import datetime
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, select
 
 from ..domain.questions import answer_view, student_view
 from ..extensions import db
 from ..models import Attempt, AttemptItem, User
 from ..models.base import utcnow
 from . import case_items, exam_cache, fresh_start, withholding
-from .exam_access import review_allowed
+from .exam_access import PageUser, attempt_and_user, review_allowed
 from .paper_sections import api_sections
 from .rendering import html, inline_html
 
@@ -67,15 +69,33 @@ def payload_from_view(view: dict, qid: str, position: int, points: float) -> dic
     return payload
 
 
+_UNREAD = object()
+
+
 class ItemRow:
     """An attempt item as the exam page reads it: the columns a payload and the page need, no ORM
-    object (loading and tracking 40 of them per page cost more than rendering the paper)."""
+    object (loading and tracking 40 of them per page cost more than rendering the paper).
 
-    __slots__ = ("position", "qid", "version_id", "points", "presentation", "response", "seq", "saved_at", "flagged")
+    The presentation order comes as its stored JSON text (``presentation_text``) and is decoded
+    on first use: the page keys its memo of element orders on the text, so a page whose orders
+    are all memoised decodes none.
+    """
+
+    __slots__ = ("position", "qid", "version_id", "points", "presentation_text", "response", "seq", "saved_at",
+                 "flagged", "_presentation")
 
     def __init__(self, row) -> None:
-        (self.position, self.qid, self.version_id, self.points, self.presentation, self.response, self.seq,
+        (self.position, self.qid, self.version_id, self.points, self.presentation_text, self.response, self.seq,
          self.saved_at, self.flagged) = row
+        self._presentation = _UNREAD
+
+    @property
+    def presentation(self):
+        """The presentation order as ``AttemptItem.presentation`` gives it."""
+        if self._presentation is _UNREAD:
+            text = self.presentation_text
+            self._presentation = None if text is None else json.loads(text)
+        return self._presentation
 
     @property
     def version(self) -> SimpleNamespace:
@@ -83,15 +103,33 @@ class ItemRow:
         return SimpleNamespace(data=exam_cache.version_data(self.version_id))
 
 
+# The presentation as text: the JSON type would decode it for every row (see ItemRow).
 _ITEM_ROWS = (select(AttemptItem.position, AttemptItem.qid, AttemptItem.version_id, AttemptItem.points,
-                     AttemptItem.presentation, AttemptItem.response, AttemptItem.seq, AttemptItem.saved_at,
-                     AttemptItem.flagged)
+                     cast(AttemptItem.presentation, Text), AttemptItem.response, AttemptItem.seq,
+                     AttemptItem.saved_at, AttemptItem.flagged)
               .where(AttemptItem.attempt_id == bindparam("attempt_id")).order_by(AttemptItem.position))
 
 
-def item_rows(attempt_id: int) -> list[ItemRow]:
-    """The items of an attempt in paper order as :class:`ItemRow` (one Core query)."""
-    return [ItemRow(row) for row in db.session.connection().execute(_ITEM_ROWS, {"attempt_id": attempt_id})]
+def item_rows(attempt_id: int, connection=None) -> list[ItemRow]:
+    """The items of an attempt in paper order as :class:`ItemRow` (one Core query; ``connection``:
+    a Core connection to read on, default the session's)."""
+    connection = connection if connection is not None else db.session.connection()
+    return [ItemRow(row) for row in connection.execute(_ITEM_ROWS, {"attempt_id": attempt_id})]
+
+
+def own_page_reads(attempt_id: int, user_id: int, accept: Callable[[SimpleNamespace, PageUser], bool]
+                   ) -> tuple[SimpleNamespace, PageUser, list[ItemRow]] | None:
+    """For a student's page without the ORM: the attempt, the session's user (``exam_access.
+    attempt_and_user``) and, if ``accept(attempt, user)``, the attempt's items; None otherwise.
+
+    One read transaction on a connection of its own: the ORM session never begins one, so the
+    request's teardown has nothing to roll back, and the items are read as of the attempt row.
+    """
+    with db.engine.connect() as connection:
+        found = attempt_and_user(attempt_id, user_id, connection)
+        if found is None or not accept(*found):
+            return None
+        return (*found, item_rows(attempt_id, connection))
 
 
 def attempt_payload(attempt: Attempt, viewer: User, with_questions: bool = False, items=None) -> dict:
