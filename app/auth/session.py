@@ -88,7 +88,7 @@ def session_identity() -> tuple[int, int] | None:
     """(user id, session version) the session cookie was signed with, without loading the user.
 
     Whoever trusts this without the user loader must apply :func:`session_accepts` to the user's
-    own columns (the exam page does; the autosave fast path checks the same, in its one query).
+    own columns (the exam page and the autosave fast path do, on the columns their one query reads).
     """
     return parse_identity(session.get("_user_id"))
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, bindparam, text
 
 from .. import dbapi
+from ..auth.session import session_accepts
 from ..domain.exams import AttemptStatus, SaveVerdict, check_save, next_seq
 from ..domain.exams.room import room_decision
 from ..domain.questions import grade
@@ -116,7 +117,7 @@ def save_fast(attempt_id: int, qid: str, user_id: int, response, seq: int | None
         row = _LOOKUP.first(connection, {"attempt_id": attempt_id, "qid": qid})
     # No such item, a session the full path's user loader refuses, or a case item (whose answers
     # the full path checks): the full path says what happens.
-    if row is None or not row.active or (row.session_version or 0) != session_version:
+    if row is None or not session_accepts(row, session_version):
         return None
     if is_case_data(exam_cache.version_data(row.version_id)):
         return None
