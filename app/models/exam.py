@@ -9,6 +9,7 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, ORMExecuteState, mapped_column, relationship, with_loader_criteria
 
+from ..domain.exams.attempt_rules import AttemptStatus
 from ..extensions import db
 from .base import utcnow
 
@@ -137,9 +138,18 @@ class Attempt(db.Model):
 # count, gradebook, monitor or statistics can show one as started, and neither can a query
 # written later. Only the code that prepares and starts them asks for them, with the execution
 # option ``include_prepared=True``. (Plain SQL text and ``Attempt.__table__`` selects are not
-# ORM queries: the autosave fast path guards on ``status = 'in_progress'`` itself.)
-PREPARED_STATUS = "prepared"
-_NOT_PREPARED = with_loader_criteria(Attempt, lambda cls: cls.status != PREPARED_STATUS, include_aliases=True,
+# ORM queries: Core selects add :func:`started` themselves; the autosave fast path's SQL guards on
+# ``status = 'in_progress'``, which a prepared attempt never has.)
+PREPARED_STATUS = AttemptStatus.PREPARED.value
+
+
+def started(attempts):
+    """The one clause that leaves prepared attempts out, for the ORM entity or a Core table
+    (``Attempt`` or ``Attempt.__table__.c``): the session's criteria below and Core selects."""
+    return attempts.status != PREPARED_STATUS
+
+
+_NOT_PREPARED = with_loader_criteria(Attempt, lambda cls: started(cls), include_aliases=True,
                                      propagate_to_loaders=False)
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload
 from ..domain.exams import AttemptStatus
 from ..extensions import db
 from ..models import Attempt, ClassMembership, Exam, ExamClass, User
-from ..models.exam import PREPARED_STATUS
+from ..models.exam import started
 from ..models.base import utcnow
 from .exam_errors import ExamError
 
@@ -136,7 +136,7 @@ _EXAM_COLUMNS = tuple(Exam.__table__.c)
 # hide prepared attempts do not apply: it says so itself, as the autosave fast path does.
 _ATTEMPT_AND_EXAM = (select(*_ATTEMPT_COLUMNS, *(c.label(f"exam__{c.name}") for c in _EXAM_COLUMNS))
                      .join_from(Attempt.__table__, Exam.__table__, Attempt.__table__.c.exam_id == Exam.__table__.c.id)
-                     .where(Attempt.__table__.c.id == bindparam("attempt_id"), Attempt.__table__.c.status != PREPARED_STATUS))
+                     .where(Attempt.__table__.c.id == bindparam("attempt_id"), started(Attempt.__table__.c)))
 
 
 def _attempt_of(values: tuple) -> SimpleNamespace:
@@ -179,7 +179,7 @@ _ATTEMPT_EXAM_AND_USER = (select(*_ATTEMPT_AND_EXAM.selected_columns,
                                      Attempt.__table__.c.exam_id == Exam.__table__.c.id)
                           .join(User.__table__, User.__table__.c.id == bindparam("user_id"))
                           .where(Attempt.__table__.c.id == bindparam("attempt_id"),
-                                 Attempt.__table__.c.status != PREPARED_STATUS))
+                                 started(Attempt.__table__.c)))
 
 
 def attempt_and_user(attempt_id: int, user_id: int, connection=None) -> tuple[SimpleNamespace, PageUser] | None:
