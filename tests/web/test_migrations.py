@@ -28,3 +28,20 @@ def test_upgrade_is_idempotent_and_matches_models(tmp_path):
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn, opts={"render_as_batch": True}), db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
+
+
+@pytest.mark.sqlite_only
+def test_upgrading_in_process_leaves_the_apps_loggers_on(tmp_path):
+    # Alembic's env.py configures logging from alembic.ini; by default that disables every logger
+    # that already exists, and the app's (the rate limiter's fail-open warning, the autosave door's
+    # notes) would then say nothing in a process that upgraded first (`make run`, the tests).
+    import logging
+
+    import app.api.save_door  # noqa: F401  (its logger exists before the upgrade)
+    import app.ratelimit  # noqa: F401
+
+    application = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.db'}"})
+    result = application.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    for name in ("app.api.save_door", "app.ratelimit"):
+        assert not logging.getLogger(name).disabled, name
