@@ -45,6 +45,7 @@ from ..domain.questions.presented import option_letter
 from ..models import Attempt, AttemptItem
 from ..services import case_items, exam_cache
 from ..services.exam_payloads import question_payload
+from .memo import remember
 from .sections import sectioned
 
 DEFAULT_MAX_ENTRIES = 8192  # a question fragment is ~2,000 characters
@@ -209,14 +210,7 @@ class Fragment(NamedTuple):
     def orders_for(self, presentation: dict | None) -> dict[str, tuple[int, ...]] | None:
         """Each group's element indexes as a student with ``presentation`` sees them; None when
         that view's elements are not this fragment's."""
-        key = exam_cache.order_key(presentation)
-        found = self.orders.get(key)
-        if found is None:
-            found = self._orders(presentation) or _NO_ORDERS
-            if len(self.orders) >= MAX_ORDERS:
-                self.orders.clear()  # bounded; refills from the next pages
-            self.orders[key] = found
-        return None if found is _NO_ORDERS else found
+        return self._memoised(exam_cache.order_key(presentation), lambda: presentation)
 
     def orders_of(self, item) -> dict[str, tuple[int, ...]] | None:
         """:meth:`orders_for` the item's presentation, memoised on its stored JSON text where the
@@ -224,12 +218,12 @@ class Fragment(NamedTuple):
         text = getattr(item, "presentation_text", None)
         if text is None:
             return self.orders_for(item.presentation or None)  # as question_payload passes it
-        found = self.orders.get(text)  # a text never equals order_key's tuples
+        return self._memoised(text, lambda: item.presentation or None)  # a text never equals order_key's tuples
+
+    def _memoised(self, key, presentation: Callable[[], dict | None]) -> dict[str, tuple[int, ...]] | None:
+        found = self.orders.get(key)
         if found is None:
-            found = self._orders(item.presentation or None) or _NO_ORDERS
-            if len(self.orders) >= MAX_ORDERS:
-                self.orders.clear()  # bounded; refills from the next pages
-            self.orders[text] = found
+            found = remember(self.orders, key, self._orders(presentation()) or _NO_ORDERS, MAX_ORDERS)
         return None if found is _NO_ORDERS else found
 
     def _orders(self, presentation: dict | None) -> dict[str, tuple[int, ...]] | None:
@@ -321,13 +315,6 @@ class _Stores:
         self.cases: dict[int, bool] = {}  # version id → whether it is a case item (versions are immutable)
 
 
-def _remember(store: dict, key, value):
-    if len(store) >= MAX_SMALL_ENTRIES:
-        store.clear()  # crude but bounded: refills from the next pages
-    store[key] = value
-    return value
-
-
 def _stores() -> _Stores:
     stores = current_app.extensions.get("exam_page_cache")
     if stores is None:
@@ -352,7 +339,8 @@ def _number_label(stores: _Stores, locale: str, number: int) -> str:
     label = stores.labels.get((locale, number))
     if label is None:
         # The macro's own msgid, as Jinja's autoescaping gettext gives it (Markup, not escaped).
-        label = _remember(stores.labels, (locale, number), str(Markup(gettext("第 %(n)d 题", n=number))))
+        label = remember(stores.labels, (locale, number), str(Markup(gettext("第 %(n)d 题", n=number))),
+                         MAX_SMALL_ENTRIES)
     return label
 
 
@@ -397,7 +385,7 @@ def render_questions(items: list[AttemptItem], locale: str | None = None) -> tup
         if is_case is None:
             is_case = case_items.is_case_data(exam_cache.item_data(item))
             if item.version_id > 0:  # a stored version; a preview's stand-in (negative) is not kept
-                _remember(cases, item.version_id, is_case)
+                remember(cases, item.version_id, is_case, MAX_SMALL_ENTRIES)
         if is_case:  # its payload holds this student's dataset
             case_payloads[index] = payload = question_payload(item)
             keys.append(_case_key(payload, locale))
@@ -440,7 +428,7 @@ def _body_shell(stores: _Stores, locale: str, minutes: int | None, limit: int | 
         template = current_app.jinja_env.get_template("exams/_take_body.html")
         html = template.render(minutes=minutes, limit=limit, has_deadline=has_deadline, count=count,
                                **{name: _slot(name) for name in BODY_SLOTS})
-        shell = _remember(stores.bodies, key, tuple(_SLOT.split(html)))  # odd indexes are slot names
+        shell = remember(stores.bodies, key, tuple(_SLOT.split(html)), MAX_SMALL_ENTRIES)  # odd indexes are slot names
     return shell
 
 
@@ -515,7 +503,7 @@ def _page_shell(stores: _Stores, locale: str, user, require_fullscreen: bool) ->
         finally:
             if stand_in:
                 g.pop("_login_user", None)
-        shell = _remember(stores.pages, key, tuple(_SLOT.split(html)))  # odd indexes are slot names
+        shell = remember(stores.pages, key, tuple(_SLOT.split(html)), MAX_SMALL_ENTRIES)  # odd indexes are slot names
     return shell
 
 

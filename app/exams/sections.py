@@ -15,6 +15,7 @@ from markupsafe import escape
 
 from ..domain.exams.sections import PaperItem, Section, is_contiguous, paper_sections
 from ..services.paper_sections import heading, item_type
+from .memo import remember
 
 MAX_ENTRIES = 4096
 
@@ -31,9 +32,7 @@ def _html(section: Section, locale: str, store: dict) -> tuple[str, str]:
                  f'<div class="nav-section" role="group" aria-labelledby="nav-section-{section.number}" '
                  f'data-section="{kind}"><div class="nav-section-title small text-muted" '
                  f'id="nav-section-{section.number}">{label}</div>')
-        if len(store) >= MAX_ENTRIES:
-            store.clear()  # bounded; refills from the next pages
-        store[key] = found
+        remember(store, key, found, MAX_ENTRIES)
     return found
 
 
@@ -61,9 +60,7 @@ def sectioned(items: Sequence, parts: list[str], nav: list[str], locale: str,
         sections = paper_sections([PaperItem(kind, points) for kind, points in zip(kinds, shape[3])])
         starts = ({section.start: _html(section, locale, store) for section in sections}
                   if is_contiguous(sections) else {})
-        if len(store) >= MAX_ENTRIES:
-            store.clear()  # bounded; refills from the next pages
-        store[shape] = starts
+        remember(store, shape, starts, MAX_ENTRIES)
     if not starts:  # not drawn in sections: left as it is
         return parts, nav
     out_parts: list[str] = []
