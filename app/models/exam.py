@@ -84,7 +84,7 @@ class ExamClass(db.Model):
 
 
 class ExamPaper(db.Model):
-    """A printed variant of an exam (A卷, B卷 …): the seed that fixes its question and option order."""
+    """A printed variant of an exam (A卷、B卷 …): the seed that fixes its question and option order."""
 
     __tablename__ = "exam_paper"
 

@@ -151,7 +151,8 @@ def claim(exam: Exam, user: User, prepared: Attempt, number: int, now: datetime,
 
 
 # The start's one write. Parameter names differ from the columns (SQLAlchemy reserves those).
-_CLAIM = (update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("claim_id"), _ATTEMPT.c.status == AttemptStatus.PREPARED.value)
+_CLAIM = (update(_ATTEMPT)
+          .where(_ATTEMPT.c.id == bindparam("claim_id"), _ATTEMPT.c.status == AttemptStatus.PREPARED.value)
           .values(status=AttemptStatus.IN_PROGRESS.value, started_at=bindparam("start_time"),
                   deadline=bindparam("claim_deadline")))
 
@@ -169,18 +170,14 @@ class PendingClaim:
     error: BaseException | None = None
 
 
-def _apply_claims(connection, batch: list[PendingClaim]) -> None:
-    for pending in batch:
-        pending.updated = connection.execute(_CLAIM, {"claim_id": pending.attempt_id, "start_time": pending.now,
-                                                      "claim_deadline": pending.deadline}).rowcount == 1
-
-
 class ClaimCommitter(GroupCommitter):
     """Autosave's group commit, committing starts: a hall pressing 开始 together shares its commits
     (one disk flush for every start that arrived during the previous one)."""
 
     def _write(self, connection, batch: list[PendingClaim]) -> None:
-        _apply_claims(connection, batch)
+        for pending in batch:
+            pending.updated = connection.execute(_CLAIM, {"claim_id": pending.attempt_id, "start_time": pending.now,
+                                                          "claim_deadline": pending.deadline}).rowcount == 1
 
 
 def discard_for(exam_id: int, user_id: int) -> int:
