@@ -29,6 +29,7 @@ class LiveStudent:
         self.questions: list[dict] = []
         self.acked: dict[str, tuple[int, object]] = {}
         self.submitted = False
+        self.last_error = ""  # why the last call got no answer (a failing assert shows it)
 
     def call(self, base: str, method: str, path: str, body=None, timeout: float = 10.0):
         """(status, JSON body) or (0, None) when the connection failed (a killed server)."""
@@ -53,7 +54,8 @@ class LiveStudent:
             payload = json.loads(raw) if raw and response.getheader("Content-Type", "").startswith(
                 "application/json") else raw
             return response.status, payload
-        except (OSError, http.client.HTTPException):
+        except (OSError, http.client.HTTPException) as exc:
+            self.last_error = f"{method} {path}: {exc!r}"
             return 0, None
         finally:
             conn.close()

@@ -45,7 +45,8 @@ def test_sigkill_during_an_exam_loses_nothing_acknowledged(tmp_path):
         finished, writing = students[:2], students[2:]
         for student in finished:
             for seq, question in enumerate(student.questions[:5], start=1):
-                assert student.save(server.url, question, seq, simple_response(question, seq)) == 200
+                assert student.save(server.url, question, seq, simple_response(question, seq)) == 200, \
+                    student.last_error
             assert student.submit(server.url) == 200
 
         stop = threading.Event()
@@ -104,7 +105,8 @@ def test_sigkill_during_the_submit_burst_leaves_every_attempt_whole(tmp_path):
             student.login(server.url)
             student.start(server.url, prepared.exam_id)
             for seq, question in enumerate(student.questions[:6], start=1):
-                assert student.save(server.url, question, seq, simple_response(question, seq)) == 200
+                assert student.save(server.url, question, seq, simple_response(question, seq)) == 200, \
+                    student.last_error
 
         acked: list[LiveStudent] = []
         release = threading.Event()
