@@ -11,7 +11,7 @@ def _practice(page, base, case_id="customer-value"):
     login(page, base)
     page.goto(f"{base}/cases/")
     page.locator(f"form[action='/cases/practice/{case_id}'] button:not([name])").click()
-    page.wait_for_selector("#case-form")
+    page.wait_for_selector("#case-form[data-ready]")  # the script wired the warning, not just the HTML parsed
 
 
 def _modal_text(page):
@@ -24,7 +24,8 @@ def test_empty_and_half_filled_submissions_are_warned(live_server, page, users):
     page.click("button[name=action][value=submit]")
     assert "还没有填写任何答案" in _modal_text(page)
     page.click("#case-submit-check >> text=继续作答")
-    wait_for_js(page, "!document.getElementById('case-submit-check').classList.contains('show')")
+    # Hidden to the end of its fade: Bootstrap ignores show() while the modal is still transitioning.
+    wait_for_js(page, "getComputedStyle(document.getElementById('case-submit-check')).display === 'none'")
     assert page.locator("#score").count() == 0  # nothing was graded
 
     page.fill("#s-lifetime_value", "26000")

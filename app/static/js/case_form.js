@@ -56,4 +56,5 @@
     confirmed = true;
     form.requestSubmit(form.querySelector("button[name=action][value=submit]"));
   });
+  form.dataset.ready = "1";  // the warning is wired (browser tests wait for it before clicking)
 })();
