@@ -3,14 +3,16 @@
 SQLite is opened with WAL, a busy timeout, ``synchronous=FULL`` and foreign keys on. A deferred
 transaction that reads and then writes fails at once with "database is locked" when another
 connection wrote in between, whatever the busy timeout; so every transaction that may write
-starts with ``BEGIN IMMEDIATE`` and waits its turn instead. Read-only requests (GET, HEAD) use a
-deferred transaction so they never queue behind writers; code that writes during such a request
-wraps the write in :func:`immediate_transaction`.
+starts with ``BEGIN IMMEDIATE`` and waits its turn instead. Read-only requests (GET, HEAD), and
+work outside a request marked :func:`reads_only`, use a deferred transaction so they never queue
+behind writers nor hold the write lock; code that writes during such a request wraps the write in
+:func:`immediate_transaction`.
 """
 
 from __future__ import annotations
 
 import contextvars
+import functools
 import os
 import threading
 import time
@@ -93,6 +95,22 @@ def set_read_only(flag: bool) -> contextvars.Token:
 def reset_read_only(token: contextvars.Token) -> None:
     """Undo :func:`set_read_only`."""
     _read_only.reset(token)
+
+
+def reads_only(func):
+    """Run ``func`` with deferred transactions: work outside a request that never writes (a worker's
+    warm-up, a read-only command). Outside a request a transaction otherwise begins IMMEDIATE and
+    holds SQLite's write lock, stalling every save of a hall, for as long as ``func`` runs."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        token = _read_only.set(True)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _read_only.reset(token)
+
+    return wrapper
 
 
 def reads_first(view):

@@ -15,11 +15,12 @@ import threading
 from flask import Flask
 from sqlalchemy import select
 
-from .database import reset_read_only, set_read_only
+from .database import reads_only
 
 log = logging.getLogger(__name__)
 
 
+@reads_only  # a worker booting mid-exam must not hold the write lock while it renders
 def warm(app: Flask) -> int:
     """Load every course's draw pool and render its questions as students see them; returns how many."""
     from .domain.questions import student_view
@@ -30,25 +31,19 @@ def warm(app: Flask) -> int:
     from .services.exam_payloads import payload_from_view
 
     warmed = 0
-    # Only reads: a deferred transaction, so a worker booting mid-exam never holds SQLite's write
-    # lock while it renders (outside a request a transaction would begin IMMEDIATE).
-    token = set_read_only(True)
-    try:
-        with app.app_context():
-            try:
-                courses = db.session.scalars(select(Question.course).where(Question.active.is_(True)).distinct()).all()
-                for course in courses:
-                    _items, versions = exam_cache.pool(course)
-                    for qid, (version_id, data) in versions.items():
-                        if is_case_data(data):
-                            continue
-                        spec = exam_cache.version_spec(version_id)
-                        payload_from_view(student_view(spec), qid, 0, 0.0)  # fills the rendered-text cache
-                        warmed += 1
-            finally:
-                db.session.remove()
-    finally:
-        reset_read_only(token)
+    with app.app_context():
+        try:
+            courses = db.session.scalars(select(Question.course).where(Question.active.is_(True)).distinct()).all()
+            for course in courses:
+                _items, versions = exam_cache.pool(course)
+                for qid, (version_id, data) in versions.items():
+                    if is_case_data(data):
+                        continue
+                    spec = exam_cache.version_spec(version_id)
+                    payload_from_view(student_view(spec), qid, 0, 0.0)  # fills the rendered-text cache
+                    warmed += 1
+        finally:
+            db.session.remove()
     return warmed
 
 

@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..database import reads_only
 from ..domain.bank import bank_stats, format_problems, lint_paths, load_paths
 from .schema_guard import SchemaGuardCommand, SchemaGuardGroup
 from ..services.bank import chapter_sections, sync_bank
@@ -123,6 +124,7 @@ def _located(skip) -> dict:
 @click.option("--course", default="crm", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @with_appcontext
+@reads_only
 def export_command(fmt, course, output):
     """Export the bank (database, or the YAML files when the database is empty)."""
     from ..services.interop import export_bank

@@ -16,6 +16,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from ..database import reads_only
 from ..extensions import db
 from ..models import Question
 from ..services.authoring import chapter_choices, dump_yaml, file_shape
@@ -52,6 +53,7 @@ def export_yaml(out_dir: Path, course: str = "crm") -> dict[str, int]:
               help="Bank root to write to (default: QUESTION_BANK_DIR).")
 @click.option("--course", default="crm", show_default=True)
 @with_appcontext
+@reads_only
 def export_yaml_command(fmt, output, course):
     """Write the database bank back to YAML, one file per chapter."""
     out_dir = Path(output or current_app.config["QUESTION_BANK_DIR"])

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from ..models import User
 from ..extensions import db
+from ..database import reads_only
 from ..services.attempts import close_overdue
 from ..services.exam_errors import ExamError
 from ..services.exams import create_exam
@@ -82,6 +83,7 @@ def create_command(path: Path, username: str | None):
 @exam_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: [{id, title, status, opens_at, closes_at}, ...].")
 @with_appcontext
+@reads_only
 def list_command(as_json: bool):
     """List every exam with its id, title, status (draft, published or closed) and window (UTC)."""
     import json
