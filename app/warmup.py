@@ -20,7 +20,7 @@ from .database import reads_only
 log = logging.getLogger(__name__)
 
 
-@reads_only  # a worker booting mid-exam must not hold the write lock while it renders
+@reads_only  # a worker booting mid-exam must not hold the write lock while it renders (test_reads_only.py)
 def warm(app: Flask) -> int:
     """Load every course's draw pool and render its questions as students see them; returns how many."""
     from .domain.questions import student_view

@@ -12,6 +12,8 @@ import pytest
 
 from app.database import begin_statement, reads_only
 from app.extensions import db
+from app.services import rendering
+from app.warmup import warm
 
 
 def test_reads_only_begins_deferred_inside_and_immediate_again_after():
@@ -68,3 +70,13 @@ def test_a_read_only_command_runs_while_another_connection_writes(app, exam_fact
         result = runner.invoke(args=[arg.format(folder=tmp_path) for arg in args])
     assert result.exit_code == 0, result.output
     assert check(tmp_path, result.output)
+
+
+@pytest.mark.sqlite_only
+def test_warming_runs_while_another_connection_writes(app, mini_bank):
+    """A worker that boots mid-exam warms while the hall saves. Warming began IMMEDIATE outside a
+    request and held the write lock while it rendered the whole bank, so every save of the hall
+    queued behind a booting worker (past a client's 10 s on a loaded machine)."""
+    rendering.html.cache_clear()
+    with another_writer(app):
+        assert warm(app) == sum(len(qids) for qids in mini_bank.values())

@@ -1,14 +1,11 @@
 """Cache warm-up at worker boot (app/warmup.py, gunicorn.conf.py)."""
 
 import runpy
-import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
 
-import pytest
 from flask import Flask
 
-from app.extensions import db
 from app.services import rendering
 from app.warmup import start_warming, warm
 from tests.web.test_exams_api import login, start
@@ -50,22 +47,3 @@ def test_gunicorn_hook_warms_the_worker_app(app, mini_bank):
 
 def test_warming_an_empty_database_is_harmless(app):
     assert warm(app) == 0
-
-
-@pytest.mark.sqlite_only
-def test_warming_only_reads_so_a_writer_holding_the_lock_never_waits_on_it(app, mini_bank):
-    """A worker that boots mid-exam warms while the hall saves: warming must not take SQLite's
-    write lock (it began IMMEDIATE outside a request and held the lock for its whole run, so every
-    save in the hall queued behind a booting worker). Here another connection holds the write lock
-    throughout, and warming still finishes."""
-    with app.app_context():
-        path = db.engine.url.database
-    writer = sqlite3.connect(path, isolation_level=None, timeout=0)
-    try:
-        writer.execute("BEGIN IMMEDIATE")
-        writer.execute("UPDATE question SET active = active")
-        rendering.html.cache_clear()
-        assert warm(app) == sum(len(qids) for qids in mini_bank.values())
-        writer.execute("COMMIT")
-    finally:
-        writer.close()
