@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Question
 from ..services.authoring import chapter_choices, dump_yaml, file_shape
 
-HEADER = "# 由 flask --app app bank export-yaml 从数据库导出;格式见 docs/question-format.md\n"
+HEADER = "# 由 flask --app app bank export-yaml 从数据库导出；格式见 docs/question-format.md\n"
 
 
 def _natural(qid: str) -> tuple:
@@ -60,7 +60,7 @@ def export_yaml_command(fmt, output, course):
     try:
         written = export_yaml(out_dir, course)
     except OSError as exc:
-        raise click.ClickException(f"无法写入 {out_dir}:{exc.strerror or exc}") from None
+        raise click.ClickException(f"无法写入 {out_dir}：{exc.strerror or exc}") from None
     folder = out_dir / course
     for chapter, count in written.items():
         click.echo(f"{folder / (chapter + '.yaml')}: {count} 题")

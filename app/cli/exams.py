@@ -70,7 +70,7 @@ def create_command(path: Path, username: str | None):
         details = "\n".join(f"  {line}" for line in exc.details)
         raise click.ClickException(f"{path}: {exc}\n{details}".rstrip()) from None
     except (OSError, ValueError) as exc:
-        raise click.ClickException(f"{path}: 无法读取考试定义:{exc}") from None
+        raise click.ClickException(f"{path}：无法读取考试定义：{exc}") from None
     actor = db.session.scalar(db.select(User).where(User.username == username)) if username else None
     try:
         exam = create_exam(data, actor)
@@ -107,7 +107,7 @@ def list_command(as_json: bool):
 @exam_group.command("paper")
 @click.argument("exam_id", type=int)
 @click.option("--variants", "count", type=click.IntRange(1, 10), default=2, show_default=True,
-              help="Number of variants (A卷, B卷 …).")
+              help="Number of variants (A卷、B卷 …).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the Word files (created if missing).")
 @click.option("--new", "new", is_flag=True, help="Record new variants (next free labels) instead of reprinting.")
@@ -116,7 +116,7 @@ def list_command(as_json: bool):
 def paper_command(exam_id: int, count: int, out_dir: Path, new: bool, username: str | None):
     """Write a Word paper, its answer key and an answer sheet per variant (docs/paper-exams.md).
 
-    Reprints the exam's recorded variants A卷, B卷 … (same seeds, same papers); records new ones
+    Reprints the exam's recorded variants A卷、B卷 … (same seeds, same papers); records new ones
     only for labels not yet printed, or, with --new, a new set under the next free labels.
     """
     from ..models import Exam
