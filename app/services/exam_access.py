@@ -173,13 +173,8 @@ class PageUser:
 _PAGE_USER_COLUMNS = tuple(User.__table__.c[name] for name in PageUser.__slots__)
 # The attempt, its exam and the session's user in one statement: the user joined by the id the
 # session cookie names (not the attempt's owner, which the caller compares).
-_ATTEMPT_EXAM_AND_USER = (select(*_ATTEMPT_AND_EXAM.selected_columns,
-                                 *(c.label(f"user__{c.name}") for c in _PAGE_USER_COLUMNS))
-                          .join_from(Attempt.__table__, Exam.__table__,
-                                     Attempt.__table__.c.exam_id == Exam.__table__.c.id)
-                          .join(User.__table__, User.__table__.c.id == bindparam("user_id"))
-                          .where(Attempt.__table__.c.id == bindparam("attempt_id"),
-                                 started(Attempt.__table__.c)))
+_ATTEMPT_EXAM_AND_USER = (_ATTEMPT_AND_EXAM.add_columns(*(c.label(f"user__{c.name}") for c in _PAGE_USER_COLUMNS))
+                          .join(User.__table__, User.__table__.c.id == bindparam("user_id")))
 
 
 def attempt_and_user(attempt_id: int, user_id: int, connection=None) -> tuple[SimpleNamespace, PageUser] | None:
