@@ -100,7 +100,9 @@ class VerifiedSessionInterface(SecureCookieSessionInterface):
             if not isinstance(data, dict):  # nothing Flask writes; not worth remembering
                 return self.session_class(data)
             self.verified.put(self._key(app, value), int(signed_at.timestamp()), _fresh(data))
-        return self.session_class(_fresh(data))
+        # Either way ``data`` is this request's own: known() copied it, or it was just decoded and
+        # the cache holds a copy.
+        return self.session_class(data)
 
     def known(self, app, value: str) -> dict | None:
         """A fresh copy of the data of cookie ``value`` if it was verified before under today's keys
